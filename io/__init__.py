@@ -1,0 +1,1 @@
+"""Readers and writers (Excel, JSON), the workbook template and the command line."""

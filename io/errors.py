@@ -1,0 +1,34 @@
+"""Input problems, reported all at once with file / sheet / row / column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        kind = "warning: " if self.warning else ""
+        return f"{' / '.join(where)}: {kind}{self.message}"
+
+
+class InputError(Exception):
+    """Bad input: one or more problems, each with its location. The CLI exits 2."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

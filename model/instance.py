@@ -1,0 +1,448 @@
+"""Domain data: kindergartens, teachers, history, pins and the planning horizon.
+
+Everything here is frozen and checks itself on construction. The roster reader (io/) turns
+an Excel workbook into a `Roster`; `Instance` adds the profile and horizon and precomputes the
+lookups every other layer uses. Nothing here imports OR-Tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .profile import Profile
+
+
+class Labelled(str, Enum):
+    """A string enum with a Chinese label and accepted spellings for input."""
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+    @property
+    def label(self) -> str:
+        """Bilingual display label, e.g. ``小班 small``."""
+        return f"{self.zh} {self.value}"
+
+    @classmethod
+    def parse(cls, text: str) -> Labelled:
+        """Accept the English value, the Chinese label, an alias, or ``中文 english``."""
+        key = str(text).strip().lower()
+        for member in cls:
+            names = {member.value, member.zh.lower(), member.label.lower(), *_ALIASES.get(member, ())}
+            if key in names:
+                return member
+        choices = ", ".join(m.label for m in cls)
+        raise ValueError(f"{text!r} is not one of: {choices}")
+
+
+class Grade(Labelled):
+    SMALL = "small"
+    MIDDLE = "middle"
+    LARGE = "large"
+    MIXED = "mixed"
+
+
+class Role(Labelled):
+    LEAD = "lead"
+    BRANCH = "branch"
+    MEMBER = "member"
+    AFFILIATE = "affiliate"
+
+
+class Ownership(Labelled):
+    PUBLIC = "public"
+    INCLUSIVE = "inclusive"
+    PRIVATE = "private"
+
+
+class Activity(Labelled):
+    ROTATION = "rotation"
+    INDUCTION = "induction"
+    SHADOWING = "shadowing"
+    GUIDANCE = "guidance"
+    SWAP = "swap"
+
+    @property
+    def year_long(self) -> bool:
+        return self in (Activity.ROTATION, Activity.INDUCTION, Activity.SWAP)
+
+
+class Semester(Labelled):
+    AUTUMN = "autumn"
+    SPRING = "spring"
+
+    @property
+    def index(self) -> int:
+        return 0 if self is Semester.AUTUMN else 1
+
+
+_ZH: dict[Labelled, str] = {
+    Grade.SMALL: "小班",
+    Grade.MIDDLE: "中班",
+    Grade.LARGE: "大班",
+    Grade.MIXED: "混龄",
+    Role.LEAD: "总园",
+    Role.BRANCH: "分园",
+    Role.MEMBER: "成员园",
+    Role.AFFILIATE: "加盟园",
+    Ownership.PUBLIC: "公办",
+    Ownership.INCLUSIVE: "普惠民办",
+    Ownership.PRIVATE: "民办",
+    Activity.ROTATION: "轮岗交流",
+    Activity.INDUCTION: "新教师跟岗",
+    Activity.SHADOWING: "跟岗学习",
+    Activity.GUIDANCE: "蹲点指导",
+    Activity.SWAP: "置换交流",
+    Semester.AUTUMN: "秋季",
+    Semester.SPRING: "春季",
+}
+
+_ALIASES: dict[Labelled, tuple[str, ...]] = {
+    Grade.SMALL: ("小", "小班组"),
+    Grade.MIDDLE: ("中", "中班组"),
+    Grade.LARGE: ("大", "大班组"),
+    Grade.MIXED: ("混龄班", "mixed-age"),
+    Role.LEAD: ("牵头园", "核心园", "中心园", "龙头园", "集团总园", "centre", "center"),
+    Role.MEMBER: ("成员校", "成员单位"),
+    Role.AFFILIATE: ("加盟", "affiliated"),
+    Ownership.PUBLIC: ("公立",),
+    Ownership.INCLUSIVE: ("普惠性民办", "普惠", "inclusive-private"),
+    Ownership.PRIVATE: ("私立",),
+    Activity.ROTATION: ("轮岗", "交流轮岗", "轮岗交流一学年"),
+    Activity.INDUCTION: ("新教师", "入职跟岗", "跟岗一年"),
+    Activity.SHADOWING: ("跟岗", "跟岗锻炼", "挂职", "shadow"),
+    Activity.GUIDANCE: ("蹲点", "团队进驻", "送教", "指导"),
+    Activity.SWAP: ("置换",),
+    Semester.AUTUMN: ("秋", "秋季学期", "fall"),
+    Semester.SPRING: ("春", "春季学期"),
+}
+
+TIER_NAMES: dict[int, str] = {5: "示范", 4: "一级", 3: "二级", 2: "三级", 1: "新建"}
+
+
+def parse_tier(text: str | int) -> int:
+    """Tier 1..5 from a number or a Chinese name (示范=5 … 新建=1)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        value = text
+    else:
+        key = str(text).strip()
+        for number, name in TIER_NAMES.items():
+            if key in (name, name + "园", name + "幼儿园", str(number)):
+                return number
+        aliases = {"市示范": 5, "示范园": 5, "省一级": 4, "市一级": 4, "一级园": 4, "二级园": 3}
+        aliases |= {"三级园": 2, "新建园": 1, "new": 1}
+        if key in aliases:
+            return aliases[key]
+        raise ValueError(f"{text!r} is not a tier (示范/一级/二级/三级/新建 or 5..1)")
+    if not 1 <= value <= 5:
+        raise ValueError(f"tier {value} is outside 1..5")
+    return value
+
+
+def academic_year(day: dt.date) -> int:
+    """The academic year (labelled by its starting calendar year) a date falls in.
+
+    August belongs to the coming year, so a record ending ``2025-07`` ends in year 2024.
+    """
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def semester_of(day: dt.date) -> tuple[int, Semester]:
+    """Academic year and semester of a date: Aug–Jan autumn, Feb–Jul spring."""
+    sem = Semester.AUTUMN if day.month >= 8 or day.month == 1 else Semester.SPRING
+    return academic_year(day), sem
+
+
+@dataclass(frozen=True)
+class Kindergarten:
+    kg_id: str
+    name: str
+    group: str
+    role: Role
+    ownership: Ownership
+    tier: int
+    classes: tuple[int, int, int, int]  # in Grade order: small, middle, large, mixed
+    town: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.kg_id:
+            raise ValueError("Must have a kindergarten id.")
+        if not 1 <= self.tier <= 5:
+            raise ValueError("Must have tier in 1..5.")
+        if len(self.classes) != len(Grade) or any(c < 0 for c in self.classes):
+            raise ValueError("Must have four non-negative class counts.")
+
+    def classes_of(self, grade: Grade) -> int:
+        return self.classes[list(Grade).index(grade)]
+
+
+@dataclass(frozen=True)
+class Teacher:
+    teacher_id: str
+    name: str
+    home_kg: str
+    grade: Grade | None
+    backbone: bool = False
+    cadre: bool = False
+    hire_date: dt.date | None = None
+    birth_date: dt.date | None = None
+    veto: str | None = None
+    unavailable: frozenset[int] = frozenset()
+    preferred_hosts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.teacher_id:
+            raise ValueError("Must have a teacher id.")
+        if self.grade is None and not self.cadre:
+            raise ValueError("Must have a grade unless the teacher is a cadre.")
+
+    @property
+    def slot_key(self) -> str:
+        """What one short visit takes away at home: the grade, or the cadre post (AWAY-SLOT)."""
+        return "cadre" if self.cadre or self.grade is None else self.grade.value
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """A past exchange, carried in from before the plan (cooldowns, terms)."""
+
+    teacher_id: str
+    activity: Activity
+    host_kg: str | None
+    start: dt.date
+    end: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("Must have start <= end.")
+
+    def years(self) -> range:
+        """Academic years this record covers."""
+        first = academic_year(self.start)
+        last = academic_year(self.end) if self.end is not None else first
+        return range(first, max(first, last) + 1)
+
+
+@dataclass(frozen=True)
+class Pin:
+    """An office decision: this assignment must happen (fixed) or must not (forbidden)."""
+
+    teacher_id: str
+    activity: Activity
+    host_kg: str | None
+    year: int
+    semester: Semester | None = None
+    forbidden: bool = False
+
+
+@dataclass(frozen=True)
+class Roster:
+    """What the office's workbook holds, after parsing, in roster order."""
+
+    kindergartens: tuple[Kindergarten, ...]
+    teachers: tuple[Teacher, ...]
+    history: tuple[HistoryRecord, ...] = ()
+    distances: tuple[tuple[str, str, float], ...] = ()
+    pins: tuple[Pin, ...] = ()
+
+    def __post_init__(self) -> None:
+        kg_ids = [k.kg_id for k in self.kindergartens]
+        if len(set(kg_ids)) != len(kg_ids):
+            raise ValueError("Must have unique kindergarten ids.")
+        t_ids = [t.teacher_id for t in self.teachers]
+        if len(set(t_ids)) != len(t_ids):
+            raise ValueError("Must have unique teacher ids.")
+        known_kg, known_t = set(kg_ids), set(t_ids)
+        for t in self.teachers:
+            if t.home_kg not in known_kg:
+                raise ValueError(f"Teacher {t.teacher_id}: unknown home kindergarten {t.home_kg}.")
+        for h in self.history:
+            if h.teacher_id not in known_t:
+                raise ValueError(f"History: unknown teacher {h.teacher_id}.")
+        for p in self.pins:
+            if p.teacher_id not in known_t:
+                raise ValueError(f"Pin: unknown teacher {p.teacher_id}.")
+        leads: dict[str, int] = {}
+        for k in self.kindergartens:
+            leads[k.group] = leads.get(k.group, 0) + (k.role is Role.LEAD)
+        for group, n in leads.items():
+            if n != 1:
+                raise ValueError(f"Group {group} must have exactly one lead, has {n}.")
+
+    def subset(self, group: str) -> Roster:
+        """The part of the roster that belongs to one group (groups never exchange staff)."""
+        kgs = tuple(k for k in self.kindergartens if k.group == group)
+        ids = {k.kg_id for k in kgs}
+        teachers = tuple(t for t in self.teachers if t.home_kg in ids)
+        t_ids = {t.teacher_id for t in teachers}
+        return Roster(
+            kindergartens=kgs,
+            teachers=teachers,
+            history=tuple(h for h in self.history if h.teacher_id in t_ids),
+            distances=tuple(d for d in self.distances if d[0] in ids and d[1] in ids),
+            pins=tuple(p for p in self.pins if p.teacher_id in t_ids),
+        )
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Group names in roster order."""
+        return tuple(dict.fromkeys(k.group for k in self.kindergartens))
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Academic years planned, their semesters and the 2-week slots inside each semester."""
+
+    start_year: int
+    years: int = 3
+    weeks_per_semester: int = 18
+    slot_weeks: int = 2
+
+    def __post_init__(self) -> None:
+        if self.years < 1:
+            raise ValueError("Must plan at least one year.")
+        if not 1 <= self.slot_weeks <= 2:
+            raise ValueError("Must have slot_weeks of 1 or 2 (SHD-LEN: visits last <= 2 weeks).")
+        if self.weeks_per_semester < self.slot_weeks:
+            raise ValueError("Must have at least one slot per semester.")
+
+    @property
+    def year_list(self) -> tuple[int, ...]:
+        return tuple(range(self.start_year, self.start_year + self.years))
+
+    @property
+    def slots_per_semester(self) -> int:
+        return self.weeks_per_semester // self.slot_weeks
+
+    def semester_index(self, year: int, semester: Semester) -> int:
+        """Global semester number: 0 = autumn of the first year; negative for history."""
+        return (year - self.start_year) * 2 + semester.index
+
+    def semester_start(self, year: int, semester: Semester) -> dt.date:
+        """First Monday of September (autumn) or of March of the next year (spring)."""
+        first = dt.date(year, 9, 1) if semester is Semester.AUTUMN else dt.date(year + 1, 3, 1)
+        return first + dt.timedelta(days=(7 - first.weekday()) % 7)
+
+    def slot_dates(self, year: int, semester: Semester, slot: int) -> tuple[dt.date, dt.date]:
+        """Monday to Friday of a 1-based slot."""
+        start = self.semester_start(year, semester) + dt.timedelta(weeks=(slot - 1) * self.slot_weeks)
+        return start, start + dt.timedelta(weeks=self.slot_weeks, days=-3)
+
+    def year_dates(self, year: int) -> tuple[dt.date, dt.date]:
+        """First day of autumn teaching to the last teaching day of spring."""
+        last = self.slots_per_semester
+        return self.semester_start(year, Semester.AUTUMN), self.slot_dates(year, Semester.SPRING, last)[1]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A roster with its profile and horizon, plus the lookups every layer needs.
+
+    Build one per group for solving (`Instance.for_group`); the verifier uses the whole one.
+    """
+
+    roster: Roster
+    profile: Profile
+    horizon: Horizon
+
+    @classmethod
+    def create(cls, roster: Roster, profile: Profile, start_year: int, years: int | None = None) -> Instance:
+        horizon = Horizon(
+            start_year=start_year,
+            years=years if years is not None else profile.years,
+            weeks_per_semester=profile.weeks_per_semester,
+            slot_weeks=profile.slot_weeks,
+        )
+        return cls(roster=roster, profile=profile, horizon=horizon)
+
+    def for_group(self, group: str) -> Instance:
+        return Instance(roster=self.roster.subset(group), profile=self.profile, horizon=self.horizon)
+
+    @property
+    def kindergartens(self) -> tuple[Kindergarten, ...]:
+        return self.roster.kindergartens
+
+    @property
+    def teachers(self) -> tuple[Teacher, ...]:
+        return self.roster.teachers
+
+    @cached_property
+    def kg(self) -> Mapping[str, Kindergarten]:
+        return {k.kg_id: k for k in self.roster.kindergartens}
+
+    @cached_property
+    def teacher(self) -> Mapping[str, Teacher]:
+        return {t.teacher_id: t for t in self.roster.teachers}
+
+    @cached_property
+    def lead_of(self) -> Mapping[str, str]:
+        """Group name → lead kindergarten id."""
+        return {k.group: k.kg_id for k in self.roster.kindergartens if k.role is Role.LEAD}
+
+    def lead(self, kg_id: str) -> str:
+        """The lead of the group a kindergarten belongs to."""
+        return self.lead_of[self.kg[kg_id].group]
+
+    def group_mode(self, group: str) -> str:
+        """``tight`` (lead + branches, one legal person) or ``loose`` (1+X members).
+
+        The profile may force a mode; ``auto`` reads it off the roles: any branch makes it tight.
+        """
+        if self.profile.mode != "auto":
+            return self.profile.mode
+        roles = {k.role for k in self.roster.kindergartens if k.group == group}
+        return "tight" if Role.BRANCH in roles else "loose"
+
+    @cached_property
+    def history_by_teacher(self) -> Mapping[str, tuple[HistoryRecord, ...]]:
+        out: dict[str, list[HistoryRecord]] = {}
+        for h in self.roster.history:
+            out.setdefault(h.teacher_id, []).append(h)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def distance(self) -> Mapping[tuple[str, str], float]:
+        """Symmetric km between kindergartens, from the optional distances sheet."""
+        out: dict[tuple[str, str], float] = {}
+        for a, b, km in self.roster.distances:
+            out[(a, b)] = km
+            out.setdefault((b, a), km)
+        return out
+
+    def home_count(self, kg_id: str, grade: Grade) -> int:
+        """Teachers of a grade whose home is this kindergarten (cadres without grade excluded)."""
+        return self._home_counts.get((kg_id, grade), 0)
+
+    @cached_property
+    def _home_counts(self) -> Mapping[tuple[str, Grade], int]:
+        out: dict[tuple[str, Grade], int] = {}
+        for t in self.roster.teachers:
+            if t.grade is not None:
+                out[(t.home_kg, t.grade)] = out.get((t.home_kg, t.grade), 0) + 1
+        return out
+
+    def required(self, kg_id: str, grade: Grade) -> int:
+        """STAFF-CLASS: teachers that must be present, 2 per class or the home count if short."""
+        need = self.profile.teachers_per_class * self.kg[kg_id].classes_of(grade)
+        return min(need, self.home_count(kg_id, grade))
+
+    def induction_year(self, teacher: Teacher) -> int | None:
+        """The planned year a new teacher (first year of service) is inducted, if any."""
+        if teacher.hire_date is None or teacher.cadre or teacher.grade is None:
+            return None
+        year = academic_year(teacher.hire_date)
+        return year if year in self.horizon.year_list else None
+
+    def is_young(self, teacher: Teacher) -> bool:
+        if teacher.birth_date is None:
+            return False
+        start = dt.date(self.horizon.start_year, 9, 1)
+        age = start.year - teacher.birth_date.year - ((start.month, start.day) < (teacher.birth_date.month, teacher.birth_date.day))
+        return age <= self.profile.young_age

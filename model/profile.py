@@ -1,0 +1,167 @@
+"""Policy profiles: every number and rule severity of one locality, loaded from TOML.
+
+A profile file has sections (``[rotation]``, ``[shadowing]`` …) whose keys map onto the flat
+`Profile` fields below, plus ``[rules.ID]`` tables overriding a rule's severity or weight.
+Unknown sections, keys or rule ids are errors, so a typo never silently changes a plan.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .rules import RULE_BY_ID, Severity
+
+MODES = ("auto", "tight", "loose", "alliance")
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    severity: Severity
+    weight: int
+
+
+def _f(section: str, default: Any) -> Any:
+    return field(default=default, metadata={"section": section})
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str = _f("", "default")
+    citation: str = _f("", "")
+    mode: str = _f("", "auto")
+    # horizon
+    years: int = _f("horizon", 3)
+    weeks_per_semester: int = _f("horizon", 18)
+    slot_weeks: int = _f("horizon", 2)
+    # rotation (ROT-PER-GRADE, TERM-2Y)
+    min_per_grade: int = _f("rotation", 1)
+    max_per_grade: int = _f("rotation", 2)
+    max_term_years: int = _f("rotation", 2)
+    # induction (IND-MENTOR)
+    mentor_capacity: int = _f("induction", 1)
+    # shadowing (SHD-CAP, SHD-COOL)
+    cadre_cap: int = _f("shadowing", 5)
+    teacher_cap: int = _f("shadowing", 7)
+    cooldown_years: int = _f("shadowing", 2)
+    # staffing (STAFF-CLASS)
+    teachers_per_class: int = _f("staffing", 2)
+    # people
+    young_age: int = _f("people", 35)
+    # group (GROUP-SIZE)
+    max_group_size: int = _f("group", 0)  # 0 = no limit
+    # objective weights (all small integers; a term is added only when its weight > 0)
+    uplift: int = _f("objective", 10)
+    fairness: int = _f("objective", 20)
+    spread: int = _f("objective", 2)
+    spread_cap: int = _f("objective", 3)
+    commute: int = _f("objective", 1)
+    preference: int = _f("objective", 5)
+    stability: int = _f("objective", 5)
+    rules: MappingProxyType[str, RuleSetting] = field(
+        default_factory=lambda: MappingProxyType({}), metadata={"section": "rules"}
+    )
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        if not 0 < self.min_per_grade <= self.max_per_grade or self.max_term_years < 1:
+            raise ValueError("Must have 0 < min_per_grade <= max_per_grade and max_term_years >= 1.")
+        if not 1 <= self.slot_weeks <= 2:
+            raise ValueError("slot_weeks must be 1 or 2 (SHD-LEN: a visit lasts at most 2 weeks).")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and value < 0:
+                raise ValueError(f"{f.name} must not be negative.")
+
+    def severity(self, rule_id: str) -> Severity:
+        setting = self.rules.get(rule_id)
+        return setting.severity if setting else RULE_BY_ID[rule_id].severity
+
+    def weight(self, rule_id: str) -> int:
+        setting = self.rules.get(rule_id)
+        return setting.weight if setting else RULE_BY_ID[rule_id].weight
+
+    def enabled(self, rule_id: str) -> bool:
+        return self.severity(rule_id) is not Severity.OFF
+
+
+def _parse_rules(table: Any, where: str) -> MappingProxyType[str, RuleSetting]:
+    if not isinstance(table, dict):
+        raise ValueError(f"{where}: [rules] must be a table of rule ids")
+    out: dict[str, RuleSetting] = {}
+    for rule_id, spec in table.items():
+        rule = RULE_BY_ID.get(rule_id)
+        if rule is None:
+            raise ValueError(f"{where}: unknown rule {rule_id!r} (known: {', '.join(RULE_BY_ID)})")
+        if not isinstance(spec, dict) or set(spec) - {"severity", "weight", "citation"}:
+            raise ValueError(f"{where}: [rules.{rule_id}] takes severity, weight and citation only")
+        try:
+            severity = Severity(spec.get("severity", rule.severity.value))
+        except ValueError:
+            raise ValueError(f"{where}: rules.{rule_id}.severity must be hard, soft or off") from None
+        if severity is Severity.SOFT and not rule.can_be_soft:
+            raise ValueError(f"{where}: rule {rule_id} is structural and cannot be soft")
+        weight = spec.get("weight", rule.weight)
+        if not isinstance(weight, int) or weight < 0:
+            raise ValueError(f"{where}: rules.{rule_id}.weight must be a non-negative integer")
+        out[rule_id] = RuleSetting(severity, weight)
+    return MappingProxyType(out)
+
+
+def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
+    """Build a profile from parsed TOML, rejecting unknown sections and keys."""
+    by_section: dict[str, dict[str, type]] = {}
+    for f in fields(Profile):
+        by_section.setdefault(f.metadata["section"], {})[f.name] = type(f.default)
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "rules":
+            kwargs["rules"] = _parse_rules(value, where)
+        elif key in by_section[""]:
+            kwargs[key] = value
+        elif key in by_section and isinstance(value, dict):
+            for sub, subvalue in value.items():
+                if sub not in by_section[key]:
+                    known = ", ".join(by_section[key])
+                    raise ValueError(f"{where}: unknown key [{key}] {sub} (known: {known})")
+                if not isinstance(subvalue, by_section[key][sub]) or isinstance(subvalue, bool):
+                    raise ValueError(f"{where}: [{key}] {sub} must be {by_section[key][sub].__name__}")
+                kwargs[sub] = subvalue
+        else:
+            known = ", ".join(s or "(top level)" for s in by_section)
+            raise ValueError(f"{where}: unknown key or section {key!r} (known: {known})")
+    try:
+        return Profile(**kwargs)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
+def builtin_profiles() -> tuple[str, ...]:
+    folder = resources.files("kgrota.scenarios") / "profiles"
+    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """Load a built-in profile by name (``qingpu``) or a TOML file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ValueError(f"{path}: profile file not found")
+        text, where = path.read_text(encoding="utf-8"), str(path)
+    else:
+        res = resources.files("kgrota.scenarios") / "profiles" / f"{name_or_path}.toml"
+        if not res.is_file():
+            names = ", ".join(builtin_profiles())
+            raise ValueError(f"unknown profile {name_or_path!r} (built in: {names}; or a .toml path)")
+        text, where = res.read_text(encoding="utf-8"), f"profile {name_or_path}"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{where}: not valid TOML: {exc}") from None
+    return profile_from_dict(data, where)
+

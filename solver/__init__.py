@@ -1,0 +1,1 @@
+"""CP-SAT formulation (one module per rule family), greedy baseline, decomposition."""

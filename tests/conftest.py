@@ -1,0 +1,120 @@
+"""Tiny named fixtures built in code (PyVRP's ``ok_small`` habit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pytest
+
+from kgrota.model import (
+    Grade,
+    HistoryRecord,
+    Instance,
+    Kindergarten,
+    Ownership,
+    Pin,
+    Profile,
+    Role,
+    Roster,
+    Teacher,
+    load_profile,
+)
+
+START = 2026
+
+
+def kg(
+    kg_id: str,
+    role: Role,
+    tier: int,
+    classes: tuple[int, int, int, int] = (1, 1, 1, 0),
+    group: str = "G",
+    ownership: Ownership = Ownership.PUBLIC,
+) -> Kindergarten:
+    return Kindergarten(kg_id, f"{kg_id}园", group, role, ownership, tier, classes)
+
+
+def teacher(
+    teacher_id: str,
+    home: str,
+    grade: Grade | None = Grade.SMALL,
+    *,
+    backbone: bool = False,
+    cadre: bool = False,
+    hired: int = 2015,
+    veto: str | None = None,
+    unavailable: Iterable[int] = (),
+) -> Teacher:
+    return Teacher(
+        teacher_id=teacher_id,
+        name=f"教师{teacher_id}",
+        home_kg=home,
+        grade=grade,
+        backbone=backbone,
+        cadre=cadre,
+        hire_date=dt.date(hired, 9, 1),
+        birth_date=dt.date(1990, 5, 1),
+        veto=veto,
+        unavailable=frozenset(unavailable),
+    )
+
+
+def staff(
+    home: str,
+    per_grade: int,
+    backbone: int,
+    grades: Iterable[Grade] = (Grade.SMALL, Grade.MIDDLE, Grade.LARGE),
+) -> list[Teacher]:
+    """``per_grade`` teachers of each grade at ``home``, the first ``backbone`` of them backbone."""
+    out = []
+    for g in grades:
+        for i in range(per_grade):
+            out.append(teacher(f"{home}-{g.value}-{i}", home, g, backbone=i < backbone))
+    return out
+
+
+def instance(
+    kgs: Iterable[Kindergarten],
+    teachers: Iterable[Teacher],
+    *,
+    history: Iterable[HistoryRecord] = (),
+    pins: Iterable[Pin] = (),
+    profile: Profile | None = None,
+    years: int = 2,
+) -> Instance:
+    roster = Roster(tuple(kgs), tuple(teachers), tuple(history), (), tuple(pins))
+    return Instance.create(roster, profile or load_profile("default"), START, years)
+
+
+@pytest.fixture
+def tight_small() -> Instance:
+    """Tight group: lead (tier 5), two branches (tiers 3 and 2), one affiliate (tier 1).
+
+    One class per grade everywhere, three teachers per grade (one spare), a cadre each,
+    one new teacher at branch B1, hired in the plan's first year.
+    """
+    kgs = [
+        kg("L", Role.LEAD, 5),
+        kg("B1", Role.BRANCH, 3),
+        kg("B2", Role.BRANCH, 2),
+        kg("A", Role.AFFILIATE, 1, ownership=Ownership.PRIVATE),
+    ]
+    teachers = [*staff("L", 3, 2), *staff("B1", 3, 1), *staff("B2", 3, 1), *staff("A", 2, 0)]
+    teachers += [teacher(f"{k.kg_id}-cadre", k.kg_id, None, cadre=True) for k in kgs]
+    teachers.append(teacher("B1-new", "B1", Grade.SMALL, hired=START))
+    return instance(kgs, teachers)
+
+
+@pytest.fixture
+def loose_small() -> Instance:
+    """Loose 1+X group: lead tier 5 and three members of tiers 4, 3, 1."""
+    kgs = [
+        kg("L", Role.LEAD, 5),
+        kg("M1", Role.MEMBER, 4),
+        kg("M2", Role.MEMBER, 3),
+        kg("M3", Role.MEMBER, 1),
+    ]
+    teachers = [*staff("L", 3, 2), *staff("M1", 3, 1), *staff("M2", 3, 1), *staff("M3", 2, 0)]
+    teachers += [teacher(f"{k.kg_id}-cadre", k.kg_id, None, cadre=True) for k in kgs]
+    return instance(kgs, teachers)
