@@ -19,6 +19,7 @@ from .instance import (
 )
 from .profile import Profile, RuleSetting, builtin_profiles, load_profile, profile_from_dict
 from .rules import OBJECTIVE_TERMS, RULE_BY_ID, RULES, Rule, Severity
+from .report import Report, RuleResult, Violation
 from .schedule import Assignment, GroupResult, Schedule, SolveStatus
 
 __all__ = [
@@ -36,15 +37,18 @@ __all__ = [
     "Ownership",
     "Pin",
     "Profile",
+    "Report",
     "Role",
     "Roster",
     "Rule",
+    "RuleResult",
     "RuleSetting",
     "Schedule",
     "Semester",
     "Severity",
     "SolveStatus",
     "Teacher",
+    "Violation",
     "academic_year",
     "builtin_profiles",
     "load_profile",
