@@ -8,10 +8,10 @@ Unknown sections, keys or rule ids are errors, so a typo never silently changes 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .rules import RULE_BY_ID, Severity
@@ -62,9 +62,8 @@ class Profile:
     commute: int = _f("objective", 1)
     preference: int = _f("objective", 5)
     stability: int = _f("objective", 5)
-    rules: MappingProxyType[str, RuleSetting] = field(
-        default_factory=lambda: MappingProxyType({}), metadata={"section": "rules"}
-    )
+    # A plain mapping (MappingProxyType does not pickle; profiles travel to worker processes).
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict, metadata={"section": "rules"})
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -90,7 +89,7 @@ class Profile:
         return self.severity(rule_id) is not Severity.OFF
 
 
-def _parse_rules(table: Any, where: str) -> MappingProxyType[str, RuleSetting]:
+def _parse_rules(table: Any, where: str) -> dict[str, RuleSetting]:
     if not isinstance(table, dict):
         raise ValueError(f"{where}: [rules] must be a table of rule ids")
     out: dict[str, RuleSetting] = {}
@@ -110,7 +109,7 @@ def _parse_rules(table: Any, where: str) -> MappingProxyType[str, RuleSetting]:
         if not isinstance(weight, int) or weight < 0:
             raise ValueError(f"{where}: rules.{rule_id}.weight must be a non-negative integer")
         out[rule_id] = RuleSetting(severity, weight)
-    return MappingProxyType(out)
+    return out
 
 
 def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
