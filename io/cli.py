@@ -1,0 +1,301 @@
+"""The ``kgrota`` command line: thin wrappers that read, solve or verify, and write.
+
+Exit codes: 0 done, 1 infeasible or verification failed, 2 bad input or usage,
+3 internal error (a bug: please report it with ``--debug`` output).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..model import Instance, Profile, Report, Schedule, SolveStatus, builtin_profiles, load_profile
+from ..model.generate import generate as generate_roster
+from ..model.generate import qingpu_roster
+from ..model.instance import academic_year
+from ..model.verify import verify as verify_schedule
+from .errors import InputError, Problem
+from .roster import read_roster, validate_roster, write_roster
+from .schedule_io import read_schedule, write_schedule
+from .template import write_template
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Failed(Exception):
+    """A finished command whose result is 'no': infeasible, or verification failed (exit 1)."""
+
+
+def _guard(func: F) -> F:
+    """Turn expected failures into messages and exit codes, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                err.print(f"[red]✗[/red] {problem}", markup=True, soft_wrap=True)
+            err.print(f"{len(exc.problems)} problem(s): nothing was written.")
+            sys.exit(2)
+        except (ValueError, OSError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            sys.exit(2)
+        except Failed as exc:
+            err.print(f"[red]✗[/red] {exc}")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            err.print("interrupted: nothing was written.")
+            sys.exit(130)
+        except Exception as exc:
+            if logging.getLogger("kgrota").isEnabledFor(logging.DEBUG):
+                raise
+            err.print(f"[red]internal error:[/red] {exc!r} — rerun with --debug for details.")
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def default_start_year(today: dt.date | None = None) -> int:
+    """The next academic year that has not started yet (plans are made ahead)."""
+    today = today or dt.date.today()
+    return academic_year(today) + 1
+
+
+def _profile(name: str) -> Profile:
+    return load_profile(name)
+
+
+def _print_warnings(problems: list[Problem]) -> None:
+    for p in problems:
+        err.print(f"[yellow]![/yellow] {p}", soft_wrap=True)
+
+
+def _rules_table(report: Report) -> Table:
+    table = Table(title="规则检查 rules", show_lines=False)
+    for col in ("规则 rule", "级别 severity", "状态 status", "违反 violations"):
+        table.add_column(col)
+    colours = {"passed": "green", "failed": "red", "shortfall": "yellow", "off": "dim"}
+    for r in report.rules:
+        status = r.status
+        table.add_row(r.rule.id, r.severity.value, f"[{colours[status]}]{status}[/]", str(len(r.violations)))
+    return table
+
+
+def _groups_table(schedule: Schedule) -> Table:
+    table = Table(title="求解 solve")
+    for col in ("集团 group", "教师 teachers", "状态 status", "目标 objective", "界 bound", "差距 gap", "秒 s"):
+        table.add_column(col)
+    for g in schedule.groups:
+        gap = f"{g.gap:.2%}" if g.gap is not None else "-"
+        bound = f"{g.best_bound:.0f}" if g.best_bound is not None else "-"
+        table.add_row(g.group, str(g.teachers), g.status.value, str(g.objective), bound, gap, f"{g.seconds:.2f}")
+    return table
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kgrota")
+@click.option("--debug", is_flag=True, help="Show debug logs and tracebacks.")
+def main(debug: bool) -> None:
+    """kgrota — plan teacher rotation and exchange in kindergarten education groups.
+
+    \b
+    Typical use:
+      kgrota template roster.xlsx          # empty roster workbook to fill in
+      kgrota validate roster.xlsx          # check it
+      kgrota solve roster.xlsx -o plan.xlsx
+      kgrota verify roster.xlsx plan.xlsx  # independent check of any schedule
+    """
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+
+
+profile_option = click.option(
+    "--profile",
+    default="default",
+    show_default=True,
+    help=f"Built-in profile ({', '.join(builtin_profiles())}) or a .toml file.",
+)
+
+
+@main.command()
+@click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
+@_guard
+def template(out_path: Path) -> None:
+    """Write an empty roster workbook with drop-downs (园所, 教师, 交流记录, 距离, 锁定)."""
+    write_template(out_path)
+    out.print(f"wrote {out_path}")
+
+
+@main.command()
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@profile_option
+@_guard
+def validate(roster: Path, profile: str) -> None:
+    """Check a roster workbook; list every problem with sheet, row and column."""
+    problems = validate_roster(roster, _profile(profile))
+    _print_warnings(problems)
+    out.print(f"[green]✓[/green] {roster}: valid ({len(problems)} warning(s))")
+
+
+def _solve(
+    roster_path: Path,
+    out_path: Path,
+    profile: Profile,
+    start_year: int,
+    years: int | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    fmt: str,
+) -> tuple[Schedule, Report]:
+    from ..solver.greedy import greedy  # solver imports OR-Tools: load it only when solving
+    from ..solver.solve import solve
+
+    roster, warnings = read_roster(roster_path)
+    _print_warnings(warnings)
+    instance = Instance.create(roster, profile, start_year, years)
+    groups = roster.groups
+    with Progress(
+        SpinnerColumn(),
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
+
+        def progress(result: Any) -> None:
+            bar.advance(task)
+            bar.console.print(f"  {result.group}: {result.status.value} in {result.seconds:.1f}s")
+
+        schedule = solve(
+            instance,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            progress=progress,
+            greedy_fallback=greedy,
+        )
+    report = verify_schedule(instance, schedule.assignments)
+    write_schedule(out_path, schedule, instance, report, fmt)
+    out.print(_groups_table(schedule))
+    return schedule, report
+
+
+def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
+    out.print(f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}")
+    if schedule.status is SolveStatus.INFEASIBLE:
+        raise Failed("no schedule satisfies the hard rules; see the rules sheet and relax the profile")
+    if not report.ok:
+        out.print(_rules_table(report))
+        raise Failed("the schedule fails verification (see the rules sheet)")
+    failed = sum(r.status == "shortfall" for r in report.rules)
+    out.print(f"[green]✓[/green] verified: every hard rule holds; {failed} soft rule(s) with shortfalls")
+
+
+@main.command()
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@profile_option
+@click.option("--start-year", type=int, default=None, help="First academic year (default: the next one).")
+@click.option("--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile).")
+@click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds per group.")
+@click.option("--workers", type=click.IntRange(1), default=None, help="CP-SAT workers (default: all cores).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default=None, help="Default: from OUT's suffix.")
+@_guard
+def solve(
+    roster: Path,
+    out_path: Path,
+    profile: str,
+    start_year: int | None,
+    years: int | None,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    fmt: str | None,
+) -> None:
+    """Plan rotations, inductions and shadowing visits; write and verify the schedule."""
+    fmt = fmt or ("json" if out_path.suffix.lower() == ".json" else "xlsx")
+    year = start_year if start_year is not None else default_start_year()
+    schedule, report = _solve(roster, out_path, _profile(profile), year, years, time_limit, workers, seed, fmt)
+    _conclude(schedule, report, out_path)
+
+
+@main.command()
+@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("schedule", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profile", default=None, help="Profile name or .toml (default: the schedule's own).")
+@click.option("--start-year", type=int, default=None, help="Default: the schedule's own.")
+@click.option("--years", type=click.IntRange(1, 10), default=None, help="Default: the schedule's own.")
+@_guard
+def verify(roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None) -> None:
+    """Check a schedule (solver-made or typed by hand) against every rule; exit 1 if a hard rule fails."""
+    parsed, warnings = read_roster(roster)
+    _print_warnings(warnings)
+    plan = read_schedule(schedule)
+    prof = _profile(profile or plan.profile)
+    instance = Instance.create(
+        parsed,
+        prof,
+        start_year if start_year is not None else plan.start_year,
+        years if years is not None else plan.years,
+    )
+    report = verify_schedule(instance, plan.assignments)
+    out.print(_rules_table(report))
+    for v in report.failures[:50]:
+        out.print(f"[red]✗[/red] {v.rule_id}: {v.message}", soft_wrap=True)
+    if not report.ok:
+        raise Failed(f"{len(report.failures)} hard-rule violation(s)")
+    out.print(f"[green]✓[/green] every hard rule holds; objective {report.objective}")
+
+
+@main.command()
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--groups", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--kgs", type=click.IntRange(2), default=8, show_default=True, help="Kindergartens per group.")
+@click.option("--mode", type=click.Choice(["tight", "loose"]), default="loose", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--start-year", type=int, default=None, help="Default: the next academic year.")
+@_guard
+def generate(out_path: Path, groups: int, kgs: int, mode: str, seed: int, start_year: int | None) -> None:
+    """Write a synthetic, seeded roster (for trials and benchmarks)."""
+    year = start_year if start_year is not None else default_start_year()
+    roster = generate_roster(groups=groups, kgs=kgs, seed=seed, start_year=year, mode=mode)
+    write_roster(roster, out_path)
+    out.print(f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, {len(roster.teachers)} teachers")
+
+
+DEMO_START_YEAR = 2026
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kgrota-demo"), show_default=True)
+@click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds per group.")
+@_guard
+def demo(out_dir: Path, time_limit: float) -> None:
+    """Write the shipped qingpu-2023 scenario (seed 001's seven groups) and solve it."""
+    roster_path = out_dir / "roster.xlsx"
+    write_roster(qingpu_roster(start_year=DEMO_START_YEAR), roster_path)
+    out.print(f"wrote {roster_path} (青浦区 2023: 7 groups, synthetic teachers)")
+    schedule_path = out_dir / "schedule.xlsx"
+    schedule, report = _solve(
+        roster_path, schedule_path, load_profile("qingpu"), DEMO_START_YEAR, None, time_limit, None, 0, "xlsx"
+    )
+    _conclude(schedule, report, schedule_path)
+    out.print(f"next: kgrota verify {roster_path} {schedule_path}")
