@@ -79,7 +79,7 @@ class Semester(Labelled):
     SPRING = "spring"
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
         return 0 if self is Semester.AUTUMN else 1
 
 
@@ -323,7 +323,7 @@ class Horizon:
 
     def semester_index(self, year: int, semester: Semester) -> int:
         """Global semester number: 0 = autumn of the first year; negative for history."""
-        return (year - self.start_year) * 2 + semester.index
+        return (year - self.start_year) * 2 + semester.order
 
     def semester_start(self, year: int, semester: Semester) -> dt.date:
         """First Monday of September (autumn) or of March of the next year (spring)."""
