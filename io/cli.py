@@ -91,18 +91,36 @@ def _rules_table(report: Report) -> Table:
     colours = {"passed": "green", "failed": "red", "shortfall": "yellow", "off": "dim"}
     for r in report.rules:
         status = r.status
-        table.add_row(r.rule.id, r.severity.value, f"[{colours[status]}]{status}[/]", str(len(r.violations)))
+        table.add_row(
+            r.rule.id, r.severity.value, f"[{colours[status]}]{status}[/]", str(len(r.violations))
+        )
     return table
 
 
 def _groups_table(schedule: Schedule) -> Table:
     table = Table(title="求解 solve")
-    for col in ("集团 group", "教师 teachers", "状态 status", "目标 objective", "界 bound", "差距 gap", "秒 s"):
+    for col in (
+        "集团 group",
+        "教师 teachers",
+        "状态 status",
+        "目标 objective",
+        "界 bound",
+        "差距 gap",
+        "秒 s",
+    ):
         table.add_column(col)
     for g in schedule.groups:
         gap = f"{g.gap:.2%}" if g.gap is not None else "-"
         bound = f"{g.best_bound:.0f}" if g.best_bound is not None else "-"
-        table.add_row(g.group, str(g.teachers), g.status.value, str(g.objective), bound, gap, f"{g.seconds:.2f}")
+        table.add_row(
+            g.group,
+            str(g.teachers),
+            g.status.value,
+            str(g.objective),
+            bound,
+            gap,
+            f"{g.seconds:.2f}",
+        )
     return table
 
 
@@ -198,26 +216,52 @@ def _solve(
 
 
 def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
-    out.print(f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}")
+    out.print(
+        f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}"
+    )
     if schedule.status is SolveStatus.INFEASIBLE:
-        raise Failed("no schedule satisfies the hard rules; see the rules sheet and relax the profile")
+        raise Failed(
+            "no schedule satisfies the hard rules; see the rules sheet and relax the profile"
+        )
     if not report.ok:
         out.print(_rules_table(report))
         raise Failed("the schedule fails verification (see the rules sheet)")
     failed = sum(r.status == "shortfall" for r in report.rules)
-    out.print(f"[green]✓[/green] verified: every hard rule holds; {failed} soft rule(s) with shortfalls")
+    out.print(
+        f"[green]✓[/green] verified: every hard rule holds; {failed} soft rule(s) with shortfalls"
+    )
 
 
 @main.command()
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
 @profile_option
-@click.option("--start-year", type=int, default=None, help="First academic year (default: the next one).")
-@click.option("--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile).")
-@click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds per group.")
-@click.option("--workers", type=click.IntRange(1), default=None, help="CP-SAT workers (default: all cores).")
+@click.option(
+    "--start-year", type=int, default=None, help="First academic year (default: the next one)."
+)
+@click.option(
+    "--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile)."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds per group.",
+)
+@click.option(
+    "--workers", type=click.IntRange(1), default=None, help="CP-SAT workers (default: all cores)."
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "json"]), default=None, help="Default: from OUT's suffix.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "json"]),
+    default=None,
+    help="Default: from OUT's suffix.",
+)
 @_guard
 def solve(
     roster: Path,
@@ -231,20 +275,30 @@ def solve(
     fmt: str | None,
 ) -> None:
     """Plan rotations, inductions and shadowing visits; write and verify the schedule."""
+    if out_path.resolve() == roster.resolve():
+        raise ValueError(f"{out_path}: the schedule must not overwrite the roster")
     fmt = fmt or ("json" if out_path.suffix.lower() == ".json" else "xlsx")
     year = start_year if start_year is not None else default_start_year()
-    schedule, report = _solve(roster, out_path, _profile(profile), year, years, time_limit, workers, seed, fmt)
+    schedule, report = _solve(
+        roster, out_path, _profile(profile), year, years, time_limit, workers, seed, fmt
+    )
     _conclude(schedule, report, out_path)
 
 
 @main.command()
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("schedule", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--profile", default=None, help="Profile name or .toml (default: the schedule's own).")
+@click.option(
+    "--profile", default=None, help="Profile name or .toml (default: the schedule's own)."
+)
 @click.option("--start-year", type=int, default=None, help="Default: the schedule's own.")
-@click.option("--years", type=click.IntRange(1, 10), default=None, help="Default: the schedule's own.")
+@click.option(
+    "--years", type=click.IntRange(1, 10), default=None, help="Default: the schedule's own."
+)
 @_guard
-def verify(roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None) -> None:
+def verify(
+    roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None
+) -> None:
     """Check a schedule (solver-made or typed by hand) against every rule; exit 1 if a hard rule fails."""
     parsed, warnings = read_roster(roster)
     _print_warnings(warnings)
@@ -266,27 +320,47 @@ def verify(roster: Path, schedule: Path, profile: str | None, start_year: int | 
 
 
 @main.command()
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
 @click.option("--groups", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--kgs", type=click.IntRange(2), default=8, show_default=True, help="Kindergartens per group.")
+@click.option(
+    "--kgs", type=click.IntRange(2), default=8, show_default=True, help="Kindergartens per group."
+)
 @click.option("--mode", type=click.Choice(["tight", "loose"]), default="loose", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--start-year", type=int, default=None, help="Default: the next academic year.")
 @_guard
-def generate(out_path: Path, groups: int, kgs: int, mode: str, seed: int, start_year: int | None) -> None:
+def generate(
+    out_path: Path, groups: int, kgs: int, mode: str, seed: int, start_year: int | None
+) -> None:
     """Write a synthetic, seeded roster (for trials and benchmarks)."""
     year = start_year if start_year is not None else default_start_year()
     roster = generate_roster(groups=groups, kgs=kgs, seed=seed, start_year=year, mode=mode)
     write_roster(roster, out_path)
-    out.print(f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, {len(roster.teachers)} teachers")
+    out.print(
+        f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, {len(roster.teachers)} teachers"
+    )
 
 
 DEMO_START_YEAR = 2026
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("kgrota-demo"), show_default=True)
-@click.option("--time-limit", type=click.FloatRange(0.1), default=60.0, show_default=True, help="Seconds per group.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("kgrota-demo"),
+    show_default=True,
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds per group.",
+)
 @_guard
 def demo(out_dir: Path, time_limit: float) -> None:
     """Write the shipped qingpu-2023 scenario (seed 001's seven groups) and solve it."""
@@ -295,7 +369,15 @@ def demo(out_dir: Path, time_limit: float) -> None:
     out.print(f"wrote {roster_path} (青浦区 2023: 7 groups, synthetic teachers)")
     schedule_path = out_dir / "schedule.xlsx"
     schedule, report = _solve(
-        roster_path, schedule_path, load_profile("qingpu"), DEMO_START_YEAR, None, time_limit, None, 0, "xlsx"
+        roster_path,
+        schedule_path,
+        load_profile("qingpu"),
+        DEMO_START_YEAR,
+        None,
+        time_limit,
+        None,
+        0,
+        "xlsx",
     )
     _conclude(schedule, report, schedule_path)
     out.print(f"next: kgrota verify {roster_path} {schedule_path}")
