@@ -299,7 +299,7 @@ def solve(
 def verify(
     roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None
 ) -> None:
-    """Check a schedule (solver-made or typed by hand) against every rule; exit 1 if a hard rule fails."""
+    """Check a schedule (solver-made or hand-typed) against every rule; exit 1 on a hard breach."""
     parsed, warnings = read_roster(roster)
     _print_warnings(warnings)
     plan = read_schedule(schedule)
@@ -339,7 +339,8 @@ def generate(
     roster = generate_roster(groups=groups, kgs=kgs, seed=seed, start_year=year, mode=mode)
     write_roster(roster, out_path)
     out.print(
-        f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, {len(roster.teachers)} teachers"
+        f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, "
+        f"{len(roster.teachers)} teachers"
     )
 
 
