@@ -1,0 +1,134 @@
+"""The objective (model/rules.py OBJECTIVE_TERMS): maximise Σ weight × term.
+
+Every term is reported; only terms with weight > 0 enter the model (PyJobShop's
+Objective.py habit). Term values are read off the decision variables exactly, so they equal
+the verifier's `evaluate` even where an auxiliary variable is not tight.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from .variables import Variables, last_history_year
+
+if TYPE_CHECKING:
+    from .violations import Aux, ValueOf, Violations
+
+
+class Term(ABC):
+    name: str
+    weight: int
+
+    @abstractmethod
+    def value(self, value_of: ValueOf) -> int: ...
+
+    @abstractmethod
+    def expression(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT: ...
+
+
+@dataclass
+class LinearTerm(Term):
+    """Σ coefficient × variable."""
+
+    name: str
+    weight: int
+    coefficients: list[tuple[cp_model.IntVar, int]]
+
+    def value(self, value_of: ValueOf) -> int:
+        return sum(c * value_of(x) for x, c in self.coefficients)
+
+    def expression(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT:
+        return cp_model.LinearExpr.weighted_sum(
+            [x for x, _ in self.coefficients], [c for _, c in self.coefficients]
+        )
+
+
+@dataclass
+class MinTerm(Term):
+    """The minimum over groups of Σ variables (max-min fairness: z ≤ each sum); 0 if none."""
+
+    name: str
+    weight: int
+    groups: list[list[cp_model.IntVar]]
+
+    def value(self, value_of: ValueOf) -> int:
+        return min((sum(value_of(x) for x in g) for g in self.groups), default=0)
+
+    def expression(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT:
+        if not self.groups:
+            return 0
+        z = model.new_int_var(0, min(len(g) for g in self.groups), self.name)
+        for g in self.groups:
+            model.add(z <= cp_model.LinearExpr.sum(g))
+        aux.append((z, self.value))
+        return z
+
+
+@dataclass
+class PenaltyTerm(Term):
+    """``penalty:<RULE-ID>`` = −(violations of a soft rule)."""
+
+    name: str
+    weight: int
+    violations: Violations
+
+    def value(self, value_of: ValueOf) -> int:
+        return -self.violations.value(value_of)
+
+    def expression(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT:
+        return -self.violations.count(model, aux)
+
+
+def terms(v: Variables, penalties: dict[str, Violations]) -> list[Term]:
+    """All objective terms of one group, in OBJECTIVE_TERMS order, then penalties."""
+    inst = v.instance
+    profile = inst.profile
+    kg, teacher = inst.kg, inst.teacher
+    uplift, commute, preference = [], [], []
+    for (t, host, _), var in v.rot.items():
+        home = teacher[t].home_kg
+        drop = kg[home].tier - kg[host].tier
+        if drop > 0:
+            uplift.append((var, drop))
+        km = inst.distance.get((home, host))
+        if km is not None and round(km):
+            commute.append((var, -round(km)))
+        if host in teacher[t].preferred_hosts:
+            preference.append((var, 1))
+    received = [[var for y in v.years for _, var in v.hosted(r, y)] for r in v.facts.receivers]
+    out: list[Term] = [
+        LinearTerm("uplift", profile.uplift, uplift),
+        MinTerm("fairness", profile.fairness, received),
+        LinearTerm("spread", profile.spread, _spread(v)),
+        LinearTerm("commute", profile.commute, commute),
+        LinearTerm("preference", profile.preference, preference),
+    ]
+    out += [
+        PenaltyTerm(f"penalty:{rule}", profile.weight(rule), viol)
+        for rule, viol in penalties.items()
+    ]
+    return out
+
+
+def _spread(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
+    """−(spread_cap − gap) per rotation-year and shadowing visit; gap = years since history."""
+    cap = v.instance.profile.spread_cap
+    start = v.instance.horizon.start_year
+    cost: dict[str, int] = {}
+    for t in v.instance.teachers:
+        last = last_history_year(v.instance, t.teacher_id)
+        gap = cap if last is None else min(cap, start - 1 - last)
+        cost[t.teacher_id] = cap - gap
+    rotations = [(var, -cost[t]) for (t, _, _), var in v.rot.items() if cost[t]]
+    return rotations + [(var, -cost[t]) for (t, _), var in v.shd.items() if cost[t]]
+
+
+def maximise(model: cp_model.CpModel, all_terms: list[Term], aux: list[Aux]) -> None:
+    """Add the weighted terms with weight > 0 as the model's objective."""
+    active = [t for t in all_terms if t.weight > 0]
+    exprs = [t.expression(model, aux) for t in active]
+    model.maximize(cp_model.LinearExpr.weighted_sum(exprs, [t.weight for t in active]))

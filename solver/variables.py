@@ -1,0 +1,270 @@
+"""Eligibility pruning and the decision variables of one group's model.
+
+Only placements some rule could allow get a variable, so the rule modules never see an
+ineligible one. Rules enforced here (a reader looking for them lands in this file):
+
+- ROT-PAIRS: rotation hosts follow the group mode (`rotation_hosts`).
+- SHD-VETO: a teacher with a veto reason gets no shadowing variable.
+- SHD-LEN: a visit is one slot by construction: shadowing is decided per semester, and
+  solver/packing.py gives each chosen visit exactly one slot.
+- TERM-2Y and SHD-COOL against history records (the in-plan parts are in rotation.py and
+  shadowing.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..model import Activity, Grade, Instance, Role, Semester, Teacher, semester_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ortools.sat.python import cp_model
+
+RotKey = tuple[str, str, int]  # teacher id, host kg, year
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    """What the rules need to know about the group itself."""
+
+    name: str
+    lead: str
+    tight: bool
+    sending: tuple[str, ...]  # ROT-PER-GRADE: kindergartens with per-grade quotas
+    receivers: tuple[str, ...]  # fairness: branches (tight); members and branches (loose)
+
+    @classmethod
+    def of(cls, instance: Instance) -> GroupFacts:
+        groups = instance.roster.groups
+        if len(groups) != 1:
+            raise ValueError(
+                f"Must solve one group at a time, got {len(groups)}: use Instance.for_group."
+            )
+        name = groups[0]
+        tight = instance.group_mode(name) == "tight"
+        kgs = instance.kindergartens
+        if tight:
+            sending = tuple(k.kg_id for k in kgs if k.role in (Role.LEAD, Role.BRANCH))
+        else:
+            sending = tuple(k.kg_id for k in kgs if k.role is not Role.AFFILIATE)
+        roles = (Role.BRANCH,) if tight else (Role.MEMBER, Role.BRANCH)
+        receivers = tuple(k.kg_id for k in kgs if k.role in roles)
+        return cls(name, instance.lead_of[name], tight, sending, receivers)
+
+
+def yearlong_history(instance: Instance, teacher_id: str) -> dict[int, str | None]:
+    """Academic year → host of the teacher's past year-long placements (TERM-2Y runs)."""
+    return {
+        year: h.host_kg
+        for h in instance.history_by_teacher.get(teacher_id, ())
+        if h.activity.year_long
+        for year in h.years()
+    }
+
+
+def shadowing_history(instance: Instance, teacher_id: str) -> list[int]:
+    """Semester indices (relative to the plan) covered by past shadowing visits (SHD-COOL)."""
+    out: list[int] = []
+    for h in instance.history_by_teacher.get(teacher_id, ()):
+        if h.activity is Activity.SHADOWING:
+            first = instance.horizon.semester_index(*semester_of(h.start))
+            last = instance.horizon.semester_index(*semester_of(h.end or h.start))
+            out.extend(range(first, last + 1))
+    return out
+
+
+def last_history_year(instance: Instance, teacher_id: str) -> int | None:
+    years = [max(h.years()) for h in instance.history_by_teacher.get(teacher_id, ())]
+    return max(years) if years else None
+
+
+def rotation_hosts(instance: Instance, facts: GroupFacts, teacher: Teacher) -> list[str]:
+    """ROT-PAIRS: hosts in the group other than home with classes of the teacher's grade.
+
+    Affiliates neither send nor host; in a tight group exactly one of home and host is the lead.
+    """
+    if teacher.grade is None:
+        return []
+    grade = teacher.grade
+    pairs = instance.profile.enabled("ROT-PAIRS")
+    home = instance.kg[teacher.home_kg]
+    out = []
+    for host in instance.kindergartens:
+        if host.kg_id == home.kg_id or host.classes_of(grade) == 0:
+            continue
+        if pairs:
+            if Role.AFFILIATE in (home.role, host.role):
+                continue
+            if facts.tight and (home.kg_id == facts.lead) == (host.kg_id == facts.lead):
+                continue
+        out.append(host.kg_id)
+    return out
+
+
+def term_allows(history: dict[int, str | None], host: str, year: int, max_years: int) -> bool:
+    """TERM-2Y against history: the run through `year` stays short and keeps one host."""
+    if year in history:
+        return False  # already away that year per the records
+    if any(adj in history and history[adj] != host for adj in (year - 1, year + 1)):
+        return False
+    before = next(n for n in range(len(history) + 1) if year - 1 - n not in history)
+    after = next(n for n in range(len(history) + 1) if year + 1 + n not in history)
+    return before + 1 + after <= max_years
+
+
+class Variables:
+    """Every decision variable of one group with the lookups the rule modules use.
+
+    - ``rot[(t, host, y)]``: teacher t rotates to host for academic year y.
+    - ``ind[t]``: new teacher t is inducted at the lead in ``ind_year[t]``.
+    - ``shd[(t, i)]``: teacher t shadows at the lead in plan semester i (0 = first autumn).
+    """
+
+    def __init__(self, model: cp_model.CpModel, instance: Instance) -> None:
+        self.instance = instance
+        self.facts = GroupFacts.of(instance)
+        self.years = instance.horizon.year_list
+        self.semesters: tuple[tuple[int, Semester], ...] = tuple(
+            (y, s) for y in self.years for s in sorted(Semester, key=lambda s: s.order)
+        )
+        self.rot: dict[RotKey, cp_model.IntVar] = {}
+        self.ind: dict[str, cp_model.IntVar] = {}
+        self.ind_year: dict[str, int] = {}
+        self.shd: dict[tuple[str, int], cp_model.IntVar] = {}
+        fixed = {(p.teacher_id, p.activity) for p in instance.roster.pins if not p.forbidden}
+        for t in instance.teachers:
+            self._add_rotations(model, t, (t.teacher_id, Activity.ROTATION) in fixed)
+            self._add_induction(model, t)
+            self._add_shadowing(model, t, (t.teacher_id, Activity.SHADOWING) in fixed)
+
+    def _add_rotations(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
+        if not (t.backbone or pinned):
+            return
+        profile = self.instance.profile
+        history = yearlong_history(self.instance, t.teacher_id)
+        for y in self.years:
+            if y in t.unavailable:
+                continue
+            for host in rotation_hosts(self.instance, self.facts, t):
+                if profile.enabled("TERM-2Y") and not term_allows(
+                    history, host, y, profile.max_term_years
+                ):
+                    continue
+                self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
+                    f"rot[{t.teacher_id},{host},{y}]"
+                )
+
+    def _add_induction(self, model: cp_model.CpModel, t: Teacher) -> None:
+        """IND-LEAD: only new teachers away from the lead, only in their first year."""
+        profile = self.instance.profile
+        year = self.instance.induction_year(t)
+        if year is None or t.home_kg == self.facts.lead or not profile.enabled("IND-LEAD"):
+            return
+        self.ind_year[t.teacher_id] = year
+        if year in t.unavailable:
+            return
+        history = yearlong_history(self.instance, t.teacher_id)
+        if profile.enabled("TERM-2Y") and not term_allows(
+            history, self.facts.lead, year, profile.max_term_years
+        ):
+            return
+        self.ind[t.teacher_id] = model.new_bool_var(f"ind[{t.teacher_id}]")
+
+    def _add_shadowing(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
+        """Shadowing is at the lead by teachers from elsewhere.
+
+        Only cadres and backbones count for SHD-EACH-SEM and no other term rewards a visit, so
+        other teachers get a variable only when a pin fixes their visit (dominance, not a rule).
+        """
+        profile = self.instance.profile
+        if t.home_kg == self.facts.lead or not (t.cadre or t.backbone or pinned):
+            return
+        if t.veto and profile.enabled("SHD-VETO"):
+            return
+        away = yearlong_history(self.instance, t.teacher_id)
+        gap = 2 * profile.cooldown_years if profile.enabled("SHD-COOL") else 0
+        past = shadowing_history(self.instance, t.teacher_id)
+        for i, (y, _) in enumerate(self.semesters):
+            if y in t.unavailable or y in away or any(abs(i - h) < gap for h in past):
+                continue
+            self.shd[(t.teacher_id, i)] = model.new_bool_var(f"shd[{t.teacher_id},{i}]")
+
+    # Lookups -----------------------------------------------------------------------------
+
+    @cached_property
+    def _rot_by_teacher_year(self) -> dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]]:
+        out: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = {}
+        for (t, host, y), var in self.rot.items():
+            out.setdefault((t, y), []).append((host, var))
+        return out
+
+    @cached_property
+    def _rot_by_host_year(self) -> dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]]:
+        out: dict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = {}
+        for (t, host, y), var in self.rot.items():
+            out.setdefault((host, y), []).append((t, var))
+        return out
+
+    @cached_property
+    def _shd_by_semester(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
+        out: dict[int, list[tuple[str, cp_model.IntVar]]] = {}
+        for (t, i), var in self.shd.items():
+            out.setdefault(i, []).append((t, var))
+        return out
+
+    @cached_property
+    def by_home(self) -> dict[str, list[Teacher]]:
+        out: dict[str, list[Teacher]] = {k.kg_id: [] for k in self.instance.kindergartens}
+        for t in self.instance.teachers:
+            out[t.home_kg].append(t)
+        return out
+
+    def home_teachers(self, kg_id: str, grade: Grade) -> list[Teacher]:
+        return [t for t in self.by_home[kg_id] if t.grade is grade]
+
+    def rotations(self, teacher_id: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(host, var) of the teacher's possible rotations that year."""
+        return self._rot_by_teacher_year.get((teacher_id, year), [])
+
+    def placements(self, teacher_id: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(host, var) of every year-long placement the teacher may take that year."""
+        out = list(self.rotations(teacher_id, year))
+        if teacher_id in self.ind and self.ind_year[teacher_id] == year:
+            out.append((self.facts.lead, self.ind[teacher_id]))
+        return out
+
+    def hosted(self, host: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(teacher, var) of rotations into a host that year."""
+        return self._rot_by_host_year.get((host, year), [])
+
+    def inducted(self, year: int, grade: Grade) -> list[tuple[str, cp_model.IntVar]]:
+        """(teacher, var) of possible inductions at the lead that year, of that grade."""
+        teacher = self.instance.teacher
+        return [
+            (t, var)
+            for t, var in self.ind.items()
+            if self.ind_year[t] == year and teacher[t].grade is grade
+        ]
+
+    def shadowing(self, semester: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(teacher, var) of possible shadowing visits in a plan semester."""
+        return self._shd_by_semester.get(semester, [])
+
+    def shadowing_of(self, teacher_id: str) -> list[tuple[int, cp_model.IntVar]]:
+        return [
+            (i, self.shd[(teacher_id, i)])
+            for i in range(len(self.semesters))
+            if (teacher_id, i) in self.shd
+        ]
+
+    def semesters_of(self, year: int) -> list[int]:
+        return [i for i, (y, _) in enumerate(self.semesters) if y == year]
+
+    def all_vars(self) -> Iterable[cp_model.IntVar]:
+        yield from self.rot.values()
+        yield from self.ind.values()
+        yield from self.shd.values()

@@ -1,0 +1,63 @@
+"""Violation counts of soft-capable rules, and how a severity turns them into the model.
+
+A rule module describes its violations exactly: each *flagged* variable set to 1 is one
+violation, and each *requirement* ``(need, vars)`` falls short by ``max(0, need - Σ vars)``.
+The severity then decides: HARD → the count is 0; SOFT → the count is penalised in the
+objective; OFF → the rule module is not called at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from ortools.sat.python import cp_model
+
+ValueOf = Callable[[cp_model.IntVar], int]
+# An auxiliary variable with the function giving its value from the decision variables'
+# values; used to complete a hint and to read terms off a solution exactly.
+Aux = tuple[cp_model.IntVar, Callable[[ValueOf], int]]
+
+
+@dataclass
+class Violations:
+    flagged: list[cp_model.IntVar] = field(default_factory=list)
+    requirements: list[tuple[int, list[cp_model.IntVar]]] = field(default_factory=list)
+
+    def flag(self, var: cp_model.IntVar) -> None:
+        self.flagged.append(var)
+
+    def require(self, need: int, xs: Sequence[cp_model.IntVar]) -> None:
+        """One violation per unit of ``need - Σ xs`` below zero (a constant if xs is empty)."""
+        if need > 0:
+            self.requirements.append((need, list(xs)))
+
+    def value(self, value_of: ValueOf) -> int:
+        """The exact count for given variable values (what the verifier reports)."""
+        flagged = sum(value_of(v) for v in self.flagged)
+        return flagged + sum(_short(need, xs, value_of) for need, xs in self.requirements)
+
+    def enforce(self, model: cp_model.CpModel) -> None:
+        """HARD: no violation."""
+        for var in self.flagged:
+            model.add(var == 0)
+        for need, xs in self.requirements:
+            model.add(cp_model.LinearExpr.sum(xs) >= need)
+
+    def count(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT:
+        """SOFT: an expression ≥ the count, equal to it whenever the penalty is minimised."""
+        parts: list[cp_model.LinearExprT] = list(self.flagged)
+        for need, xs in self.requirements:
+            if not xs:
+                parts.append(need)
+                continue
+            short = model.new_bool_var("") if need == 1 else model.new_int_var(0, need, "")
+            model.add(short + cp_model.LinearExpr.sum(xs) >= need)
+            aux.append((short, partial(_short, need, xs)))
+            parts.append(short)
+        return cp_model.LinearExpr.sum(parts)
+
+
+def _short(need: int, xs: Sequence[cp_model.IntVar], value_of: ValueOf) -> int:
+    return max(0, need - sum(value_of(x) for x in xs))
