@@ -1,0 +1,129 @@
+"""The roster workbook's sheets as written: the empty template and, via `write_workbook`, rosters.
+
+Both the template and `write_roster` go through `write_workbook`, so a written roster has the
+same title rows, bilingual headers, drop-downs and formats as the template a user fills in.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .atomic import write_atomic
+from .headers import NOTES_TITLE, SHEETS, Sheet
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
+
+    from openpyxl.worksheet.worksheet import Worksheet
+
+TITLE_ROWS = 1  # one title row above the header row
+_MAX_ROW = 1_048_576  # Excel's last row: drop-downs and text format cover the whole column
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_OPTIONAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+_NOTES = (
+    "填表说明 How to fill in this workbook",
+    "日期：2021-09、2021.09、2021/9、2021年9月、2021-09-01 或 Excel 日期均可；"
+    "Excel 会把 2021.10 存成 2021.1，读作 10 月，1 月请写 2021-01。"
+    " Dates: 2021-09, 2021.09, 2021/9, 2021年9月, 2021-09-01 or an Excel date; "
+    "Excel stores 2021.10 as 2021.1, which is read as October: write January as 2021-01.",
+    "工号、园所代码为文本，前导零保留（代码列已设为文本格式）。"
+    " IDs are text and keep leading zeros (id columns are formatted as text).",
+    "引用园所时可填园所代码或园名。 Kindergarten references take the kg_id or the name.",
+    "是/否列可填 是/否、Y/N、1/0；空白 = 否。 Yes/no columns: 是/否, Y/N, 1/0; blank = no.",
+    "表头可为中文、英文或“中文 english”，可在标题行之下；多余的列会被忽略。"
+    " Headers may be Chinese, English or both, below title rows; extra columns are ignored.",
+    "灰色表头的列可省略。 Columns with a grey header are optional.",
+)
+
+
+def _header_cells(ws: Worksheet, sheet: Sheet) -> list[Cell]:
+    cells = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(ws, column.header)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL if column.required else _OPTIONAL_FILL
+        cell.alignment = Alignment(horizontal="center")
+        cells.append(cell)
+    return cells
+
+
+def _write_sheet(book: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]]) -> None:
+    ws = book.create_sheet(sheet.title)
+    first = TITLE_ROWS + 2  # first data row
+    for index, column in enumerate(sheet.columns, 1):
+        letter = get_column_letter(index)
+        dimension = ws.column_dimensions[letter]
+        dimension.width = max(column.width, len(column.header) + 4)
+        if column.text:
+            dimension.number_format = "@"  # so Excel keeps the leading zeros of typed ids
+        if column.choices:
+            # A warning, not a stop: English values such as "lead" are accepted on reading.
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                error="请从下拉列表选择 choose from the list: " + "/".join(column.choices),
+            )
+            validation.add(f"{letter}{first}:{letter}{_MAX_ROW}")
+            ws.data_validations.append(validation)
+    ws.freeze_panes = f"A{first}"
+    title = WriteOnlyCell(ws, sheet.note)
+    title.font = Font(bold=True, size=12)
+    ws.append([title])
+    ws.append(_header_cells(ws, sheet))
+    for row in rows:
+        ws.append(list(row))
+
+
+def _write_notes(book: Workbook) -> None:
+    ws = book.create_sheet(NOTES_TITLE)
+    for letter, width in zip("ABCDE", (18, 24, 10, 50, 24), strict=True):
+        ws.column_dimensions[letter].width = width
+    for line in _NOTES:
+        ws.append([line])
+    ws.append([])
+    header = []
+    for text in ("工作表 sheet", "列 column", "必填 required", "说明 notes", "示例 example"):
+        cell = WriteOnlyCell(ws, text)
+        cell.font = _BOLD
+        header.append(cell)
+    ws.append(header)
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            required = "是" if column.required else "否"
+            ws.append([sheet.title, column.header, required, column.note, column.example])
+
+
+def write_workbook(
+    path: str | Path, rows: Mapping[str, Iterable[Sequence[object]]], *, notes: bool = False
+) -> Path:
+    """Write all roster sheets atomically; rows per sheet key, in header-table column order."""
+
+    def write(tmp: Path) -> None:
+        # A normal (not write-only) workbook: it stores shared strings and the sheet size,
+        # which makes reading a big roster back about a third faster.
+        book = Workbook()
+        book.remove(book.worksheets[0])
+        for sheet in SHEETS:
+            _write_sheet(book, sheet, rows.get(sheet.key, ()))
+        if notes:
+            _write_notes(book)
+        book.save(tmp)
+
+    return write_atomic(path, write)
+
+
+def write_template(path: str | Path) -> Path:
+    """Write the empty roster workbook: five sheets with headers and drop-downs, plus notes."""
+    return write_workbook(path, {}, notes=True)
