@@ -532,6 +532,12 @@ def test_write_then_read_gives_the_same_roster(tmp_path: Path, tight_small: Inst
     again, warnings = read_roster(path)
     assert again == roster and warnings == []
     assert [p.name for p in path.parent.iterdir()] == ["roster.xlsx"]  # no temporary left
+    # written by the template's sheet writer: same layout, frozen headers and drop-downs
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [s.title for s in SHEETS]
+    assert wb["teachers 教师"].freeze_panes == "A3"
+    assert wb["teachers 教师"]["A2"].value == "工号 teacher_id"
+    assert wb["pins 锁定"].data_validations.dataValidation
 
 
 _ids = st.text("0123456789ABCXYZ-", min_size=1, max_size=6).map(lambda s: "0" + s)
