@@ -286,14 +286,16 @@ class _GroupPlan:
         """The weakest host below home (ROT-DOWN); where none is below (a branch in a tight
         group, the weakest members) the weakest other host, since a missed rotation costs more
         than an upward one. Ties go to the host that received fewest, then roster order."""
-        home = self.inst.kg[t.home_kg]
+        home, grade = self.inst.kg[t.home_kg], t.grade
+        if grade is None:
+            return None
         hosts = [
             k
             for k in self.kgs
             if k.kg_id != home.kg_id
             and k.role is not Role.AFFILIATE
             and (not self.tight or (home.kg_id == self.lead) != (k.kg_id == self.lead))
-            and self.classes.get((k.kg_id, t.grade), 0) > 0
+            and self.classes[(k.kg_id, grade)] > 0
             and not self._is_forbidden(t, Activity.ROTATION, year, k.kg_id)
             and self._term_ok(t, year, k.kg_id)
         ]
