@@ -1,0 +1,394 @@
+"""District partition (学区划分, seed 004 二(一)2) as a capacitated p-median CP-SAT model.
+
+Centre-based: ``y[c]`` opens a district led by eligible kindergarten ``c`` (优质公办园), and
+``x[i, c]`` puts kindergarten ``i`` in it; a centre's own ``x[c, c]`` is ``y[c]``. Each
+kindergarten joins one open district, a district holds at most ``max_size``, and exactly
+``groups`` districts open. The objective (`PartitionWeights`) adds member-to-centre distance
+and the spread (max − min over open districts) of each tier's and each ownership's count.
+
+Two stages share the time limit. First the most compact partition (distance alone), hinted
+with a greedy clustering (p-median centres, regret assignment under capacity, centre
+relocation). Then the whole objective, with total distance at most `slack_percent` above the
+first stage's and never above the greedy's: geographic proximity comes first in the seed
+("按照地理位置相对就近"), balance is bought within a small slack. With pruning each kindergarten
+may only join one of its nearest candidate centres (plus its greedy centre, so the hint stays
+feasible); without pruning the model is exact.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from ..model.instance import Ownership
+from ..model.partition import (
+    CENTRE_MIN_TIER,
+    DEFAULT_MAX_SIZE,
+    TIERS,
+    District,
+    KgSite,
+    Partition,
+    PartitionWeights,
+    check_partition,
+    distance_units,
+    district_name,
+    groups_needed,
+    index_sites,
+    objective_terms,
+    partition_figures,
+    weighted,
+)
+from ..model.schedule import SolveStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+log = logging.getLogger("kgrota")
+
+PRUNE_FACTOR = 3  # candidate centres per kindergarten: 3 × (eligible per district) ...
+PRUNE_MIN = 6  # ... but never fewer than this
+IMPROVE_ROUNDS = 20  # centre relocation rounds of the greedy clustering
+COMPACT_SHARE = 1 / 3  # of the time limit for the compactness stage
+
+_STATUS = {cp_model.OPTIMAL: SolveStatus.OPTIMAL, cp_model.FEASIBLE: SolveStatus.FEASIBLE}
+
+
+@dataclass(frozen=True)
+class _Data:
+    """Kindergartens by index with the integer distance matrix and the candidate centres."""
+
+    kgs: tuple[KgSite, ...]
+    dist: tuple[tuple[int, ...], ...]
+    eligible: tuple[int, ...]
+    groups: int
+    max_size: int
+
+    @property
+    def n(self) -> int:
+        return len(self.kgs)
+
+
+def _data(kgs: Sequence[KgSite], max_size: int, groups: int | None) -> _Data:
+    """Check the sizes and centre supply; a clear ValueError when no partition can exist."""
+    index_sites(kgs)
+    n = len(kgs)
+    if n == 0:
+        raise ValueError("No kindergartens to partition.")
+    if max_size < 1:
+        raise ValueError("Must have max_size >= 1.")
+    need = groups_needed(n, max_size)
+    count = need if groups is None else groups
+    if count < need:
+        raise ValueError(
+            f"{count} districts of at most {max_size} cannot hold {n} kindergartens: "
+            f"at least {need} are needed."
+        )
+    eligible = tuple(i for i, k in enumerate(kgs) if k.eligible)
+    if len(eligible) < count:
+        raise ValueError(
+            f"{count} districts need {count} centres (one 优质公办园 each: public, tier >= "
+            f"{CENTRE_MIN_TIER}), but only {len(eligible)} of the {n} kindergartens are "
+            f"eligible; raise max_size, lower the number of districts, or add candidates."
+        )
+    dist = tuple(tuple(distance_units(a, b) for b in kgs) for a in kgs)
+    return _Data(tuple(kgs), dist, eligible, count, max_size)
+
+
+# --------------------------------------------------------------------------- greedy clustering
+
+
+def _open_centres(d: _Data) -> list[int]:
+    """Greedy p-median: repeatedly open the candidate that most lowers total distance."""
+    best = [math.inf] * d.n
+    chosen: list[int] = []
+    for _ in range(d.groups):
+
+        def total(c: int) -> float:
+            return sum(min(b, d.dist[i][c]) for i, b in enumerate(best))
+
+        c = min((c for c in d.eligible if c not in chosen), key=lambda c: (total(c), c))
+        chosen.append(c)
+        best = [min(b, d.dist[i][c]) for i, b in enumerate(best)]
+    return chosen
+
+
+def _assign(d: _Data, centres: Sequence[int]) -> list[int]:
+    """Capacitated assignment, most urgent first: the kindergarten that would lose most by
+    missing its nearest open centre (regret) picks next. Centres lead their own district."""
+    room = dict.fromkeys(centres, d.max_size - 1)
+    out = [-1] * d.n
+    for c in centres:
+        out[c] = c
+    order = {i: sorted(centres, key=lambda c: (d.dist[i][c], c)) for i in range(d.n) if out[i] < 0}
+    while order:
+
+        def urgency(i: int) -> tuple[float, int, int]:
+            near = [c for c in order[i] if room[c] > 0][:2]
+            regret = d.dist[i][near[1]] - d.dist[i][near[0]] if len(near) > 1 else math.inf
+            return regret, d.dist[i][near[0]], -i
+
+        for i in order:  # drop full centres from the front so `urgency` stays cheap
+            while room[order[i][0]] == 0:
+                order[i].pop(0)
+        i = max(order, key=urgency)
+        c = order.pop(i)[0]
+        out[i] = c
+        room[c] -= 1
+    return out
+
+
+def _cost(d: _Data, assign: Sequence[int]) -> int:
+    return sum(d.dist[i][c] for i, c in enumerate(assign))
+
+
+def _greedy(d: _Data) -> list[int]:
+    """Centre of each kindergarten: open, assign, move each centre to the eligible member
+    nearest its members, and repeat while the total distance falls."""
+    centres = _open_centres(d)
+    assign = _assign(d, centres)
+    for _ in range(IMPROVE_ROUNDS):
+        moved = []
+        for c in centres:
+            members = [i for i, a in enumerate(assign) if a == c]
+            moved.append(
+                min(
+                    (m for m in members if d.kgs[m].eligible),
+                    key=lambda m: (sum(d.dist[i][m] for i in members), m),
+                )
+            )
+        if sorted(moved) == sorted(centres):
+            break
+        candidate = _assign(d, moved)
+        if _cost(d, candidate) >= _cost(d, assign):
+            break
+        centres, assign = moved, candidate
+    return assign
+
+
+def _districts(d: _Data, assign: Sequence[int]) -> list[District]:
+    """Districts numbered in the input order of their centres, members in input order."""
+    centres = sorted(set(assign))
+    return [
+        District(
+            name=district_name(number),
+            centre=d.kgs[c].kg_id,
+            members=(
+                d.kgs[c].kg_id,
+                *(k.kg_id for i, k in enumerate(d.kgs) if assign[i] == c and i != c),
+            ),
+        )
+        for number, c in enumerate(centres, 1)
+    ]
+
+
+def _result(
+    d: _Data, assign: Sequence[int], weights: PartitionWeights, status: SolveStatus
+) -> Partition:
+    """The partition an assignment describes, with figures and terms recomputed from it."""
+    districts = _districts(d, assign)
+    terms = objective_terms(d.kgs, districts)
+    return Partition(
+        districts=tuple(districts),
+        figures=partition_figures(d.kgs, districts),
+        terms=terms,
+        status=status,
+        objective=weighted(terms, weights),
+    )
+
+
+def warm_start(
+    kgs: Sequence[KgSite],
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    groups: int | None = None,
+    weights: PartitionWeights = PartitionWeights(),
+) -> Partition:
+    """The greedy clustering alone (status GREEDY): the hint and baseline of `partition`."""
+    started = time.perf_counter()
+    d = _data(kgs, max_size, groups)
+    assign = _greedy(d)
+    result = _result(d, assign, weights, SolveStatus.GREEDY)
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+# --------------------------------------------------------------------------- CP-SAT model
+
+
+def _candidates(d: _Data, hint: Sequence[int], prune: bool) -> list[list[int]]:
+    """Centres each kindergarten may join: all eligible ones, or with pruning its nearest
+    few (3 × the eligible per district), itself when eligible, and its ``hint`` centre so
+    the hint stays feasible."""
+    if not prune:
+        return [list(d.eligible) for _ in range(d.n)]
+    k = max(PRUNE_MIN, math.ceil(PRUNE_FACTOR * len(d.eligible) / d.groups))
+    out = []
+    for i in range(d.n):
+        near = sorted(d.eligible, key=lambda c: (d.dist[i][c], c))[:k]
+        out.append(sorted({*near, hint[i], *([i] if d.kgs[i].eligible else [])}))
+    return out
+
+
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int], cp_model.IntVar]  # (kindergarten, centre) → joins
+    y: dict[int, cp_model.IntVar]  # centre → opens a district
+    distance: cp_model.LinearExpr  # Σ distance units member → centre
+    balance: list[cp_model.LinearExpr]  # weighted spreads
+    aux: list[tuple[cp_model.IntVar, Callable[[Sequence[int]], int]]]  # value from assignment
+
+    def add_hint(self, assign: Sequence[int]) -> None:
+        """A complete hint: every variable, auxiliary spreads included."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for (i, c), var in self.x.items():
+            if i != c:
+                self.model.add_hint(var, int(assign[i] == c))
+        for c, var in self.y.items():
+            self.model.add_hint(var, int(assign[c] == c))
+        for var, fn in self.aux:
+            self.model.add_hint(var, fn(assign))
+
+    def assignment(self, value: Callable[[cp_model.IntVar], int], n: int) -> list[int]:
+        out = [-1] * n
+        for (i, c), var in self.x.items():
+            if value(var):
+                out[i] = c
+        return out
+
+
+def _spread(
+    m: _Model, d: _Data, cands: Sequence[Sequence[int]], members: Sequence[int]
+) -> cp_model.LinearExpr:
+    """max − min over open districts of how many of ``members`` each holds."""
+    # The mean count per district lies between min and max: tighter domains, better bounds.
+    mean_floor, mean_ceil = len(members) // d.groups, -(-len(members) // d.groups)
+    hi = m.model.new_int_var(mean_ceil, min(len(members), d.max_size), "hi")
+    lo = m.model.new_int_var(0, mean_floor, "lo")
+    for c in d.eligible:
+        count = cp_model.LinearExpr.sum([m.x[i, c] for i in members if c in cands[i]])
+        m.model.add(count <= hi)
+        m.model.add(count >= lo).only_enforce_if(m.y[c])
+
+    def counts(assign: Sequence[int]) -> list[int]:
+        return [sum(assign[i] == c for i in members) for c in set(assign)]
+
+    m.aux += [(hi, lambda a: max(counts(a))), (lo, lambda a: min(counts(a)))]
+    return hi - lo
+
+
+def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) -> _Model:
+    model = cp_model.CpModel()
+    y = {c: model.new_bool_var(f"y{c}") for c in d.eligible}
+    x = {
+        (i, c): y[c] if i == c else model.new_bool_var(f"x{i},{c}")
+        for i in range(d.n)
+        for c in cands[i]
+    }
+    for i in range(d.n):
+        model.add_exactly_one(x[i, c] for c in cands[i])
+    for (i, c), var in x.items():
+        if i != c:
+            model.add_implication(var, y[c])
+    for c in d.eligible:
+        joined = [x[i, c] for i in range(d.n) if c in cands[i]]
+        model.add(cp_model.LinearExpr.sum(joined) <= d.max_size * y[c])
+    model.add(cp_model.LinearExpr.sum(list(y.values())) == d.groups)
+    distance = cp_model.LinearExpr.weighted_sum(list(x.values()), [d.dist[i][c] for i, c in x])
+    m = _Model(model, x, y, distance, [], [])
+    classes: list[tuple[int, Callable[[KgSite], object], Sequence[object]]] = [
+        (weights.tier, lambda k: k.tier, TIERS),
+        (weights.ownership, lambda k: k.ownership, tuple(Ownership)),
+    ]
+    for weight, key, values in classes:
+        if weight > 0:
+            for value in values:
+                members = [i for i, k in enumerate(d.kgs) if key(k) == value]
+                if members:
+                    m.balance.append(weight * _spread(m, d, cands, members))
+    return m
+
+
+def _solve(
+    m: _Model, time_limit: float, workers: int | None, seed: int
+) -> tuple[SolveStatus | None, cp_model.CpSolver]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = workers or os.cpu_count() or 1
+    solver.parameters.random_seed = seed
+    code = solver.solve(m.model)
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
+    return _STATUS.get(code), solver
+
+
+def partition(
+    kgs: Sequence[KgSite],
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    groups: int | None = None,
+    time_limit: float = 30.0,
+    workers: int | None = None,
+    seed: int = 0,
+    prune: bool = True,
+    weights: PartitionWeights = PartitionWeights(),
+) -> Partition:
+    """Divide ``kgs`` into districts of at most ``max_size``, each led by an eligible centre.
+
+    ``groups`` defaults to the fewest districts that fit. Raises ValueError when there are
+    fewer eligible centres than districts. Two stages share ``time_limit``: the most compact
+    partition (p-median, from the greedy clustering), then the whole objective with total
+    distance at most ``weights.slack_percent`` above it and never above the greedy's. The
+    result is checked with `check_partition`; if CP-SAT finds nothing usable the greedy
+    clustering stands in with status GREEDY.
+    """
+    started = time.perf_counter()
+    d = _data(kgs, max_size, groups)
+    greedy = _greedy(d)
+    warm = _result(d, greedy, weights, SolveStatus.GREEDY)
+    m = _build(d, _candidates(d, greedy, prune), weights)
+    m.model.add(m.distance <= warm.terms["distance"])
+
+    m.model.minimize(m.distance)
+    m.add_hint(greedy)
+    status, solver = _solve(m, time_limit * COMPACT_SHARE, workers, seed)
+    compact = m.assignment(solver.value, d.n) if status is not None else greedy
+    distance_bound = solver.best_objective_bound if status is not None else None
+    cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
+
+    m.model.add(m.distance <= cap)
+    m.model.minimize(weights.distance * m.distance + cp_model.LinearExpr.sum(m.balance))
+    m.add_hint(compact)
+    status, solver = _solve(m, time_limit - (time.perf_counter() - started), workers, seed)
+    result, bound = warm, None
+    notes: tuple[str, ...] = ()
+    if status is None:
+        notes = (f"CP-SAT {solver.status_name()} in {time_limit}s; greedy used",)
+    else:
+        found = _result(d, m.assignment(solver.value, d.n), weights, status)
+        breaches = check_partition(d.kgs, found, max_size)
+        if found.objective != round(solver.objective_value):
+            breaches.append(f"objective {found.objective} != solver's {solver.objective_value}")
+        if breaches:
+            log.error("CP-SAT partition fails the check: %s", "; ".join(breaches))
+            notes = ("CP-SAT result failed the check; greedy used", *breaches)
+        else:
+            result, bound = found, solver.best_objective_bound
+    result = replace(
+        result,
+        best_bound=bound,
+        warm_objective=warm.objective,
+        distance_bound=distance_bound,
+        distance_cap=cap,
+        seconds=time.perf_counter() - started,
+        variables=len(m.model.proto.variables),
+        pruned=prune,
+        notes=notes,
+    )
+    log.info("partition: %s", str(result).splitlines()[0])
+    return result
