@@ -19,7 +19,16 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..model import Instance, Profile, Report, Schedule, SolveStatus, builtin_profiles, load_profile
+from ..model import (
+    Instance,
+    Profile,
+    Report,
+    Roster,
+    Schedule,
+    SolveStatus,
+    builtin_profiles,
+    load_profile,
+)
 from ..model.generate import generate as generate_roster
 from ..model.generate import qingpu_roster
 from ..model.instance import academic_year
@@ -382,3 +391,41 @@ def demo(out_dir: Path, time_limit: float) -> None:
     )
     _conclude(schedule, report, schedule_path)
     out.print(f"next: kgrota verify {roster_path} {schedule_path}")
+
+
+@main.command()
+@click.argument("kgs_path", metavar="KGS", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option("--max-size", type=click.IntRange(2), default=16, show_default=True)
+@click.option(
+    "--groups", type=click.IntRange(1), default=None, help="Default: the fewest that fit."
+)
+@click.option("--time-limit", type=click.FloatRange(0.1), default=30.0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@_guard
+def partition(
+    kgs_path: Path, out_path: Path, max_size: int, groups: int | None, time_limit: float, seed: int
+) -> None:
+    """Form districts (学区) from a kindergarten list: compact, ≤ max-size, one centre each.
+
+    Writes a roster whose kindergartens sheet carries the districts as groups (深圳 004 二(一)2).
+    """
+    from ..model.partition import check_partition, to_roster_kindergartens
+    from ..solver.partition import partition as solve_partition
+    from .partition_io import read_partition_input
+
+    if out_path.resolve() == kgs_path.resolve():
+        raise ValueError(f"{out_path}: the roster must not overwrite the kindergarten list")
+    sites = read_partition_input(kgs_path)
+    with err.status(f"partitioning {len(sites)} kindergartens"):
+        result = solve_partition(
+            sites, max_size=max_size, groups=groups, time_limit=time_limit, seed=seed
+        )
+    breaches = check_partition(sites, result, max_size)
+    if breaches:
+        raise Failed("partition fails its check: " + "; ".join(breaches))
+    write_roster(Roster(to_roster_kindergartens(sites, result), ()), out_path)
+    out.print(str(result))
+    out.print(f"wrote {out_path}: fill in the teachers sheet, then run kgrota solve")
