@@ -56,8 +56,8 @@ def candidates(v: Variables, year: int, grade: Grade) -> list[Candidate]:
             continue
         if t.home_kg == lead_id:
             if year not in t.unavailable:
-                away = tuple(var for _, var in v.placements(t.teacher_id, year))
-                out.append(Candidate(t, True, away))
+                away = v.placed.get((t.teacher_id, year))
+                out.append(Candidate(t, True, () if away is None else (away,)))
         else:
             into = tuple(var for host, var in v.rotations(t.teacher_id, year) if host == lead_id)
             if into:

@@ -47,27 +47,33 @@ def down(model: cp_model.CpModel, v: Variables) -> Violations:
 def term(model: cp_model.CpModel, v: Variables) -> None:
     """TERM-2Y: a run of consecutive year-long placements is ≤ max_term_years, one host.
 
-    History years count as placed (their hosts were checked against in variables.py).
+    Stated on the `placed` channel, so each clause has three literals whatever the number of
+    hosts. History years count as placed (their hosts were checked in variables.py).
     """
     limit = v.instance.profile.max_term_years
     first, last = v.years[0], v.years[-1]
     for t in v.instance.teachers:
         tid = t.teacher_id
-        placed = {y: v.placements(tid, y) for y in v.years}
-        if not any(placed.values()):
+        placed = {y: v.placed[(tid, y)] for y in v.years if (tid, y) in v.placed}
+        if not placed:
             continue
         history = yearlong_history(v.instance, tid)
         # Every window of limit + 1 consecutive years has a free year.
         for start in range(first - limit, last + 1):
             window = range(start, start + limit + 1)
-            xs = [var for y in window for _, var in placed.get(y, [])]
+            xs = [placed[y] for y in window if y in placed]
             past = sum(y in history for y in window)
-            if xs and len({y for y in window if placed.get(y) or y in history}) > limit:
+            if xs and len(xs) + past > limit:
                 model.add(cp_model.LinearExpr.sum(xs) <= limit - past)
-        # Consecutive plan years keep the host.
+        # Placed in consecutive plan years: the same host (host h in y and placed in y + 1
+        # means h in y + 1).
         for y in v.years[:-1]:
-            nxt = placed[y + 1]
-            for host, var in placed[y]:
-                others = [w for h, w in nxt if h != host]
-                if others:
-                    model.add_at_most_one([var, *others])
+            if y + 1 not in placed:
+                continue
+            following = dict(v.placements(tid, y + 1))
+            for host, var in v.placements(tid, y):
+                stay = following.get(host)
+                if stay is None:
+                    model.add_bool_or([~var, ~placed[y + 1]])
+                else:
+                    model.add_bool_or([~var, ~placed[y + 1], stay])

@@ -22,11 +22,8 @@ def staff_class(model: cp_model.CpModel, v: Variables) -> None:
         for grade in Grade:
             slack = inst.home_count(kg.kg_id, grade) - inst.required(kg.kg_id, grade)
             for y in v.years:
-                out = [
-                    var
-                    for t in v.home_teachers(kg.kg_id, grade)
-                    for _, var in v.placements(t.teacher_id, y)
-                ]
+                home = v.home_teachers(kg.kg_id, grade)
+                out = [v.placed[(t.teacher_id, y)] for t in home if (t.teacher_id, y) in v.placed]
                 if len(out) <= slack:
                     continue
                 into = [var for t, var in v.hosted(kg.kg_id, y) if inst.teacher[t].grade is grade]
@@ -52,19 +49,13 @@ def away_slot(model: cp_model.CpModel, v: Variables) -> None:
 
 
 def one_place(model: cp_model.CpModel, v: Variables) -> None:
-    """ONE-PLACE: one year-long placement a year, and no visit in a placement year.
+    """ONE-PLACE: no short visit in a year-long placement year.
 
-    One visit per semester holds by construction (one variable per teacher and semester);
-    unavailable years have no variables.
+    One placement a year is the `placed` channel (variables.py); one visit per semester holds
+    by construction (one variable per teacher and semester); unavailable years have no
+    variables.
     """
-    for t in v.instance.teachers:
-        for y in v.years:
-            placed = [var for _, var in v.placements(t.teacher_id, y)]
-            visits = [
-                v.shd[(t.teacher_id, i)] for i in v.semesters_of(y) if (t.teacher_id, i) in v.shd
-            ]
-            if visits and placed:
-                for visit in visits:
-                    model.add_at_most_one([*placed, visit])
-            elif len(placed) > 1:
-                model.add_at_most_one(placed)
+    for (t, y), placed in v.placed.items():
+        for i in v.semesters_of(y):
+            if (t, i) in v.shd:
+                model.add_bool_or([~placed, ~v.shd[(t, i)]])

@@ -14,15 +14,17 @@ ineligible one. Rules enforced here (a reader looking for them lands in this fil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
 
 from ..model import Activity, Grade, Instance, Role, Semester, Teacher, semester_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ortools.sat.python import cp_model
+    from .violations import Aux, ValueOf
 
 RotKey = tuple[str, str, int]  # teacher id, host kg, year
 
@@ -105,15 +107,15 @@ def rotation_hosts(instance: Instance, facts: GroupFacts, teacher: Teacher) -> l
     return out
 
 
-def term_allows(history: dict[int, str | None], host: str, year: int, max_years: int) -> bool:
-    """TERM-2Y against history: the run through `year` stays short and keeps one host."""
-    if year in history:
-        return False  # already away that year per the records
-    if any(adj in history and history[adj] != host for adj in (year - 1, year + 1)):
+def term_allows(history: dict[int, str | None], host: str, span: range, max_years: int) -> bool:
+    """TERM-2Y against history: a stay over `span` joined to adjacent records is short, one host."""
+    if any(y in history for y in span):
+        return False  # already away then per the records
+    if any(adj in history and history[adj] != host for adj in (span[0] - 1, span[-1] + 1)):
         return False
-    before = next(n for n in range(len(history) + 1) if year - 1 - n not in history)
-    after = next(n for n in range(len(history) + 1) if year + 1 + n not in history)
-    return before + 1 + after <= max_years
+    before = next(n for n in range(len(history) + 1) if span[0] - 1 - n not in history)
+    after = next(n for n in range(len(history) + 1) if span[-1] + 1 + n not in history)
+    return before + len(span) + after <= max_years
 
 
 class Variables:
@@ -122,6 +124,10 @@ class Variables:
     - ``rot[(t, host, y)]``: teacher t rotates to host for academic year y.
     - ``ind[t]``: new teacher t is inducted at the lead in ``ind_year[t]``.
     - ``shd[(t, i)]``: teacher t shadows at the lead in plan semester i (0 = first autumn).
+    - ``placed[(t, y)]``: t is on some year-long placement in y, channelled as the sum of
+      the rotation and induction variables; being a 0/1 sum, it also keeps a teacher to one
+      placement a year (ONE-PLACE). Rules state presence, terms and staffing through it, so
+      they stay small however many hosts there are.
     """
 
     def __init__(self, model: cp_model.CpModel, instance: Instance) -> None:
@@ -135,11 +141,23 @@ class Variables:
         self.ind: dict[str, cp_model.IntVar] = {}
         self.ind_year: dict[str, int] = {}
         self.shd: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.aux: list[Aux] = []  # channel variables, with their value from the decisions
         fixed = {(p.teacher_id, p.activity) for p in instance.roster.pins if not p.forbidden}
         for t in instance.teachers:
             self._add_rotations(model, t, (t.teacher_id, Activity.ROTATION) in fixed)
             self._add_induction(model, t)
             self._add_shadowing(model, t, (t.teacher_id, Activity.SHADOWING) in fixed)
+        self.placed: dict[tuple[str, int], cp_model.IntVar] = {}
+        for t in instance.teachers:
+            for y in self.years:
+                options = [var for _, var in self.placements(t.teacher_id, y)]
+                if len(options) == 1:
+                    self.placed[(t.teacher_id, y)] = options[0]
+                elif options:
+                    placed = model.new_bool_var(f"placed[{t.teacher_id},{y}]")
+                    model.add(placed == cp_model.LinearExpr.sum(options))
+                    self.placed[(t.teacher_id, y)] = placed
+                    self.aux.append((placed, partial(_total, options)))
 
     def _add_rotations(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
         if not (t.backbone or pinned):
@@ -150,8 +168,9 @@ class Variables:
             if y in t.unavailable:
                 continue
             for host in rotation_hosts(self.instance, self.facts, t):
+                span = range(y, y + 1)
                 if profile.enabled("TERM-2Y") and not term_allows(
-                    history, host, y, profile.max_term_years
+                    history, host, span, profile.max_term_years
                 ):
                     continue
                 self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
@@ -168,8 +187,9 @@ class Variables:
         if year in t.unavailable:
             return
         history = yearlong_history(self.instance, t.teacher_id)
+        span = range(year, year + 1)
         if profile.enabled("TERM-2Y") and not term_allows(
-            history, self.facts.lead, year, profile.max_term_years
+            history, self.facts.lead, span, profile.max_term_years
         ):
             return
         self.ind[t.teacher_id] = model.new_bool_var(f"ind[{t.teacher_id}]")
@@ -265,6 +285,35 @@ class Variables:
         return [i for i, (y, _) in enumerate(self.semesters) if y == year]
 
     def all_vars(self) -> Iterable[cp_model.IntVar]:
+        """The decision variables (channels and auxiliaries excluded)."""
         yield from self.rot.values()
         yield from self.ind.values()
         yield from self.shd.values()
+
+
+def _total(xs: list[cp_model.IntVar], value_of: ValueOf) -> int:
+    return sum(value_of(x) for x in xs)
+
+
+def twins(instance: Instance) -> list[list[Teacher]]:
+    """Classes of interchangeable teachers: same home, grade, flags, history, no pins."""
+    pinned = {p.teacher_id for p in instance.roster.pins}
+    by_sig: dict[tuple[object, ...], list[Teacher]] = {}
+    for t in instance.teachers:
+        if t.teacher_id in pinned:
+            continue
+        sig = (
+            t.home_kg,
+            t.grade,
+            t.backbone,
+            t.cadre,
+            bool(t.veto),
+            t.unavailable,
+            frozenset(t.preferred_hosts),
+            instance.induction_year(t),
+            tuple(sorted(yearlong_history(instance, t.teacher_id).items(), key=str)),
+            tuple(sorted(shadowing_history(instance, t.teacher_id))),
+            last_history_year(instance, t.teacher_id),
+        )
+        by_sig.setdefault(sig, []).append(t)
+    return [ts for ts in by_sig.values() if len(ts) > 1]
