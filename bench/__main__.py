@@ -1,0 +1,54 @@
+"""``python -m kgrota.bench SET [--time-limit S] [--workers N] [--seeds K] [--no-mip] [--hint]
+[--out DIR]``: run a benchmark set and write its JSON and markdown results."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .report import RESULTS, write_results
+from .runner import Params, Record, run_set
+from .sets import SETS
+
+
+def _progress(record: Record) -> None:
+    if "error" in record:
+        print(f"  {record['instance']} {record['group']}: error {record['error']}", file=sys.stderr)
+        return
+    mip = record.get("mip") or {}
+    peer = mip.get("skipped") or (
+        f"HiGHS {mip['status']} {mip['objective']} in {mip['seconds']:.1f}s" if mip else ""
+    )
+    print(
+        f"  {record['instance']} {record['group']}: {record['teachers']} teachers, "
+        f"{record['status']} {record['objective']} (bound {record['best_bound']}, greedy "
+        f"{record['greedy_objective']}) in {record['seconds']:.1f}s {peer}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kgrota.bench", description=__doc__)
+    parser.add_argument("set", choices=sorted(SETS), help="benchmark set (see bench/README.md)")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per group")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="CP-SAT workers")
+    parser.add_argument("--seeds", type=int, default=None, help="number of seeds (set default)")
+    parser.add_argument("--no-mip", action="store_true", help="skip the HiGHS MIP peer")
+    parser.add_argument("--hint", action="store_true", help="give CP-SAT the greedy plan as hint")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    args = parser.parse_args(argv)
+    params = Params(
+        time_limit=args.time_limit, workers=args.workers, mip=not args.no_mip, hint=args.hint
+    )
+    print(f"{args.set}: {SETS[args.set].description}", file=sys.stderr)
+    results = run_set(args.set, params, seeds=args.seeds, progress=_progress)
+    json_path, md_path = write_results(results, args.out)
+    print(f"wrote {json_path} and {md_path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

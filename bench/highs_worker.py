@@ -1,0 +1,56 @@
+"""Solve one MPS file with HiGHS and print one JSON line: ``python -m kgrota.bench.highs_worker
+FILE TIME_LIMIT THREADS SEED``. Imports highspy only (it clashes with ortools in one process).
+
+The JSON holds the model status, the MPS objective and dual bound (minimisation, without the
+CP-SAT offset or scale), the seconds spent reading and solving, the peak RSS and the size.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import resource
+import sys
+import time
+from typing import Any
+
+
+def main(argv: list[str]) -> int:
+    path, time_limit, threads, seed = argv[0], float(argv[1]), int(argv[2]), int(argv[3])
+    highspy: Any = importlib.import_module("highspy")  # untyped, and optional
+    highs = highspy.Highs()
+    for option, value in (
+        ("output_flag", False),
+        ("time_limit", time_limit),
+        ("threads", threads),
+        ("random_seed", seed),
+        ("mip_rel_gap", 0.0),  # prove the optimum, as CP-SAT does by default
+    ):
+        highs.setOptionValue(option, value)
+    started = time.perf_counter()
+    highs.readModel(path)
+    highs.run()
+    seconds = time.perf_counter() - started
+    info = highs.getInfo()
+    feasible = info.primal_solution_status == 2  # kSolutionStatusFeasible
+
+    def finite(value: float) -> float | None:
+        return value if math.isfinite(value) and abs(value) < 1e30 else None
+
+    lp = highs.getLp()
+    result = {
+        "status": highs.modelStatusToString(highs.getModelStatus()),
+        "objective": finite(info.objective_function_value) if feasible else None,
+        "bound": finite(info.mip_dual_bound),
+        "seconds": seconds,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rows": lp.num_row_,
+        "columns": lp.num_col_,
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

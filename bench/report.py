@@ -1,0 +1,154 @@
+"""Benchmark results on disk: ``<set>-<YYYY-MM-DD>.json`` and a markdown page beside it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..io.atomic import write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from .runner import Record
+
+RESULTS = Path(__file__).parent / "results"
+
+# (header, key) of the markdown tables.
+INSTANCE_COLUMNS = (
+    ("instance", "label"),
+    ("groups", "groups_count"),
+    ("teachers", "teachers"),
+    ("optimal", "optimal_groups"),
+    ("objective", "objective"),
+    ("bound", "best_bound"),
+    ("gap", "gap"),
+    ("greedy", "greedy_objective"),
+    ("improvement", "improvement"),
+    ("first feasible s", "first_feasible_seconds"),
+    ("wall s", "wall_seconds"),
+    ("cpu s", "cpu_seconds"),
+    ("RSS MB", "rss_mb"),
+    ("verified", "verified"),
+)
+GROUP_COLUMNS = (
+    ("instance", "instance"),
+    ("group", "group"),
+    ("kgs", "kindergartens"),
+    ("teachers", "teachers"),
+    ("vars", "variables"),
+    ("cons", "constraints"),
+    ("status", "status"),
+    ("first feasible s", "first_feasible_seconds"),
+    ("optimum s", "optimal_seconds"),
+    ("objective", "objective"),
+    ("bound", "best_bound"),
+    ("gap", "gap"),
+    ("greedy", "greedy_objective"),
+    ("improvement", "improvement"),
+    ("RSS MB", "rss_mb"),
+    ("verified", "verified"),
+)
+MIP_COLUMNS = (
+    ("HiGHS", "status"),
+    ("HiGHS s", "seconds"),
+    ("HiGHS obj", "objective"),
+    ("HiGHS bound", "bound"),
+    ("agree", "agree"),
+    ("CP/HiGHS time", "time_ratio"),
+)
+SCALING_KEYS = ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints")
+
+
+def _fmt(value: Any, spec: str = ".2f") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        return format(value, spec)
+    return str(value)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], spec: str = ".2f") -> list[str]:
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|---" * len(headers) + "|",
+        *("| " + " | ".join(_fmt(v, spec) for v in row) + " |" for row in rows),
+    ]
+
+
+def _group_row(g: Record) -> list[Any]:
+    if "error" in g:
+        return [g["instance"], g["group"], f"error: {g['error']}"]
+    mip = g.get("mip") or {}
+    if mip.get("skipped"):
+        highs: list[Any] = ["skipped"] + [None] * (len(MIP_COLUMNS) - 1)
+    else:
+        highs = [mip.get(key) for _, key in MIP_COLUMNS]
+    return [g[key] for _, key in GROUP_COLUMNS] + highs
+
+
+def markdown(results: Record) -> str:
+    """The results as a markdown page: setting, summary, scaling, instances, groups."""
+    p, m, s = results["params"], results["machine"], results["summary"]
+    load = m["load_1min"]
+    lines = [
+        f"# {results['set']} — {results['date']}",
+        "",
+        f"{results['description']}. Profile `{p['profile']}`, {p['years']} years from "
+        f"{p['start_year']}, seeds {p['seeds']}.",
+        f"CP-SAT time limit {p['time_limit']:g} s per group, {p['workers']} workers, seed "
+        f"{p['cp_seed']}, greedy hint {'on' if p['hint'] else 'off'}; MIP peer "
+        f"{'on' if p['mip'] else 'off'}.",
+        f"Machine: {m['cores']} cores, {m['platform']}, Python {m['python']}, OR-Tools "
+        f"{m['ortools']}, highspy {m['highspy']}; commit {m['commit']}"
+        f"{' with uncommitted solver/model edits' if m['dirty'] else ''}.",
+        f"Load (1-min average; other jobs share the cores): start {load['start']:.2f}, "
+        f"mean {load['mean']:.2f}, max {load['max']:.2f}. Wall {results['wall_seconds']:.0f} s.",
+        "",
+        "## Summary (medians over groups)",
+        "",
+        *_table(
+            ("figure", "value"),
+            ((k, v) for k, v in s.items() if k not in ("scaling", "mip_skipped")),
+            ".3g",
+        ),
+    ]
+    sc = s["scaling"]
+    if sc:
+        lines += [
+            "",
+            "## Scaling: exponent of y against teachers (log-log least squares)",
+            "",
+            f"{sc['points']} groups of {sc['teachers'][0]}–{sc['teachers'][1]} teachers; "
+            f"{sc['censored']} not proven optimal (their `seconds` is censored at the limit).",
+            "",
+            *_table(("y", "exponent"), ((k, sc[k]) for k in SCALING_KEYS)),
+        ]
+    instances = results["instances"]
+    if len(instances) > 1 or instances[0]["groups_count"] > 1:
+        rows = ([i[key] for _, key in INSTANCE_COLUMNS] for i in instances)
+        lines += ["", "## Instances", "", *_table([h for h, _ in INSTANCE_COLUMNS], rows)]
+    headers = [h for h, _ in GROUP_COLUMNS + MIP_COLUMNS]
+    rows = (_group_row(g) for i in instances for g in i["groups"])
+    lines += ["", "## Groups", "", *_table(headers, rows)]
+    lines += ["", *(f"- {reason}" for reason in s["mip_skipped"])]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_results(results: Record, out: Path = RESULTS) -> tuple[Path, Path]:
+    """``<set>-<date>.json`` and ``.md`` under `out`, each written atomically."""
+    stem = out / f"{results['set']}-{results['date']}"
+    text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
+    return _write_text(stem.with_suffix(".json"), text), _write_text(
+        stem.with_suffix(".md"), markdown(results)
+    )
+
+
+def _write_text(path: Path, text: str) -> Path:
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write_atomic(path, write)

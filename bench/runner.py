@@ -1,0 +1,427 @@
+"""Run a benchmark set: CP-SAT per group against the greedy baseline and the HiGHS MIP peer.
+
+Every group is solved in a fresh spawned process (``max_tasks_per_child=1``), so its peak
+RSS is its own. Groups run one at a time with ``workers`` CP-SAT workers, except when a
+roster has more groups than the machine has cores: then one process per core, one worker
+each (never more workers than cores). The HiGHS peer runs after CP-SAT in the same task,
+in its own subprocess, with the same time limit and as many threads.
+
+`run_set` returns the results as plain JSON data (report.py writes them). See
+bench/README.md for the protocol and the fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import importlib.util
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import numpy as np
+
+from ..model import Instance, Roster, SolveStatus, load_profile
+from ..model.verify import verify
+from ..solver.cpsat import build, solve_group
+from ..solver.greedy import greedy
+from .mip import Unsupported, from_cp_proto, run_highs
+from .sets import SETS, START_YEAR, YEARS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from ..model import GroupResult
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Params:
+    """How every group of a run is solved."""
+
+    time_limit: float
+    workers: int
+    mip: bool = True
+    hint: bool = False  # greedy as a complete CP-SAT hint (off: measure the model alone)
+    cp_seed: int = 0
+
+
+@dataclass(frozen=True)
+class GroupTask:
+    """One group to solve in a child process (plain data: CP-SAT objects do not pickle)."""
+
+    instance: str
+    group: str
+    roster: Roster
+    profile: str
+    params: Params
+    workers: int
+
+
+def improvement(cp: float | None, base: float | None) -> float | None:
+    """``(cp − base) / max(1, |base|)``: objectives may be negative, so no plain ratio."""
+    if cp is None or base is None:
+        return None
+    return (cp - base) / max(1.0, abs(base))
+
+
+def ratio(cp: float | None, base: float | None) -> float | None:
+    """``cp / base`` where it means something (a positive baseline)."""
+    if cp is None or base is None or base <= 0:
+        return None
+    return cp / base
+
+
+def fit_exponent(xs: Iterable[float], ys: Iterable[float]) -> float | None:
+    """The slope of log y against log x (least squares): y ∝ x^slope; None if underdetermined."""
+    pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if x > 0 and y > 0]
+    if len({x for x, _ in pairs}) < 2:
+        return None
+    lx = np.log([x for x, _ in pairs])
+    ly = np.log([y for _, y in pairs])
+    slope, _ = np.polyfit(lx, ly, 1)
+    return float(slope)
+
+
+def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def highspy_missing() -> bool:
+    """Look for highspy without importing it (it clashes with ortools in one process)."""
+    return importlib.util.find_spec("highspy") is None
+
+
+# -- one group, in a child process -----------------------------------------------------------
+
+
+def solve_task(task: GroupTask) -> Record:
+    """Greedy, CP-SAT and (optionally) HiGHS on one group; the record of `bench/README.md`."""
+    instance = Instance.create(task.roster, load_profile(task.profile), START_YEAR, YEARS)
+    p = task.params
+    started = time.perf_counter()
+    plan = greedy(instance)
+    greedy_seconds = time.perf_counter() - started
+    greedy_report = verify(instance, plan)
+    result = solve_group(
+        instance,
+        time_limit=p.time_limit,
+        workers=task.workers,
+        seed=p.cp_seed,
+        hint=plan if p.hint else None,
+    )
+    rss = _rss_mb()
+    solved = result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    report = verify(instance, result.assignments) if solved else None
+    record: Record = {
+        "instance": task.instance,
+        "group": task.group,
+        "kindergartens": len(instance.kindergartens),
+        "teachers": result.teachers,
+        "variables": result.variables,
+        "constraints": result.constraints,
+        "workers": task.workers,
+        "status": result.status.value,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap": result.gap,
+        "terms": dict(result.terms),
+        "seconds": result.seconds,
+        "first_feasible_seconds": result.first_feasible_seconds,
+        "optimal_seconds": result.seconds if result.status is SolveStatus.OPTIMAL else None,
+        "verified": None if report is None else report.ok,
+        "verified_objective": None if report is None else report.objective,
+        "assignments": len(result.assignments),
+        "greedy_objective": greedy_report.objective,
+        "greedy_seconds": greedy_seconds,
+        "greedy_verified": greedy_report.ok,
+        "improvement": improvement(result.objective, greedy_report.objective),
+        "ratio": ratio(result.objective, greedy_report.objective),
+        "rss_mb": rss,
+    }
+    if p.mip:
+        record["mip"] = _mip_peer(instance, result, task.workers, p)
+    return record
+
+
+def _mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -> Record:
+    """HiGHS on the same model: status, objective, bound, time and agreement with CP-SAT."""
+    if highspy_missing():
+        return {"skipped": "MIP peer skipped: highspy not installed"}
+    proto = build(instance).model.proto
+    try:
+        mip = from_cp_proto(proto)
+    except Unsupported as exc:
+        return {"skipped": f"MIP peer skipped: {exc}"}
+    with tempfile.TemporaryDirectory(prefix="kgrota-mip-") as tmp:
+        try:
+            run = run_highs(
+                mip,
+                Path(tmp) / "model.mps",
+                time_limit=p.time_limit,
+                threads=threads,
+                seed=p.cp_seed,
+            )
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            return {"skipped": f"MIP peer failed: {exc}"}
+    both = run.optimal and result.status is SolveStatus.OPTIMAL
+    out: Record = {"skipped": None, **asdict(run)}
+    out["same_model"] = len(proto.variables) == result.variables == run.columns
+    out["agree"] = _agree(result, run.objective, run.bound, both)
+    out["time_ratio"] = result.seconds / run.seconds if both and out["agree"] else None
+    return out
+
+
+def _agree(
+    result: GroupResult, objective: float | None, bound: float | None, both: bool
+) -> bool | None:
+    """Equal optima when both proved one; else no solution beats the other's bound (maximise)."""
+    cp, cp_bound = result.objective, result.best_bound
+    if both:
+        return cp is not None and objective is not None and abs(cp - objective) < 0.5
+    checks = []
+    if cp is not None and bound is not None:
+        checks.append(cp <= bound + 0.5)
+    if objective is not None and cp_bound is not None:
+        checks.append(objective <= cp_bound + 0.5)
+    return all(checks) if checks else None
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+class _LoadSampler:
+    """Samples the 1-minute load average while the benchmark runs (other jobs share cores)."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.samples = [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+
+def run_set(
+    name: str,
+    params: Params,
+    *,
+    seeds: int | None = None,
+    progress: Callable[[Record], None] | None = None,
+) -> Record:
+    """Solve every roster of a named set; the JSON-ready results with a summary."""
+    bench_set = SETS[name]
+    cores = os.cpu_count() or 1
+    instances = []
+    with _LoadSampler() as load:
+        started = time.perf_counter()
+        for br in bench_set.rosters(seeds):
+            names = br.roster.groups
+            parallel = len(names) > cores
+            workers = 1 if parallel else min(params.workers, cores)
+            tasks = [
+                GroupTask(br.label, g, br.roster.subset(g), bench_set.profile, params, workers)
+                for g in names
+            ]
+            t0 = time.perf_counter()
+            records = _run_tasks(tasks, cores if parallel else 1, progress)
+            instances.append(_instance(br.label, br.seed, records, time.perf_counter() - t0))
+        wall = time.perf_counter() - started
+    records = [g for inst in instances for g in inst["groups"]]
+    return {
+        "set": name,
+        "description": bench_set.description,
+        "date": dt.date.today().isoformat(),
+        "params": {
+            **asdict(params),
+            "profile": bench_set.profile,
+            "start_year": START_YEAR,
+            "years": YEARS,
+            "seeds": [i["seed"] for i in instances],
+        },
+        "mip_skipped": "MIP peer skipped: highspy not installed"
+        if params.mip and highspy_missing()
+        else None,
+        "machine": _machine(load.samples),
+        "wall_seconds": wall,
+        "rss_children_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+        "summary": summarise(records, instances),
+        "instances": instances,
+    }
+
+
+def _run_tasks(
+    tasks: list[GroupTask], processes: int, progress: Callable[[Record], None] | None
+) -> list[Record]:
+    """Each task in a fresh spawned process; records in task order."""
+    context = multiprocessing.get_context("spawn")
+    out: dict[int, Record] = {}
+    with ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=1) as pool:
+        futures: dict[Future[Record], int] = {
+            pool.submit(solve_task, t): i for i, t in enumerate(tasks)
+        }
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                record = future.result()
+            except Exception as exc:  # one failing group must not lose the whole run
+                record = {
+                    "instance": tasks[i].instance,
+                    "group": tasks[i].group,
+                    "error": repr(exc),
+                }
+            out[i] = record
+            if progress is not None:
+                progress(record)
+    return [out[i] for i in range(len(tasks))]
+
+
+def _sum(records: list[Record], key: str) -> float | None:
+    values = [r.get(key) for r in records]
+    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def _instance(label: str, seed: int, records: list[Record], wall: float) -> Record:
+    """One roster: totals over its groups, with every group's record under ``groups``."""
+    statuses = [r.get("status", "ERROR") for r in records]
+    objective, bound = _sum(records, "objective"), _sum(records, "best_bound")
+    greedy_objective = _sum(records, "greedy_objective")
+    all_optimal = all(s == SolveStatus.OPTIMAL.value for s in statuses)
+    firsts = [r.get("first_feasible_seconds") for r in records]
+    return {
+        "label": label,
+        "seed": seed,
+        "groups_count": len(records),
+        "kindergartens": _sum(records, "kindergartens"),
+        "teachers": _sum(records, "teachers"),
+        "variables": _sum(records, "variables"),
+        "constraints": _sum(records, "constraints"),
+        "optimal_groups": statuses.count(SolveStatus.OPTIMAL.value),
+        "statuses": {s: statuses.count(s) for s in sorted(set(statuses))},
+        "objective": objective,
+        "best_bound": bound,
+        "gap": None
+        if objective is None or bound is None
+        else abs(bound - objective) / max(1.0, abs(objective)),
+        "greedy_objective": greedy_objective,
+        "improvement": improvement(objective, greedy_objective),
+        "ratio": ratio(objective, greedy_objective),
+        # The instance is feasible when its last group is, proven when its last group is.
+        "first_feasible_seconds": None
+        if None in firsts
+        else max(f for f in firsts if f is not None),
+        "optimal_seconds": max(r["seconds"] for r in records) if all_optimal else None,
+        "cpu_seconds": _sum(records, "seconds"),
+        "wall_seconds": wall,
+        "rss_mb": max((r.get("rss_mb", 0.0) for r in records), default=0.0),
+        "verified": all(r.get("verified") is True for r in records),
+        "groups": records,
+    }
+
+
+def _median(values: Iterable[Any]) -> float | None:
+    present = [float(v) for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def summarise(groups: list[Record], instances: list[Record]) -> Record:
+    """Medians over groups (and instances), MIP agreement and the fitted scaling exponents."""
+    solved = [g for g in groups if "error" not in g]
+    mips = [g["mip"] for g in solved if g.get("mip") and not g["mip"].get("skipped")]
+    out: Record = {
+        "groups": len(groups),
+        "errors": len(groups) - len(solved),
+        "optimal": sum(g["status"] == SolveStatus.OPTIMAL.value for g in solved),
+        "verified": sum(g["verified"] is True for g in solved),
+        "median_teachers": _median(g["teachers"] for g in solved),
+        "median_first_feasible_seconds": _median(g["first_feasible_seconds"] for g in solved),
+        "median_optimal_seconds": _median(g["optimal_seconds"] for g in solved),
+        "median_gap": _median(g["gap"] for g in solved),
+        "median_rss_mb": _median(g["rss_mb"] for g in solved),
+        "max_rss_mb": max((g["rss_mb"] for g in solved), default=None),
+        "median_improvement": _median(g["improvement"] for g in solved),
+        "median_greedy_seconds": _median(g["greedy_seconds"] for g in solved),
+        "mip_runs": len(mips),
+        "mip_optimal": sum(m["status"] == "Optimal" for m in mips),
+        "mip_agree": sum(m["agree"] is True for m in mips),
+        "mip_disagree": sum(m["agree"] is False for m in mips),
+        "median_mip_seconds": _median(m["seconds"] for m in mips),
+        "median_cp_over_highs_time": _median(m["time_ratio"] for m in mips),
+        "mip_skipped": sorted(
+            {g["mip"]["skipped"] for g in solved if g.get("mip", {}).get("skipped")}
+        ),
+    }
+    if len(instances) > 1:
+        out["median_instance_wall_seconds"] = _median(i["wall_seconds"] for i in instances)
+    out["scaling"] = _scaling(solved)
+    return out
+
+
+def _scaling(groups: list[Record]) -> Record | None:
+    """Exponents of time and size against teachers, when sizes span at least a factor of 2.
+
+    ``seconds`` is censored at the time limit for unproven groups, so its exponent is a lower
+    bound when some groups hit the limit; ``optimal_seconds`` uses proven groups only.
+    """
+    teachers = [g["teachers"] for g in groups]
+    if len(set(teachers)) < 3 or max(teachers) < 2 * min(teachers):
+        return None
+    out: Record = {"points": len(groups), "teachers": [min(teachers), max(teachers)]}
+    for key in ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints"):
+        pts = [(g["teachers"], g[key]) for g in groups if g[key] is not None]
+        out[key] = fit_exponent(*zip(*pts, strict=True)) if len(pts) >= 3 else None
+    out["censored"] = sum(g["optimal_seconds"] is None for g in groups)
+    return out
+
+
+def _machine(load: list[float]) -> Record:
+    repo = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return done.stdout.strip()
+
+    def version(package: str) -> str | None:
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "ortools": version("ortools"),
+        "highspy": version("highspy"),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        # Uncommitted solver/model edits change what was measured: say so.
+        "dirty": bool(git("status", "--porcelain", "--", "solver", "model")),
+        "load_1min": {"start": load[0], "max": max(load), "mean": statistics.fmean(load)},
+    }
