@@ -188,8 +188,7 @@ def _solve(
     seed: int,
     fmt: str,
 ) -> tuple[Schedule, Report]:
-    from ..solver.greedy import greedy  # solver imports OR-Tools: load it only when solving
-    from ..solver.solve import solve
+    from ..solver.solve import solve  # the solver imports OR-Tools: load it only when solving
 
     roster, warnings = read_roster(roster_path)
     _print_warnings(warnings)
@@ -216,7 +215,6 @@ def _solve(
             workers=workers,
             seed=seed,
             progress=progress,
-            greedy_fallback=greedy,
         )
     report = verify_schedule(instance, schedule.assignments)
     write_schedule(out_path, schedule, instance, report, fmt)

@@ -1,0 +1,130 @@
+"""End to end through the command line: demo, solve, verify, bad input, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+from kgrota.io.cli import main
+from kgrota.io.roster import read_roster, write_roster
+from kgrota.io.schedule_io import read_schedule
+from kgrota.model import Activity, Instance, load_profile
+from kgrota.model.generate import generate
+from kgrota.model.verify import verify
+from openpyxl import load_workbook
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SHEETS = ("summary 汇总", "assignments 交流安排", "teachers 教师视图")
+SHEETS += ("kindergartens 园所视图", "rules 规则检查", "shortfalls 未满足")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    code, output = run("demo", "--out", str(out), "--time-limit", "20")
+    assert code == 0, output
+    return out
+
+
+def test_demo_solves_and_verifies(demo_dir: Path) -> None:
+    roster, _ = read_roster(demo_dir / "roster.xlsx")
+    assert len(roster.groups) == 7
+    schedule = read_schedule(demo_dir / "schedule.xlsx")
+    instance = Instance.create(roster, load_profile("qingpu"), schedule.start_year, schedule.years)
+    report = verify(instance, schedule.assignments)
+    assert report.ok
+    kinds = {a.activity for a in schedule.assignments}
+    assert {Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING} <= kinds
+    book = load_workbook(demo_dir / "schedule.xlsx", read_only=True)
+    assert set(SHEETS) <= set(book.sheetnames)
+    code, output = run("verify", str(demo_dir / "roster.xlsx"), str(demo_dir / "schedule.xlsx"))
+    assert code == 0, output
+
+
+def test_verify_catches_a_hand_edited_schedule(demo_dir: Path, tmp_path: Path) -> None:
+    # Move one shadowing visit's teacher onto a rotation's teacher in the same year:
+    # a person on a year-long placement may not shadow (ONE-PLACE).
+    book = load_workbook(demo_dir / "schedule.xlsx")
+    sheet = book["assignments 交流安排"]
+    header = [c.value for c in sheet[1]]
+    col = {str(h).split()[-1]: i for i, h in enumerate(header)}
+    rows = list(sheet.iter_rows(min_row=2))
+    rotation = next(r for r in rows if "rotation" in str(r[col["activity"]].value))
+    shadow = next(
+        r
+        for r in rows
+        if "shadowing" in str(r[col["activity"]].value)
+        and r[col["year"]].value == rotation[col["year"]].value
+    )
+    shadow[col["teacher_id"]].value = rotation[col["teacher_id"]].value
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    code, output = run("verify", str(demo_dir / "roster.xlsx"), str(edited))
+    assert code == 1
+    assert "ONE-PLACE" in output
+
+
+def test_solve_generated_roster_json(tmp_path: Path) -> None:
+    roster_path = tmp_path / "roster.xlsx"
+    write_roster(generate(groups=2, kgs=4, seed=3, start_year=2026), roster_path)
+    before = hashlib.sha256(roster_path.read_bytes()).hexdigest()
+    out = tmp_path / "plan.json"
+    code, output = run(
+        "solve", str(roster_path), "-o", str(out), "--start-year", "2026", "--time-limit", "10"
+    )
+    assert code == 0, output
+    assert hashlib.sha256(roster_path.read_bytes()).hexdigest() == before  # roster untouched
+    code, output = run("verify", str(roster_path), str(out))
+    assert code == 0, output
+
+
+def test_bad_roster_exits_2_with_location(tmp_path: Path) -> None:
+    roster_path = tmp_path / "roster.xlsx"
+    write_roster(generate(groups=1, kgs=3, seed=1, start_year=2026), roster_path)
+    book = load_workbook(roster_path)
+    sheet = next(s for s in book.worksheets if "教师" in s.title)
+    header_row = next(
+        r for r in sheet.iter_rows(max_row=5) if any("grade" in str(c.value) for c in r)
+    )
+    grade = next(c for c in header_row if "grade" in str(c.value))
+    sheet.cell(row=grade.row + 1, column=grade.column, value="小小班")
+    book.save(roster_path)
+    out = tmp_path / "plan.xlsx"
+    code, output = run("solve", str(roster_path), "-o", str(out))
+    assert code == 2
+    assert "小小班" in output and f"row {grade.row + 1}" in output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("solve", "missing.xlsx", "-o", "plan.xlsx"),  # roster file does not exist
+        ("validate", "missing.xlsx"),  # same for validate
+        ("solve", "r.xlsx", "-o", "r.xlsx"),  # output would overwrite the roster
+        ("solve", "r.xlsx", "-o", "p.xlsx", "--profile", "nope"),  # unknown profile
+    ],
+)
+def test_usage_errors_exit_2(
+    args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_roster(generate(groups=1, kgs=3, seed=1, start_year=2026), tmp_path / "r.xlsx")
+    code, _ = run(*args)
+    assert code == 2
+
+
+def test_template_validates_after_filling(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    code, _ = run("template", str(path))
+    assert code == 0 and path.exists()
