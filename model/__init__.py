@@ -18,8 +18,8 @@ from .instance import (
     semester_of,
 )
 from .profile import Profile, RuleSetting, builtin_profiles, load_profile, profile_from_dict
-from .rules import OBJECTIVE_TERMS, RULE_BY_ID, RULES, Rule, Severity
 from .report import Report, RuleResult, Violation
+from .rules import OBJECTIVE_TERMS, RULE_BY_ID, RULES, Rule, Severity
 from .schedule import Assignment, GroupResult, Schedule, SolveStatus
 
 __all__ = [

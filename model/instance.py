@@ -8,13 +8,14 @@ lookups every other layer uses. Nothing here imports OR-Tools.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .profile import Profile
 
 
@@ -35,7 +36,12 @@ class Labelled(str, Enum):
         """Accept the English value, the Chinese label, an alias, or ``中文 english``."""
         key = str(text).strip().lower()
         for member in cls:
-            names = {member.value, member.zh.lower(), member.label.lower(), *_ALIASES.get(member, ())}
+            names = {
+                member.value,
+                member.zh.lower(),
+                member.label.lower(),
+                *_ALIASES.get(member, ()),
+            }
             if key in names:
                 return member
         choices = ", ".join(m.label for m in cls)
@@ -332,13 +338,17 @@ class Horizon:
 
     def slot_dates(self, year: int, semester: Semester, slot: int) -> tuple[dt.date, dt.date]:
         """Monday to Friday of a 1-based slot."""
-        start = self.semester_start(year, semester) + dt.timedelta(weeks=(slot - 1) * self.slot_weeks)
+        start = self.semester_start(year, semester) + dt.timedelta(
+            weeks=(slot - 1) * self.slot_weeks
+        )
         return start, start + dt.timedelta(weeks=self.slot_weeks, days=-3)
 
     def year_dates(self, year: int) -> tuple[dt.date, dt.date]:
         """First day of autumn teaching to the last teaching day of spring."""
         last = self.slots_per_semester
-        return self.semester_start(year, Semester.AUTUMN), self.slot_dates(year, Semester.SPRING, last)[1]
+        return self.semester_start(year, Semester.AUTUMN), self.slot_dates(
+            year, Semester.SPRING, last
+        )[1]
 
 
 @dataclass(frozen=True)
@@ -353,7 +363,9 @@ class Instance:
     horizon: Horizon
 
     @classmethod
-    def create(cls, roster: Roster, profile: Profile, start_year: int, years: int | None = None) -> Instance:
+    def create(
+        cls, roster: Roster, profile: Profile, start_year: int, years: int | None = None
+    ) -> Instance:
         horizon = Horizon(
             start_year=start_year,
             years=years if years is not None else profile.years,
@@ -363,7 +375,9 @@ class Instance:
         return cls(roster=roster, profile=profile, horizon=horizon)
 
     def for_group(self, group: str) -> Instance:
-        return Instance(roster=self.roster.subset(group), profile=self.profile, horizon=self.horizon)
+        return Instance(
+            roster=self.roster.subset(group), profile=self.profile, horizon=self.horizon
+        )
 
     @property
     def kindergartens(self) -> tuple[Kindergarten, ...]:
@@ -444,5 +458,9 @@ class Instance:
         if teacher.birth_date is None:
             return False
         start = dt.date(self.horizon.start_year, 9, 1)
-        age = start.year - teacher.birth_date.year - ((start.month, start.day) < (teacher.birth_date.month, teacher.birth_date.day))
+        age = (
+            start.year
+            - teacher.birth_date.year
+            - ((start.month, start.day) < (teacher.birth_date.month, teacher.birth_date.day))
+        )
         return age <= self.profile.young_age

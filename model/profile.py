@@ -8,13 +8,15 @@ Unknown sections, keys or rule ids are errors, so a typo never silently changes 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .rules import RULE_BY_ID, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 MODES = ("auto", "tight", "loose", "alliance")
 
@@ -69,7 +71,9 @@ class Profile:
         if self.mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         if not 0 < self.min_per_grade <= self.max_per_grade or self.max_term_years < 1:
-            raise ValueError("Must have 0 < min_per_grade <= max_per_grade and max_term_years >= 1.")
+            raise ValueError(
+                "Must have 0 < min_per_grade <= max_per_grade and max_term_years >= 1."
+            )
         if not 1 <= self.slot_weeks <= 2:
             raise ValueError("slot_weeks must be 1 or 2 (SHD-LEN: a visit lasts at most 2 weeks).")
         for f in fields(self):
@@ -102,7 +106,9 @@ def _parse_rules(table: Any, where: str) -> dict[str, RuleSetting]:
         try:
             severity = Severity(spec.get("severity", rule.severity.value))
         except ValueError:
-            raise ValueError(f"{where}: rules.{rule_id}.severity must be hard, soft or off") from None
+            raise ValueError(
+                f"{where}: rules.{rule_id}.severity must be hard, soft or off"
+            ) from None
         if severity is Severity.SOFT and not rule.can_be_soft:
             raise ValueError(f"{where}: rule {rule_id} is structural and cannot be soft")
         weight = spec.get("weight", rule.weight)
@@ -129,7 +135,9 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
                     known = ", ".join(by_section[key])
                     raise ValueError(f"{where}: unknown key [{key}] {sub} (known: {known})")
                 if not isinstance(subvalue, by_section[key][sub]) or isinstance(subvalue, bool):
-                    raise ValueError(f"{where}: [{key}] {sub} must be {by_section[key][sub].__name__}")
+                    raise ValueError(
+                        f"{where}: [{key}] {sub} must be {by_section[key][sub].__name__}"
+                    )
                 kwargs[sub] = subvalue
         else:
             known = ", ".join(s or "(top level)" for s in by_section)
@@ -142,7 +150,9 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
 
 def builtin_profiles() -> tuple[str, ...]:
     folder = resources.files("kgrota.scenarios") / "profiles"
-    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
+    return tuple(
+        sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    )
 
 
 def load_profile(name_or_path: str | Path) -> Profile:
@@ -156,11 +166,12 @@ def load_profile(name_or_path: str | Path) -> Profile:
         res = resources.files("kgrota.scenarios") / "profiles" / f"{name_or_path}.toml"
         if not res.is_file():
             names = ", ".join(builtin_profiles())
-            raise ValueError(f"unknown profile {name_or_path!r} (built in: {names}; or a .toml path)")
+            raise ValueError(
+                f"unknown profile {name_or_path!r} (built in: {names}; or a .toml path)"
+            )
         text, where = res.read_text(encoding="utf-8"), f"profile {name_or_path}"
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{where}: not valid TOML: {exc}") from None
     return profile_from_dict(data, where)
-

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from .instance import Activity, Semester
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 @dataclass(frozen=True, order=True)
@@ -89,7 +92,9 @@ class Schedule:
         return max((g.status for g in self.groups), key=order.index)
 
     def __str__(self) -> str:
-        lines = [f"profile {self.profile}, years {self.start_year}–{self.start_year + self.years - 1}"]
+        lines = [
+            f"profile {self.profile}, years {self.start_year}–{self.start_year + self.years - 1}"
+        ]
         for g in self.groups:
             gap = f"{g.gap:.2%}" if g.gap is not None else "-"
             lines.append(

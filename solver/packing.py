@@ -9,9 +9,12 @@ ceil(N / slots) ≤ cap visits (SHD-CAP).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ..model import Teacher
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ..model import Teacher
 
 
 def pack_slots(visitors: Iterable[Teacher], slots: int) -> dict[str, int]:

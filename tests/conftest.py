@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +20,9 @@ from kgrota.model import (
     Teacher,
     load_profile,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 START = 2026
 

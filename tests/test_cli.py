@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
+
 from kgrota.io.cli import main
 from kgrota.io.roster import read_roster, write_roster
 from kgrota.io.schedule_io import read_schedule
 from kgrota.model import Activity, Instance, load_profile
 from kgrota.model.generate import generate
 from kgrota.model.verify import verify
-from openpyxl import load_workbook
 
 if TYPE_CHECKING:
     from pathlib import Path

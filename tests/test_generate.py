@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from conftest import START
+
 from kgrota.model import (
     Activity,
     Grade,

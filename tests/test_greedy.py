@@ -11,6 +11,7 @@ import pytest
 from conftest import START, instance, kg, staff, teacher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from kgrota.model import (
     Activity,
     Assignment,

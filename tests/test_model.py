@@ -16,7 +16,10 @@ def test_every_builtin_profile_loads() -> None:
     ("data", "message"),
     [
         ({"bogus": 1}, "unknown key or section"),  # a typo at top level
-        ({"rotation": {"max_per_grad": 2}}, "unknown key [rotation] max_per_grad"),  # typo in a section
+        (
+            {"rotation": {"max_per_grad": 2}},
+            "unknown key [rotation] max_per_grad",
+        ),  # typo in a section
         ({"rules": {"NOPE": {"severity": "soft"}}}, "unknown rule"),  # unknown rule id
         ({"rules": {"SHD-CAP": {"severity": "soft"}}}, "cannot be soft"),  # structural rule
         ({"rotation": {"max_per_grade": "2"}}, "must be int"),  # wrong type

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from openpyxl import Workbook
+
 from kgrota.io.errors import InputError
 from kgrota.io.partition_io import read_partition_input
 from kgrota.model import Ownership, Role, Roster
@@ -27,7 +29,6 @@ from kgrota.model.partition import (
     weighted,
 )
 from kgrota.solver.partition import partition, warm_start
-from openpyxl import Workbook
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from kgrota.io.errors import InputError, Problem
 from kgrota.io.headers import SHEETS, normalize
 from kgrota.io.roster import read_roster, validate_roster, write_roster

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import instance, kg, staff, teacher
+from openpyxl import Workbook, load_workbook
+
 from kgrota.io import schedule_io
 from kgrota.io.errors import InputError
 from kgrota.io.schedule_io import read_schedule, write_schedule
@@ -29,7 +31,6 @@ from kgrota.model import (
     SolveStatus,
     Violation,
 )
-from openpyxl import Workbook, load_workbook
 
 if TYPE_CHECKING:
     from pathlib import Path

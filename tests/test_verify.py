@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import START, instance, kg, teacher
+
 from kgrota.model import (
     RULE_BY_ID,
     RULES,
