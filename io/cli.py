@@ -157,6 +157,15 @@ profile_option = click.option(
 )
 
 
+time_limit_option = click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds per group.",
+)
+
+
 @main.command()
 @click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
 @_guard
@@ -251,13 +260,7 @@ def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
 @click.option(
     "--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile)."
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds per group.",
-)
+@time_limit_option
 @click.option(
     "--workers", type=click.IntRange(1), default=None, help="CP-SAT workers (default: all cores)."
 )
@@ -362,13 +365,7 @@ DEMO_START_YEAR = 2026
     default=Path("kgrota-demo"),
     show_default=True,
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds per group.",
-)
+@time_limit_option
 @_guard
 def demo(out_dir: Path, time_limit: float) -> None:
     """Write the shipped qingpu-2023 scenario (seed 001's seven groups) and solve it."""
