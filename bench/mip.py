@@ -108,18 +108,18 @@ class Mip:
         """
         low, high = self.span(row)
         k = len(literals)
-        # Σ literal values = Σ ±x + (number negated): `lits` holds the ±x, `free` the slack.
-        lits = [(lit, 1) for lit in literals]
-        free = k - sum(1 for lit in literals if lit < 0)
+        # s = Σ ±x + (number negated), so k − s = rest − Σ ±x with `rest` as below.
+        lits = [(lit, 1) for lit in literals]  # signed refs: `linear` turns a negative one to −x
+        rest = k - sum(1 for lit in literals if lit < 0)
         out = []
         if row.ub is not None and high > row.ub:
             m = high - row.ub
             terms = [*row.coefs.items(), *((v, m * c) for v, c in lits)]
-            out.append(linear(terms, None, row.ub + m * free))
+            out.append(linear(terms, None, row.ub + m * rest))
         if row.lb is not None and low < row.lb:
             m = row.lb - low
             terms = [*row.coefs.items(), *((v, -m * c) for v, c in lits)]
-            out.append(linear(terms, row.lb - m * free, None))
+            out.append(linear(terms, row.lb - m * rest, None))
         return out
 
     def to_mps(self, name: str = "kgrota") -> str:

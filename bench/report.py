@@ -105,6 +105,14 @@ def markdown(results: Record) -> str:
         f"Machine: {m['cores']} cores, {m['platform']}, Python {m['python']}, OR-Tools "
         f"{m['ortools']}, highspy {m['highspy']}; commit {m['commit']}"
         f"{' with uncommitted solver/model edits' if m['dirty'] else ''}.",
+        *(
+            [
+                "Rosters of several groups go through `kgrota.solver.solve.solve` (greedy hint, "
+                "one process per core with one worker each); their RSS is the processes' peak."
+            ]
+            if any(i["solver"] == "solve" for i in results["instances"])
+            else []
+        ),
         f"Load (1-min average; other jobs share the cores): start {load['start']:.2f}, "
         f"mean {load['mean']:.2f}, max {load['max']:.2f}. Wall {results['wall_seconds']:.0f} s.",
         "",

@@ -1,10 +1,11 @@
 """Run a benchmark set: CP-SAT per group against the greedy baseline and the HiGHS MIP peer.
 
-Every group is solved in a fresh spawned process (``max_tasks_per_child=1``), so its peak
-RSS is its own. Groups run one at a time with ``workers`` CP-SAT workers, except when a
-roster has more groups than the machine has cores: then one process per core, one worker
-each (never more workers than cores). The HiGHS peer runs after CP-SAT in the same task,
-in its own subprocess, with the same time limit and as many threads.
+A one-group roster is solved by `solve_group` in a fresh spawned process, so its peak RSS
+is its own, with ``workers`` CP-SAT workers and no hint unless asked. A roster of several
+groups is solved as the product solves it, by `kgrota.solver.solve.solve` (greedy hint; one
+process per core with one worker each, never more workers than cores); its RSS is the peak
+of those processes. The HiGHS peer runs on the same model in its own subprocess, with the
+same time limit and as many threads as the group's CP-SAT workers.
 
 `run_set` returns the results as plain JSON data (report.py writes them). See
 bench/README.md for the protocol and the fields.
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -36,15 +37,19 @@ from ..model import Instance, Roster, SolveStatus, load_profile
 from ..model.verify import verify
 from ..solver.cpsat import build, solve_group
 from ..solver.greedy import greedy
+from ..solver.solve import solve
 from .mip import Unsupported, from_cp_proto, run_highs
-from .sets import SETS, START_YEAR, YEARS
+from .sets import SETS, START_YEAR, YEARS, BenchRoster
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from ..model import GroupResult
+    from ..model import Assignment, GroupResult
 
 Record = dict[str, Any]
+
+# Statuses with a schedule to verify (GREEDY: solve() fell back on the greedy plan).
+_SCHEDULED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.GREEDY)
 
 
 @dataclass(frozen=True)
@@ -104,35 +109,47 @@ def highspy_missing() -> bool:
     return importlib.util.find_spec("highspy") is None
 
 
-# -- one group, in a child process -----------------------------------------------------------
+# -- one group --------------------------------------------------------------------------------
 
 
-def solve_task(task: GroupTask) -> Record:
-    """Greedy, CP-SAT and (optionally) HiGHS on one group; the record of `bench/README.md`."""
-    instance = Instance.create(task.roster, load_profile(task.profile), START_YEAR, YEARS)
-    p = task.params
+@dataclass(frozen=True)
+class Baseline:
+    """The greedy plan's figures, as the verifier evaluates it."""
+
+    objective: int
+    terms: dict[str, int]
+    seconds: float
+    verified: bool
+
+
+def baseline(instance: Instance) -> tuple[list[Assignment], Baseline]:
+    """The greedy plan of a group and its figures."""
     started = time.perf_counter()
     plan = greedy(instance)
-    greedy_seconds = time.perf_counter() - started
-    greedy_report = verify(instance, plan)
-    result = solve_group(
-        instance,
-        time_limit=p.time_limit,
-        workers=task.workers,
-        seed=p.cp_seed,
-        hint=plan if p.hint else None,
-    )
-    rss = _rss_mb()
-    solved = result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-    report = verify(instance, result.assignments) if solved else None
-    record: Record = {
-        "instance": task.instance,
-        "group": task.group,
+    seconds = time.perf_counter() - started
+    report = verify(instance, plan)
+    return plan, Baseline(report.objective, dict(report.terms), seconds, report.ok)
+
+
+def group_record(
+    label: str,
+    instance: Instance,
+    result: GroupResult,
+    base: Baseline,
+    *,
+    workers: int,
+    rss_mb: float | None,
+) -> Record:
+    """One group's figures (bench/README.md lists them); its schedule is verified here."""
+    report = verify(instance, result.assignments) if result.status in _SCHEDULED else None
+    return {
+        "instance": label,
+        "group": result.group,
         "kindergartens": len(instance.kindergartens),
         "teachers": result.teachers,
         "variables": result.variables,
         "constraints": result.constraints,
-        "workers": task.workers,
+        "workers": workers,
         "status": result.status.value,
         "objective": result.objective,
         "best_bound": result.best_bound,
@@ -144,19 +161,37 @@ def solve_task(task: GroupTask) -> Record:
         "verified": None if report is None else report.ok,
         "verified_objective": None if report is None else report.objective,
         "assignments": len(result.assignments),
-        "greedy_objective": greedy_report.objective,
-        "greedy_seconds": greedy_seconds,
-        "greedy_verified": greedy_report.ok,
-        "improvement": improvement(result.objective, greedy_report.objective),
-        "ratio": ratio(result.objective, greedy_report.objective),
-        "rss_mb": rss,
+        "greedy_objective": base.objective,
+        "greedy_terms": base.terms,
+        "greedy_seconds": base.seconds,
+        "greedy_verified": base.verified,
+        "improvement": improvement(result.objective, base.objective),
+        "ratio": ratio(result.objective, base.objective),
+        "rss_mb": rss_mb,
     }
+
+
+def solve_task(task: GroupTask) -> Record:
+    """Greedy, CP-SAT and (optionally) HiGHS on one group, meant for a fresh process."""
+    instance = Instance.create(task.roster, load_profile(task.profile), START_YEAR, YEARS)
+    p = task.params
+    plan, base = baseline(instance)
+    result = solve_group(
+        instance,
+        time_limit=p.time_limit,
+        workers=task.workers,
+        seed=p.cp_seed,
+        hint=plan if p.hint else None,
+    )
+    record = group_record(
+        task.instance, instance, result, base, workers=task.workers, rss_mb=_rss_mb()
+    )
     if p.mip:
-        record["mip"] = _mip_peer(instance, result, task.workers, p)
+        record["mip"] = mip_peer(instance, result, task.workers, p)
     return record
 
 
-def _mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -> Record:
+def mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -> Record:
     """HiGHS on the same model: status, objective, bound, time and agreement with CP-SAT."""
     if highspy_missing():
         return {"skipped": "MIP peer skipped: highspy not installed"}
@@ -233,21 +268,21 @@ def run_set(
 ) -> Record:
     """Solve every roster of a named set; the JSON-ready results with a summary."""
     bench_set = SETS[name]
-    cores = os.cpu_count() or 1
     instances = []
     with _LoadSampler() as load:
         started = time.perf_counter()
         for br in bench_set.rosters(seeds):
-            names = br.roster.groups
-            parallel = len(names) > cores
-            workers = 1 if parallel else min(params.workers, cores)
-            tasks = [
-                GroupTask(br.label, g, br.roster.subset(g), bench_set.profile, params, workers)
-                for g in names
-            ]
             t0 = time.perf_counter()
-            records = _run_tasks(tasks, cores if parallel else 1, progress)
-            instances.append(_instance(br.label, br.seed, records, time.perf_counter() - t0))
+            if len(br.roster.groups) == 1:
+                records, rss, path = (
+                    _run_alone(br, bench_set.profile, params, progress),
+                    None,
+                    "solve_group",
+                )
+            else:
+                records = _run_roster(br, bench_set.profile, params, progress)
+                rss, path = _rss_mb(resource.RUSAGE_CHILDREN), "solve"
+            instances.append(_instance(br, records, time.perf_counter() - t0, rss, path))
         wall = time.perf_counter() - started
     records = [g for inst in instances for g in inst["groups"]]
     return {
@@ -259,43 +294,68 @@ def run_set(
             "profile": bench_set.profile,
             "start_year": START_YEAR,
             "years": YEARS,
-            "seeds": [i["seed"] for i in instances],
+            "seeds": sorted({i["seed"] for i in instances}),
         },
         "mip_skipped": "MIP peer skipped: highspy not installed"
         if params.mip and highspy_missing()
         else None,
         "machine": _machine(load.samples),
         "wall_seconds": wall,
+        "rss_self_mb": _rss_mb(),
         "rss_children_mb": _rss_mb(resource.RUSAGE_CHILDREN),
         "summary": summarise(records, instances),
         "instances": instances,
     }
 
 
-def _run_tasks(
-    tasks: list[GroupTask], processes: int, progress: Callable[[Record], None] | None
+def _run_alone(
+    br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
 ) -> list[Record]:
-    """Each task in a fresh spawned process; records in task order."""
+    """A one-group roster in a fresh spawned process, so that its peak RSS is its own."""
+    workers = min(params.workers, os.cpu_count() or 1)
+    task = GroupTask(br.label, br.roster.groups[0], br.roster, profile, params, workers)
     context = multiprocessing.get_context("spawn")
-    out: dict[int, Record] = {}
-    with ProcessPoolExecutor(processes, mp_context=context, max_tasks_per_child=1) as pool:
-        futures: dict[Future[Record], int] = {
-            pool.submit(solve_task, t): i for i, t in enumerate(tasks)
-        }
-        for future in as_completed(futures):
-            i = futures[future]
-            try:
-                record = future.result()
-            except Exception as exc:  # one failing group must not lose the whole run
-                record = {
-                    "instance": tasks[i].instance,
-                    "group": tasks[i].group,
-                    "error": repr(exc),
-                }
-            out[i] = record
-            if progress is not None:
-                progress(record)
-    return [out[i] for i in range(len(tasks))]
+    with ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=1) as pool:
+        try:
+            record = pool.submit(solve_task, task).result()
+        except Exception as exc:  # one failing instance must not lose the whole run
+            record = {"instance": task.instance, "group": task.group, "error": repr(exc)}
+    if progress is not None:
+        progress(record)
+    return [record]
+
+
+def _run_roster(
+    br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
+) -> list[Record]:
+    """A multi-group roster as the product solves it (`kgrota.solver.solve.solve`: greedy
+    hint, one process per core with one worker each); then the MIP peers, one per core."""
+    instance = Instance.create(br.roster, load_profile(profile), START_YEAR, YEARS)
+    parts = {g: instance.for_group(g) for g in br.roster.groups}
+    bases = {g: baseline(part)[1] for g, part in parts.items()}
+    cores = min(params.workers, os.cpu_count() or 1)
+    workers = 1 if cores > 1 else cores  # solve() gives each group's process one worker
+    records: dict[str, Record] = {}
+
+    def done(result: GroupResult) -> None:
+        g = result.group
+        records[g] = group_record(
+            br.label, parts[g], result, bases[g], workers=workers, rss_mb=None
+        )
+        if progress is not None:
+            progress(records[g])
+
+    schedule = solve(
+        instance, time_limit=params.time_limit, workers=cores, seed=params.cp_seed, progress=done
+    )
+    if params.mip:
+        with ThreadPoolExecutor(cores) as threads:  # each peer is a subprocess: threads suffice
+            peers = threads.map(
+                lambda r: mip_peer(parts[r.group], r, workers, params), schedule.groups
+            )
+            for result, peer in zip(schedule.groups, peers, strict=True):
+                records[result.group]["mip"] = peer
+    return [records[g] for g in br.roster.groups]
 
 
 def _sum(records: list[Record], key: str) -> float | None:
@@ -303,16 +363,22 @@ def _sum(records: list[Record], key: str) -> float | None:
     return None if any(v is None for v in values) else sum(v for v in values if v is not None)
 
 
-def _instance(label: str, seed: int, records: list[Record], wall: float) -> Record:
-    """One roster: totals over its groups, with every group's record under ``groups``."""
+def _instance(
+    br: BenchRoster, records: list[Record], wall: float, rss_mb: float | None, path: str
+) -> Record:
+    """One roster: totals over its groups, with every group's record under ``groups``.
+
+    `rss_mb` is the peak of the solving processes when groups have none of their own.
+    """
     statuses = [r.get("status", "ERROR") for r in records]
     objective, bound = _sum(records, "objective"), _sum(records, "best_bound")
     greedy_objective = _sum(records, "greedy_objective")
     all_optimal = all(s == SolveStatus.OPTIMAL.value for s in statuses)
     firsts = [r.get("first_feasible_seconds") for r in records]
     return {
-        "label": label,
-        "seed": seed,
+        "label": br.label,
+        "seed": br.seed,
+        "solver": path,
         "groups_count": len(records),
         "kindergartens": _sum(records, "kindergartens"),
         "teachers": _sum(records, "teachers"),
@@ -335,7 +401,7 @@ def _instance(label: str, seed: int, records: list[Record], wall: float) -> Reco
         "optimal_seconds": max(r["seconds"] for r in records) if all_optimal else None,
         "cpu_seconds": _sum(records, "seconds"),
         "wall_seconds": wall,
-        "rss_mb": max((r.get("rss_mb", 0.0) for r in records), default=0.0),
+        "rss_mb": rss_mb if rss_mb is not None else max(r.get("rss_mb") or 0.0 for r in records),
         "verified": all(r.get("verified") is True for r in records),
         "groups": records,
     }
@@ -360,7 +426,7 @@ def summarise(groups: list[Record], instances: list[Record]) -> Record:
         "median_optimal_seconds": _median(g["optimal_seconds"] for g in solved),
         "median_gap": _median(g["gap"] for g in solved),
         "median_rss_mb": _median(g["rss_mb"] for g in solved),
-        "max_rss_mb": max((g["rss_mb"] for g in solved), default=None),
+        "max_instance_rss_mb": max(i["rss_mb"] for i in instances),
         "median_improvement": _median(g["improvement"] for g in solved),
         "median_greedy_seconds": _median(g["greedy_seconds"] for g in solved),
         "mip_runs": len(mips),

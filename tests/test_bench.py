@@ -8,13 +8,14 @@ import random
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from ortools.sat.python import cp_model
+
 from kgrota.bench import runner
 from kgrota.bench.mip import Unsupported, from_cp_proto, run_highs
 from kgrota.bench.report import write_results
 from kgrota.bench.runner import GroupTask, Params, fit_exponent, improvement, ratio, run_set
-from kgrota.bench.sets import SETS
+from kgrota.bench.sets import SETS, BenchSet
 from kgrota.model.generate import generate
-from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,7 +28,7 @@ GROUP_FIELDS = {
     "instance", "group", "kindergartens", "teachers", "variables", "constraints", "workers",
     "status", "objective", "best_bound", "gap", "terms", "seconds", "first_feasible_seconds",
     "optimal_seconds", "verified", "verified_objective", "assignments", "greedy_objective",
-    "greedy_seconds", "greedy_verified", "improvement", "ratio", "rss_mb",
+    "greedy_terms", "greedy_seconds", "greedy_verified", "improvement", "ratio", "rss_mb",
 }  # fmt: skip
 INSTANCE_FIELDS = {
     "label", "seed", "groups_count", "kindergartens", "teachers", "variables", "constraints",
@@ -73,6 +74,26 @@ def test_small_run_writes_every_field(tmp_path: Path) -> None:
     assert summary["scaling"] is None  # one size: nothing to fit
     page = md_path.read_text(encoding="utf-8")
     assert g["group"] in page and "## Groups" in page
+
+
+def test_multi_group_roster_is_solved_by_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny = BenchSet(
+        "tiny", "3 groups of 2", (2,), (1,), lambda kgs, seed: generate(groups=3, kgs=2, seed=seed)
+    )
+    monkeypatch.setitem(SETS, "tiny", tiny)
+    mip = importlib.util.find_spec("highspy") is not None
+    results = run_set("tiny", Params(time_limit=20.0, workers=2, mip=mip))
+    [inst] = results["instances"]
+    assert inst["solver"] == "solve" and inst["groups_count"] == 3
+    assert [g["group"] for g in inst["groups"]] == list(tiny.rosters()[0].roster.groups)
+    assert all(g["status"] == "OPTIMAL" and g["verified"] is True for g in inst["groups"])
+    assert all(g["workers"] == 1 for g in inst["groups"])  # one process per core, one worker
+    assert inst["objective"] == sum(g["objective"] for g in inst["groups"])
+    assert inst["optimal_seconds"] == max(g["seconds"] for g in inst["groups"])
+    assert inst["rss_mb"] > 50  # the solving processes' peak, not the groups' (none of their own)
+    if mip:
+        assert all(g["mip"]["agree"] is True for g in inst["groups"])
+        assert results["summary"]["mip_agree"] == 3
 
 
 def test_improvement_and_ratio_with_negative_objectives() -> None:
