@@ -100,8 +100,8 @@ def markdown(results: Record) -> str:
         f"{results['description']}. Profile `{p['profile']}`, {p['years']} years from "
         f"{p['start_year']}, seeds {p['seeds']}.",
         f"CP-SAT time limit {p['time_limit']:g} s per group, {p['workers']} workers, seed "
-        f"{p['cp_seed']}, greedy hint {'on' if p['hint'] else 'off'}; MIP peer "
-        f"{'on' if p['mip'] else 'off'}.",
+        f"{p['cp_seed']}, greedy hint (one-group rosters) {'on' if p['hint'] else 'off'}; MIP "
+        f"peer {'on' if p['mip'] else 'off'}.",
         f"Machine: {m['cores']} cores, {m['platform']}, Python {m['python']}, OR-Tools "
         f"{m['ortools']}, highspy {m['highspy']}; commit {m['commit']}"
         f"{' with uncommitted solver/model edits' if m['dirty'] else ''}.",
