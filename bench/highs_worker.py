@@ -1,5 +1,5 @@
 """Solve one MPS file with HiGHS and print one JSON line: ``python -m kgrota.bench.highs_worker
-FILE TIME_LIMIT THREADS SEED``. Imports highspy only (it clashes with ortools in one process).
+FILE TIME_LIMIT THREADS SEED``. Imports highspy and no OR-Tools (they clash in one process).
 
 The JSON holds the model status, the MPS objective and dual bound (minimisation, without the
 CP-SAT offset or scale), the seconds spent reading and solving, the peak RSS and the size.
@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 import json
 import math
-import resource
 import sys
 import time
 from typing import Any
+
+from .memory import peak_rss_mb
 
 
 def main(argv: list[str]) -> int:
@@ -44,7 +45,7 @@ def main(argv: list[str]) -> int:
         "objective": finite(info.objective_function_value) if feasible else None,
         "bound": finite(info.mip_dual_bound),
         "seconds": seconds,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": peak_rss_mb(),
         "rows": lp.num_row_,
         "columns": lp.num_col_,
     }

@@ -19,7 +19,6 @@ import importlib.util
 import multiprocessing
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from ..model.verify import verify
 from ..solver.cpsat import build, solve_group
 from ..solver.greedy import greedy
 from ..solver.solve import solve
+from .memory import ChildPeak, peak_rss_mb
 from .mip import Unsupported, from_cp_proto, run_highs
 from .sets import SETS, START_YEAR, YEARS, BenchRoster
 
@@ -98,10 +98,6 @@ def fit_exponent(xs: Iterable[float], ys: Iterable[float]) -> float | None:
     ly = np.log([y for _, y in pairs])
     slope, _ = np.polyfit(lx, ly, 1)
     return float(slope)
-
-
-def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
 def highspy_missing() -> bool:
@@ -184,7 +180,7 @@ def solve_task(task: GroupTask) -> Record:
         hint=plan if p.hint else None,
     )
     record = group_record(
-        task.instance, instance, result, base, workers=task.workers, rss_mb=_rss_mb()
+        task.instance, instance, result, base, workers=task.workers, rss_mb=peak_rss_mb()
     )
     if p.mip:
         record["mip"] = mip_peer(instance, result, task.workers, p)
@@ -273,15 +269,10 @@ def run_set(
         started = time.perf_counter()
         for br in bench_set.rosters(seeds):
             t0 = time.perf_counter()
-            if len(br.roster.groups) == 1:
-                records, rss, path = (
-                    _run_alone(br, bench_set.profile, params, progress),
-                    None,
-                    "solve_group",
-                )
-            else:
-                records = _run_roster(br, bench_set.profile, params, progress)
-                rss, path = _rss_mb(resource.RUSAGE_CHILDREN), "solve"
+            alone = len(br.roster.groups) == 1
+            run = _run_alone if alone else _run_roster
+            records, rss = run(br, bench_set.profile, params, progress)
+            path = "solve_group" if alone else "solve"
             instances.append(_instance(br, records, time.perf_counter() - t0, rss, path))
         wall = time.perf_counter() - started
     records = [g for inst in instances for g in inst["groups"]]
@@ -301,8 +292,7 @@ def run_set(
         else None,
         "machine": _machine(load.samples),
         "wall_seconds": wall,
-        "rss_self_mb": _rss_mb(),
-        "rss_children_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+        "rss_self_mb": peak_rss_mb(),
         "summary": summarise(records, instances),
         "instances": instances,
     }
@@ -310,7 +300,7 @@ def run_set(
 
 def _run_alone(
     br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
-) -> list[Record]:
+) -> tuple[list[Record], None]:
     """A one-group roster in a fresh spawned process, so that its peak RSS is its own."""
     workers = min(params.workers, os.cpu_count() or 1)
     task = GroupTask(br.label, br.roster.groups[0], br.roster, profile, params, workers)
@@ -322,14 +312,15 @@ def _run_alone(
             record = {"instance": task.instance, "group": task.group, "error": repr(exc)}
     if progress is not None:
         progress(record)
-    return [record]
+    return [record], None
 
 
 def _run_roster(
     br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
-) -> list[Record]:
+) -> tuple[list[Record], float | None]:
     """A multi-group roster as the product solves it (`kgrota.solver.solve.solve`: greedy
-    hint, one process per core with one worker each); then the MIP peers, one per core."""
+    hint, one process per core with one worker each); then the MIP peers, one per core.
+    Also the peak RSS of the solving processes (the groups have none of their own)."""
     instance = Instance.create(br.roster, load_profile(profile), START_YEAR, YEARS)
     parts = {g: instance.for_group(g) for g in br.roster.groups}
     bases = {g: baseline(part)[1] for g, part in parts.items()}
@@ -345,9 +336,14 @@ def _run_roster(
         if progress is not None:
             progress(records[g])
 
-    schedule = solve(
-        instance, time_limit=params.time_limit, workers=cores, seed=params.cp_seed, progress=done
-    )
+    with ChildPeak() as peak:
+        schedule = solve(
+            instance,
+            time_limit=params.time_limit,
+            workers=cores,
+            seed=params.cp_seed,
+            progress=done,
+        )
     if params.mip:
         with ThreadPoolExecutor(cores) as threads:  # each peer is a subprocess: threads suffice
             peers = threads.map(
@@ -355,7 +351,7 @@ def _run_roster(
             )
             for result, peer in zip(schedule.groups, peers, strict=True):
                 records[result.group]["mip"] = peer
-    return [records[g] for g in br.roster.groups]
+    return [records[g] for g in br.roster.groups], peak.peak
 
 
 def _sum(records: list[Record], key: str) -> float | None:
@@ -426,7 +422,7 @@ def summarise(groups: list[Record], instances: list[Record]) -> Record:
         "median_optimal_seconds": _median(g["optimal_seconds"] for g in solved),
         "median_gap": _median(g["gap"] for g in solved),
         "median_rss_mb": _median(g["rss_mb"] for g in solved),
-        "max_instance_rss_mb": max(i["rss_mb"] for i in instances),
+        "max_instance_rss_mb": max((i["rss_mb"] or 0.0) for i in instances),
         "median_improvement": _median(g["improvement"] for g in solved),
         "median_greedy_seconds": _median(g["greedy_seconds"] for g in solved),
         "mip_runs": len(mips),

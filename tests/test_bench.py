@@ -5,12 +5,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import random
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from ortools.sat.python import cp_model
 
 from kgrota.bench import runner
+from kgrota.bench.memory import peak_rss_mb
 from kgrota.bench.mip import Unsupported, from_cp_proto, run_highs
 from kgrota.bench.report import write_results
 from kgrota.bench.runner import GroupTask, Params, fit_exponent, improvement, ratio, run_set
@@ -38,7 +41,7 @@ INSTANCE_FIELDS = {
 }  # fmt: skip
 TOP_FIELDS = {
     "set", "description", "date", "params", "mip_skipped", "machine", "wall_seconds",
-    "rss_children_mb", "summary", "instances",
+    "rss_self_mb", "summary", "instances",
 }  # fmt: skip
 
 
@@ -122,6 +125,19 @@ def test_sets_are_seeded_and_sized() -> None:
     scaling = SETS["scaling"].rosters(seeds=1)
     assert [len(b.roster.kindergartens) for b in scaling] == [4, 8, 12, 16]
     assert len({b.label for b in scaling}) == 4
+
+
+def test_child_peak_rss_is_its_own_not_the_parents() -> None:
+    # ru_maxrss would report at least this process's size (OR-Tools loaded) for the child.
+    code = "from kgrota.bench.memory import peak_rss_mb; print(peak_rss_mb())"
+    child = float(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    parent = peak_rss_mb()
+    assert parent is not None and parent > 60
+    assert 0 < child < parent / 2
 
 
 # -- the MIP peer ----------------------------------------------------------------------------
