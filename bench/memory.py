@@ -44,29 +44,42 @@ def children(pid: int) -> list[int]:
     return out
 
 
-class ChildPeak:
-    """The largest peak RSS among this process's children while the block runs (sampled)."""
+class Sampler:
+    """Calls `sample` every `every` seconds in a background thread while the block runs,
+    and once more at each end."""
 
-    def __init__(self, every: float = 0.25) -> None:
-        self.peak: float | None = None
+    def __init__(self, every: float) -> None:
         self._every = every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def sample(self) -> None:
-        for pid in children(os.getpid()):
-            rss = peak_rss_mb(pid)
-            if rss is not None and (self.peak is None or rss > self.peak):
-                self.peak = rss
+        raise NotImplementedError
 
     def _run(self) -> None:
         while not self._stop.wait(self._every):
             self.sample()
 
     def __enter__(self) -> Self:
+        self.sample()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.sample()
+
+
+class ChildPeak(Sampler):
+    """The largest peak RSS among this process's children while the block runs (sampled)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        super().__init__(every)
+        self.peak: float | None = None
+
+    def sample(self) -> None:
+        for pid in children(os.getpid()):
+            rss = peak_rss_mb(pid)
+            if rss is not None and (self.peak is None or rss > self.peak):
+                self.peak = rss

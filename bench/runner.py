@@ -23,12 +23,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,7 +36,7 @@ from ..model.verify import verify
 from ..solver.cpsat import build, solve_group
 from ..solver.greedy import greedy
 from ..solver.solve import solve
-from .memory import ChildPeak, peak_rss_mb
+from .memory import ChildPeak, Sampler, peak_rss_mb
 from .mip import Unsupported, from_cp_proto, run_highs
 from .sets import SETS, START_YEAR, YEARS, BenchRoster
 
@@ -233,25 +232,14 @@ def _agree(
 # -- the run ---------------------------------------------------------------------------------
 
 
-class _LoadSampler:
-    """Samples the 1-minute load average while the benchmark runs (other jobs share cores)."""
+class _LoadSampler(Sampler):
+    """The 1-minute load average while the benchmark runs (other jobs share the cores)."""
 
     def __init__(self, every: float = 5.0) -> None:
-        self.samples = [os.getloadavg()[0]]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        super().__init__(every)
+        self.samples: list[float] = []
 
-    def _run(self, every: float) -> None:
-        while not self._stop.wait(every):
-            self.samples.append(os.getloadavg()[0])
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+    def sample(self) -> None:
         self.samples.append(os.getloadavg()[0])
 
 
