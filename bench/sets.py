@@ -7,6 +7,7 @@ several (``qingpu``, ``district``, ``city``) is one instance solved group by gro
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,7 @@ class BenchSet:
     seeds: tuple[int, ...]
     make: Callable[[Size, int], Roster]
     profile: str = "default"
+    prefix: str = "k"  # labels read <prefix><size>-s<seed> when a set has several sizes
 
     def rosters(self, seeds: int | None = None) -> list[BenchRoster]:
         """The set's rosters, sizes outer and seeds inner; `seeds` takes the first K (or more:
@@ -53,7 +55,7 @@ class BenchSet:
         out = []
         for kgs in self.sizes:
             for seed in chosen:
-                label = f"k{kgs}-s{seed}" if len(self.sizes) > 1 else f"s{seed}"
+                label = f"{self.prefix}{kgs}-s{seed}" if len(self.sizes) > 1 else f"s{seed}"
                 out.append(BenchRoster(label, seed, self.make(kgs, seed)))
         return out
 
@@ -65,6 +67,25 @@ def _groups(count: int) -> Callable[[Size, int], Roster]:
         return generate(groups=count, kgs=kgs, seed=seed, start_year=START_YEAR, years=YEARS)
 
     return make
+
+
+CITY = (200, (7, 16))  # groups, kindergartens per group
+# Positions in the city roster (seed 1) of its slowest groups for CP-SAT (run of 2026-11-24:
+# 74–76 s to proven optimum against a median of 0.8 s; HiGHS proved them in 0.5–3.5 s).
+HARD_GROUPS = (159, 161, 99)
+
+
+@functools.cache
+def _city(seed: int) -> Roster:
+    count, kgs = CITY
+    return generate(groups=count, kgs=kgs, seed=seed, start_year=START_YEAR, years=YEARS)
+
+
+def _city_group(position: Size, seed: int) -> Roster:
+    if not isinstance(position, int):
+        raise ValueError("Must have a group position for the hard set.")
+    roster = _city(seed)
+    return roster.subset(roster.groups[position])
 
 
 def _qingpu(kgs: Size, seed: int) -> Roster:
@@ -107,11 +128,19 @@ SETS: dict[str, BenchSet] = {
             _groups(10),
         ),
         BenchSet(
+            "hard",
+            "the city's slowest groups for CP-SAT, each alone (~180–350 teachers)",
+            HARD_GROUPS,
+            (1,),
+            _city_group,
+            prefix="g",
+        ),
+        BenchSet(
             "city",
             "200 groups of 7–16 kindergartens (~61,000 teachers)",
-            ((7, 16),),
+            (CITY[1],),
             (1,),
-            _groups(200),
+            _groups(CITY[0]),
         ),
     )
 }

@@ -125,6 +125,9 @@ def test_sets_are_seeded_and_sized() -> None:
     scaling = SETS["scaling"].rosters(seeds=1)
     assert [len(b.roster.kindergartens) for b in scaling] == [4, 8, 12, 16]
     assert len({b.label for b in scaling}) == 4
+    hard = SETS["hard"].rosters()
+    assert all(len(b.roster.groups) == 1 for b in hard)  # each alone: solve_group, own RSS
+    assert [b.label for b in hard] == ["g159-s1", "g161-s1", "g99-s1"]
 
 
 def test_child_peak_rss_is_its_own_not_the_parents() -> None:
