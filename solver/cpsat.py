@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from ..model import Activity, Assignment, GroupResult, Instance, Severity, SolveStatus
 from . import induction, pins, rotation, shadowing, staffing
-from .objective import Term, maximise, terms
+from .objective import MinTerm, Term, maximise, terms
 from .packing import pack_slots
 from .variables import Variables
 from .violations import Aux, ValueOf, Violations
@@ -113,12 +113,22 @@ class Built:
         return value_of
 
     def add_hint(self, schedule: Sequence[Assignment]) -> None:
-        """A complete hint: every decision variable and every auxiliary one."""
-        value_of = self.values_of(schedule)
+        """A complete hint from a schedule."""
+        self.hint_values(self.values_of(schedule))
+
+    def hint_values(self, value_of: ValueOf) -> None:
+        """A complete hint (every decision and auxiliary variable), replacing any earlier one."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools 9.15
         for var in self.variables.all_vars():
             self.model.add_hint(var, value_of(var))
         for var, _ in self.aux:
             self.model.add_hint(var, value_of(var))
+
+    def fairness_var(self) -> cp_model.IntVar | None:
+        """The max-min fairness level z, when that term is in the model."""
+        return next(
+            (t.var for t in self.terms if isinstance(t, MinTerm) and t.var is not None), None
+        )
 
 
 def build(instance: Instance) -> Built:
@@ -145,15 +155,23 @@ def build(instance: Instance) -> Built:
     return Built(model, v, all_terms, aux)
 
 
-# Full-problem workers in order of use; the one worker left over runs CP-SAT's LNS and local
-# search, which find the good schedules while max_lp proves the bound.
-_PORTFOLIO = ("max_lp", "reduced_costs", "pseudo_costs", "quick_restart", "max_lp_sym", "core")
+# Full-problem workers in order of use; with 2 workers the one left over runs CP-SAT's LNS and
+# local search, which find the good schedules while max_lp proves the bound. "fixed" follows
+# the fairness-first decision strategy (only when there is one).
+_PORTFOLIO = ("max_lp", "fixed", "reduced_costs", "pseudo_costs", "quick_restart", "core")
+# Deterministic seconds for the opening max_lp + fairness-first pair (see `solve_group`).
+_OPENING = 2.0
 
 
 def configure(
-    params: cp_model.SatParameters, *, time_limit: float, workers: int, seed: int
+    params: cp_model.SatParameters,
+    *,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    fairness_first: bool = False,
 ) -> None:
-    """Search parameters (SPEC §9), measured on synthetic 6–16 kindergarten groups.
+    """Search parameters (SPEC §9), measured on synthetic 3–16 kindergarten groups.
 
     The model's LP relaxation is within about 1% of the optimum, but CP-SAT's default
     (linearization level 1, rows added lazily, 2,000 root iterations) sees little of it: the
@@ -166,8 +184,10 @@ def configure(
     params.linearization_level = 2
     params.add_lp_constraints_lazily = False
     params.root_lp_iterations = 100_000
-    if workers > 1:
-        params.subsolvers.extend(_PORTFOLIO)
+    if workers > 2:
+        params.subsolvers.extend(s for s in _PORTFOLIO if fairness_first or s != "fixed")
+    elif workers == 2:
+        params.subsolvers.append("max_lp")
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
@@ -192,48 +212,118 @@ def solve_group(
     hint: Sequence[Assignment] | None = None,
     log_callback: Callable[[str], None] | None = None,
 ) -> GroupResult:
-    """Build and solve one group; the same seed with ``workers=1`` gives the same schedule."""
+    """Build and solve one group; the same seed with ``workers=1`` gives the same schedule.
+
+    With 2 workers and max-min fairness in play the solve opens, for `_OPENING`
+    deterministic seconds, with max_lp beside a worker that branches on the fairness level
+    first (highest first): small loose groups whose fairness bound max_lp + LNS took 10–50 s
+    to close are proven in well under a second that way. The max_lp + LNS pair, better on
+    large groups, then gets the rest of the time, hinted with the opening's best schedule.
+    """
     started = time.perf_counter()
     built = build(instance)
     if hint is not None:
         built.add_hint(hint)
+    callback = _FirstSolution(started)
+    runs: list[tuple[cp_model.CpSolver, cp_model.CpSolverStatus]] = []
+    fairness = built.fairness_var() if workers > 1 else None
+    if fairness is not None:  # followed by the "fixed" worker only
+        strategy = (cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+        built.model.add_decision_strategy([fairness], *strategy)
+    if workers == 2 and fairness is not None:
+        opening = _solver(time_limit, workers, seed, log_callback)
+        opening.parameters.subsolvers.append("fixed")
+        opening.parameters.num_full_subsolvers = 2
+        opening.parameters.max_deterministic_time = _OPENING
+        runs.append((opening, _run(built, opening, callback)))
+        if runs[-1][1] == cp_model.FEASIBLE:
+            built.hint_values(opening.value)
+    remaining = time_limit - (time.perf_counter() - started)
+    if not runs or (runs[-1][1] not in _FINAL and remaining > 0):
+        main = _solver(remaining, workers, seed, log_callback, fairness_first=fairness is not None)
+        runs.append((main, _run(built, main, callback)))
+    return _result(built, instance, runs, started, callback.first)
+
+
+_FINAL = (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+
+
+def _solver(
+    time_limit: float,
+    workers: int,
+    seed: int,
+    log_callback: Callable[[str], None] | None,
+    *,
+    fairness_first: bool = False,
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    configure(solver.parameters, time_limit=time_limit, workers=workers, seed=seed)
+    configure(
+        solver.parameters,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        fairness_first=fairness_first,
+    )
     if log_callback is not None:
         solver.parameters.log_search_progress = True
         solver.parameters.log_to_stdout = False
         solver.log_callback = log_callback
-    callback = _FirstSolution(started)
+    return solver
+
+
+def _run(
+    built: Built, solver: cp_model.CpSolver, callback: _FirstSolution
+) -> cp_model.CpSolverStatus:
     code = solver.solve(built.model, callback)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {built.model.validate()}")
+    return code
+
+
+def _result(
+    built: Built,
+    instance: Instance,
+    runs: list[tuple[cp_model.CpSolver, cp_model.CpSolverStatus]],
+    started: float,
+    first: float | None,
+) -> GroupResult:
+    """The best schedule over the runs, with the tightest bound (each run's is valid)."""
     proto = built.model.proto
+    bound = min(solver.best_objective_bound for solver, _ in runs)
     result = GroupResult(
         group=built.variables.facts.name,
-        status=_STATUS[code],
+        status=SolveStatus.INFEASIBLE
+        if any(code == cp_model.INFEASIBLE for _, code in runs)
+        else SolveStatus.UNKNOWN,
         assignments=(),
         seconds=time.perf_counter() - started,
         variables=len(proto.variables),
         constraints=len(proto.constraints),
         teachers=len(instance.teachers),
     )
-    if result.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    solved = [solver for solver, code in runs if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)]
+    if result.status is SolveStatus.INFEASIBLE or not solved:
         log.info("group %s: %s after %.2fs", result.group, result.status.value, result.seconds)
         return result
-    objective, values = built.evaluate(solver.value)
+    best = max(solved, key=lambda solver: built.evaluate(solver.value)[0])
+    objective, values = built.evaluate(best.value)
+    proven = any(code == cp_model.OPTIMAL for _, code in runs) or objective >= bound
+    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
     log.info(
-        "group %s: %s objective %d bound %.1f in %.2fs",
+        "group %s: %s objective %d bound %.1f in %.2fs (%d run(s))",
         result.group,
-        result.status.value,
+        status.value,
         objective,
-        solver.best_objective_bound,
+        bound,
         result.seconds,
+        len(runs),
     )
     return replace(
         result,
-        assignments=built.assignments(solver.value),
+        status=status,
+        assignments=built.assignments(best.value),
         objective=objective,
-        best_bound=solver.best_objective_bound,
+        best_bound=float(objective) if proven else bound,
         terms=values,
-        first_feasible_seconds=callback.first,
+        first_feasible_seconds=first,
     )

@@ -54,6 +54,7 @@ class MinTerm(Term):
     name: str
     weight: int
     groups: list[list[cp_model.IntVar]]
+    var: cp_model.IntVar | None = None  # z, once the term is in the model
 
     def value(self, value_of: ValueOf) -> int:
         return min((sum(value_of(x) for x in g) for g in self.groups), default=0)
@@ -65,6 +66,7 @@ class MinTerm(Term):
         for g in self.groups:
             model.add(z <= cp_model.LinearExpr.sum(g))
         aux.append((z, self.value))
+        self.var = z
         return z
 
 

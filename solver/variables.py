@@ -293,27 +293,3 @@ class Variables:
 
 def _total(xs: list[cp_model.IntVar], value_of: ValueOf) -> int:
     return sum(value_of(x) for x in xs)
-
-
-def twins(instance: Instance) -> list[list[Teacher]]:
-    """Classes of interchangeable teachers: same home, grade, flags, history, no pins."""
-    pinned = {p.teacher_id for p in instance.roster.pins}
-    by_sig: dict[tuple[object, ...], list[Teacher]] = {}
-    for t in instance.teachers:
-        if t.teacher_id in pinned:
-            continue
-        sig = (
-            t.home_kg,
-            t.grade,
-            t.backbone,
-            t.cadre,
-            bool(t.veto),
-            t.unavailable,
-            frozenset(t.preferred_hosts),
-            instance.induction_year(t),
-            tuple(sorted(yearlong_history(instance, t.teacher_id).items(), key=str)),
-            tuple(sorted(shadowing_history(instance, t.teacher_id))),
-            last_history_year(instance, t.teacher_id),
-        )
-        by_sig.setdefault(sig, []).append(t)
-    return [ts for ts in by_sig.values() if len(ts) > 1]
