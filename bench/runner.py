@@ -35,7 +35,7 @@ from ..model import Instance, Roster, SolveStatus, load_profile
 from ..model.verify import verify
 from ..solver.cpsat import build, solve_group
 from ..solver.greedy import greedy
-from ..solver.solve import solve
+from ..solver.solve import layout, solve
 from .memory import ChildPeak, Sampler, peak_rss_mb
 from .mip import Unsupported, from_cp_proto, run_highs
 from .sets import SETS, START_YEAR, YEARS, BenchRoster
@@ -306,14 +306,14 @@ def _run_alone(
 def _run_roster(
     br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
 ) -> tuple[list[Record], float | None]:
-    """A multi-group roster as the product solves it (`kgrota.solver.solve.solve`: greedy
-    hint, one process per core with one worker each); then the MIP peers, one per core.
-    Also the peak RSS of the solving processes (the groups have none of their own)."""
+    """A multi-group roster as the product solves it (`kgrota.solver.solve.solve`, which
+    splits the threads by `layout`); then the MIP peers, one per core. Also the peak RSS of
+    the solving processes (this one when solve() keeps the groups in process)."""
     instance = Instance.create(br.roster, load_profile(profile), START_YEAR, YEARS)
     parts = {g: instance.for_group(g) for g in br.roster.groups}
     bases = {g: baseline(part)[1] for g, part in parts.items()}
     cores = min(params.workers, os.cpu_count() or 1)
-    workers = 1 if cores > 1 else cores  # solve() gives each group's process one worker
+    processes, workers = layout(len(parts), cores)  # as solve() will split the threads
     records: dict[str, Record] = {}
 
     def done(result: GroupResult) -> None:
@@ -339,7 +339,9 @@ def _run_roster(
             )
             for result, peer in zip(schedule.groups, peers, strict=True):
                 records[result.group]["mip"] = peer
-    return [records[g] for g in br.roster.groups], peak.peak
+    # in-process solves (processes == 0) peak in this process, pooled ones in the children
+    rss = peak_rss_mb() if processes == 0 else peak.peak
+    return [records[g] for g in br.roster.groups], rss
 
 
 def _sum(records: list[Record], key: str) -> float | None:

@@ -81,16 +81,23 @@ def solve(
     )
 
 
+def layout(groups: int, threads: int) -> tuple[int, int]:
+    """Pool processes (0: solve in this process) and CP-SAT workers per group."""
+    processes = min(groups, threads // 2)
+    if processes <= 1:
+        return 0, threads
+    return processes, threads // processes  # processes × each ≤ threads: never oversubscribed
+
+
 def _local(
     parts: list[Instance], time_limit: float, threads: int, seed: int
 ) -> Iterator[GroupResult]:
     """Group results as they finish."""
-    processes = min(len(parts), threads // 2)
-    if processes <= 1:
+    processes, each = layout(len(parts), threads)
+    if processes == 0:
         for part in parts:
-            yield solve_group(part, time_limit=time_limit, workers=threads, seed=seed)
+            yield solve_group(part, time_limit=time_limit, workers=each, seed=seed)
         return
-    each = threads // processes  # processes × each ≤ threads: never oversubscribed
     context = multiprocessing.get_context("spawn")
     largest_first = sorted(parts, key=lambda p: -len(p.teachers))  # balances the processes
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
