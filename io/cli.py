@@ -196,6 +196,7 @@ def _solve(
     workers: int | None,
     seed: int,
     fmt: str,
+    backend: str = "local",
 ) -> tuple[Schedule, Report]:
     from ..solver.solve import solve  # the solver imports OR-Tools: load it only when solving
 
@@ -223,6 +224,7 @@ def _solve(
             time_limit=time_limit,
             workers=workers,
             seed=seed,
+            backend=backend,
             progress=progress,
         )
     report = verify_schedule(instance, schedule.assignments)
@@ -266,6 +268,13 @@ def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
+    "--backend",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where groups are solved (ray: planned, not yet available).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "json"]),
@@ -282,6 +291,7 @@ def solve(
     time_limit: float,
     workers: int | None,
     seed: int,
+    backend: str,
     fmt: str | None,
 ) -> None:
     """Plan rotations, inductions and shadowing visits; write and verify the schedule."""
@@ -290,7 +300,7 @@ def solve(
     fmt = fmt or ("json" if out_path.suffix.lower() == ".json" else "xlsx")
     year = start_year if start_year is not None else default_start_year()
     schedule, report = _solve(
-        roster, out_path, _profile(profile), year, years, time_limit, workers, seed, fmt
+        roster, out_path, _profile(profile), year, years, time_limit, workers, seed, fmt, backend
     )
     _conclude(schedule, report, out_path)
 
