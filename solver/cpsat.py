@@ -42,13 +42,6 @@ RULE_FAMILIES: dict[str, Builder] = {
 }
 BY_ELIGIBILITY = ("ROT-PAIRS", "SHD-VETO", "SHD-LEN")
 
-_STATUS = {
-    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
-}
-
 
 @dataclass
 class Built:
@@ -157,7 +150,7 @@ def build(instance: Instance) -> Built:
 
 # Full-problem workers in order of use; with 2 workers the one left over runs CP-SAT's LNS and
 # local search, which find the good schedules while max_lp proves the bound. "fixed" follows
-# the fairness-first decision strategy (only when there is one).
+# the fairness-first decision strategy (CP-SAT skips it when there is none).
 _PORTFOLIO = ("max_lp", "fixed", "reduced_costs", "pseudo_costs", "quick_restart", "core")
 # Deterministic seconds for the opening max_lp + fairness-first pair (see `solve_group`).
 _OPENING = 2.0
@@ -169,7 +162,6 @@ def configure(
     time_limit: float,
     workers: int,
     seed: int,
-    fairness_first: bool = False,
 ) -> None:
     """Search parameters (SPEC §9), measured on synthetic 3–16 kindergarten groups.
 
@@ -185,7 +177,7 @@ def configure(
     params.add_lp_constraints_lazily = False
     params.root_lp_iterations = 100_000
     if workers > 2:
-        params.subsolvers.extend(s for s in _PORTFOLIO if fairness_first or s != "fixed")
+        params.subsolvers.extend(_PORTFOLIO)
     elif workers == 2:
         params.subsolvers.append("max_lp")
 
@@ -214,35 +206,65 @@ def solve_group(
 ) -> GroupResult:
     """Build and solve one group; the same seed with ``workers=1`` gives the same schedule.
 
-    With 2 workers and max-min fairness in play the solve opens, for `_OPENING`
-    deterministic seconds, with max_lp beside a worker that branches on the fairness level
-    first (highest first): small loose groups whose fairness bound max_lp + LNS took 10–50 s
-    to close are proven in well under a second that way. The max_lp + LNS pair, better on
-    large groups, then gets the rest of the time, hinted with the opening's best schedule.
+    The search runs in phases (`_phases`), each from the best schedule so far; phase budgets
+    are deterministic time, so a 1-worker solve stays reproducible.
     """
     started = time.perf_counter()
     built = build(instance)
     if hint is not None:
         built.add_hint(hint)
     callback = _FirstSolution(started)
+    fairness = built.fairness_var()
+    if fairness is not None:  # followed by the "fixed" / partial-fixed searches only
+        built.model.add_decision_strategy(
+            [fairness], cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE
+        )
     runs: list[tuple[cp_model.CpSolver, cp_model.CpSolverStatus]] = []
-    fairness = built.fairness_var() if workers > 1 else None
-    if fairness is not None:  # followed by the "fixed" worker only
-        strategy = (cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
-        built.model.add_decision_strategy([fairness], *strategy)
-    if workers == 2 and fairness is not None:
-        opening = _solver(time_limit, workers, seed, log_callback)
-        opening.parameters.subsolvers.append("fixed")
-        opening.parameters.num_full_subsolvers = 2
-        opening.parameters.max_deterministic_time = _OPENING
-        runs.append((opening, _run(built, opening, callback)))
+    for adjust, budget in _phases(workers, fairness is not None):
+        remaining = time_limit - (time.perf_counter() - started)
+        if remaining <= 0 or (runs and runs[-1][1] in _FINAL):
+            break
+        solver = _solver(remaining, workers, seed, log_callback)
+        adjust(solver.parameters)
+        if budget is not None:
+            solver.parameters.max_deterministic_time = budget
+        runs.append((solver, _run(built, solver, callback)))
         if runs[-1][1] == cp_model.FEASIBLE:
-            built.hint_values(opening.value)
-    remaining = time_limit - (time.perf_counter() - started)
-    if not runs or (runs[-1][1] not in _FINAL and remaining > 0):
-        main = _solver(remaining, workers, seed, log_callback, fairness_first=fairness is not None)
-        runs.append((main, _run(built, main, callback)))
+            built.hint_values(runs[-1][0].value)
     return _result(built, instance, runs, started, callback.first)
+
+
+Adjust = Callable[[cp_model.SatParameters], None]
+
+
+def _phases(workers: int, fairness: bool) -> list[tuple[Adjust, float | None]]:
+    """Search phases: (parameter changes, deterministic-time budget or None for the rest).
+
+    Max-min fairness makes some small loose groups hard for the LP-driven search: max_lp + LNS
+    took 10–50 s, one LP worker over 60 s, to close the bound of a 160-teacher group whose
+    optimum it had in 0.1 s. Branching on the fairness level first (highest first) proves
+    those in 0.2–5 s but is much slower on large groups, so it opens briefly beside max_lp
+    (2 workers), or follows a short LP phase (1 worker), and the LP search then finishes.
+    """
+
+    if not fairness or workers > 2:  # more workers: "fixed" is in the portfolio
+        return [(_keep, None)]
+    if workers == 2:
+        return [(_pair_with_fixed, _OPENING), (_keep, None)]
+    return [(_keep, _OPENING), (_partial_fixed, 2 * _OPENING), (_keep, None)]
+
+
+def _keep(params: cp_model.SatParameters) -> None:
+    """The configured search as it is."""
+
+
+def _pair_with_fixed(params: cp_model.SatParameters) -> None:
+    params.subsolvers.append("fixed")
+    params.num_full_subsolvers = 2  # max_lp and fixed, no LNS in the opening
+
+
+def _partial_fixed(params: cp_model.SatParameters) -> None:
+    params.search_branching = cp_model.PARTIAL_FIXED_SEARCH
 
 
 _FINAL = (cp_model.OPTIMAL, cp_model.INFEASIBLE)
@@ -253,17 +275,9 @@ def _solver(
     workers: int,
     seed: int,
     log_callback: Callable[[str], None] | None,
-    *,
-    fairness_first: bool = False,
 ) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    configure(
-        solver.parameters,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        fairness_first=fairness_first,
-    )
+    configure(solver.parameters, time_limit=time_limit, workers=workers, seed=seed)
     if log_callback is not None:
         solver.parameters.log_search_progress = True
         solver.parameters.log_to_stdout = False
