@@ -3,9 +3,9 @@
 Local backend, never more CP-SAT threads than `workers` (default: all cores). A group gets
 at least 2 CP-SAT workers when there are 2 threads: the search pairs a bound-proving worker
 with LNS (cpsat.solve_group), and SPEC §9 measured one 2-worker solve at a time beating two
-1-worker solves on 2 cores (here: the Qingpu demo's 7 groups in 2.7–4.0 s one after the
-other, 4.6–5.1 s as two 1-worker processes; 1-worker solves also lose the fairness opening
-that proves small loose groups in under a second instead of up to the time limit). So:
+1-worker solves on 2 cores (here: the Qingpu demo's 7 groups in 2.6–4.0 s one after the
+other, 2.5–5.1 s as two 1-worker processes; but the hardest small loose groups take 3–9 s
+with 1 worker against 0.2 s with 2, see cpsat._phases). So:
 
 - fewer than 4 threads, or one group → one group at a time with every thread on it;
 - otherwise a spawn-context process pool of min(groups, threads // 2) processes sharing the
