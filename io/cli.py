@@ -197,12 +197,14 @@ def _solve(
     seed: int,
     fmt: str,
     backend: str = "local",
+    previous: Path | None = None,
 ) -> tuple[Schedule, Report]:
     from ..solver.solve import solve  # the solver imports OR-Tools: load it only when solving
 
     roster, warnings = read_roster(roster_path)
     _print_warnings(warnings)
-    instance = Instance.create(roster, profile, start_year, years)
+    kept = read_schedule(previous).assignments if previous is not None else ()
+    instance = Instance.create(roster, profile, start_year, years, previous=kept)
     groups = roster.groups
     with Progress(
         SpinnerColumn(),
@@ -268,6 +270,12 @@ def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A schedule being revised: keep as much of it as the rules allow (stability).",
+)
+@click.option(
     "--backend",
     type=click.Choice(["local", "ray"]),
     default="local",
@@ -291,6 +299,7 @@ def solve(
     time_limit: float,
     workers: int | None,
     seed: int,
+    previous: Path | None,
     backend: str,
     fmt: str | None,
 ) -> None:
@@ -300,7 +309,17 @@ def solve(
     fmt = fmt or ("json" if out_path.suffix.lower() == ".json" else "xlsx")
     year = start_year if start_year is not None else default_start_year()
     schedule, report = _solve(
-        roster, out_path, _profile(profile), year, years, time_limit, workers, seed, fmt, backend
+        roster,
+        out_path,
+        _profile(profile),
+        year,
+        years,
+        time_limit,
+        workers,
+        seed,
+        fmt,
+        backend,
+        previous,
     )
     _conclude(schedule, report, out_path)
 

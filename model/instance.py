@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .profile import Profile
+    from .schedule import Assignment
 
 
 class Labelled(str, Enum):
@@ -361,10 +362,26 @@ class Instance:
     roster: Roster
     profile: Profile
     horizon: Horizon
+    previous: tuple[Assignment, ...] = ()  # the plan being revised (--previous): stability
+
+    @property
+    def previous_keys(self) -> frozenset[tuple[str, Activity, str, int, Semester | None]]:
+        """What "keeping" a previous assignment means: teacher, activity, host, year, semester.
+
+        The slot is left out: slots are dealt after the decisions (solver/packing.py).
+        """
+        return frozenset(
+            (a.teacher_id, a.activity, a.host_kg, a.year, a.semester) for a in self.previous
+        )
 
     @classmethod
     def create(
-        cls, roster: Roster, profile: Profile, start_year: int, years: int | None = None
+        cls,
+        roster: Roster,
+        profile: Profile,
+        start_year: int,
+        years: int | None = None,
+        previous: tuple[Assignment, ...] = (),
     ) -> Instance:
         horizon = Horizon(
             start_year=start_year,
@@ -372,12 +389,13 @@ class Instance:
             weeks_per_semester=profile.weeks_per_semester,
             slot_weeks=profile.slot_weeks,
         )
-        return cls(roster=roster, profile=profile, horizon=horizon)
+        return cls(roster=roster, profile=profile, horizon=horizon, previous=previous)
 
     def for_group(self, group: str) -> Instance:
-        return Instance(
-            roster=self.roster.subset(group), profile=self.profile, horizon=self.horizon
-        )
+        roster = self.roster.subset(group)
+        ids = {t.teacher_id for t in roster.teachers}
+        previous = tuple(a for a in self.previous if a.teacher_id in ids)
+        return Instance(roster, self.profile, self.horizon, previous)
 
     @property
     def kindergartens(self) -> tuple[Kindergarten, ...]:

@@ -217,4 +217,8 @@ OBJECTIVE_TERMS: dict[str, str] = {
     ),
     "commute": "-Σ over rotation-years of round(km home→host), pairs in the distances sheet only",
     "preference": "Σ over rotation-years whose host is among the teacher's preferred hosts",
+    "stability": (
+        "Σ over assignments of the previous plan (--previous) that the new plan keeps: same "
+        "teacher, activity, host, year and semester (the slot may move)"
+    ),
 }

@@ -621,7 +621,7 @@ _HARD_PARTS: dict[str, Check] = {"ROT-PER-GRADE": _check_rot_per_grade_max}
 
 
 def _objective(ix: _Index, results: list[RuleResult]) -> tuple[dict[str, int], int]:
-    """Raw terms and Σ weight × term; stability is left out (it needs a previous schedule)."""
+    """Raw terms and Σ weight × term."""
     inst, profile = ix.inst, ix.inst.profile
     rotations = list(ix.activity(Activity.ROTATION))
     terms = {
@@ -634,14 +634,19 @@ def _objective(ix: _Index, results: list[RuleResult]) -> tuple[dict[str, int], i
             if (ix.of(a).home_kg, a.host_kg) in inst.distance
         ),
         "preference": sum(a.host_kg in ix.of(a).preferred_hosts for a in rotations),
+        "stability": len(
+            inst.previous_keys
+            & {(a.teacher_id, a.activity, a.host_kg, a.year, a.semester) for a in ix.valid}
+        ),
     }
-    assert set(terms) == set(OBJECTIVE_TERMS) - {"stability"}
+    assert set(terms) == set(OBJECTIVE_TERMS)
     weights = {
         "uplift": profile.uplift,
         "fairness": profile.fairness,
         "spread": profile.spread,
         "commute": profile.commute,
         "preference": profile.preference,
+        "stability": profile.stability,
     }
     for rule in RULES:
         if profile.severity(rule.id) is Severity.SOFT:

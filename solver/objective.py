@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from ..model import Activity
 from .variables import Variables, last_history_year
 
 if TYPE_CHECKING:
@@ -108,6 +109,7 @@ def terms(v: Variables, penalties: dict[str, Violations]) -> list[Term]:
         LinearTerm("spread", profile.spread, _spread(v)),
         LinearTerm("commute", profile.commute, commute),
         LinearTerm("preference", profile.preference, preference),
+        LinearTerm("stability", profile.stability, _kept(v)),
     ]
     out += [
         PenaltyTerm(f"penalty:{rule}", profile.weight(rule), viol)
@@ -127,6 +129,27 @@ def _spread(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
         cost[t.teacher_id] = cap - gap
     rotations = [(var, -cost[t]) for (t, _, _), var in v.rot.items() if cost[t]]
     return rotations + [(var, -cost[t]) for (t, _), var in v.shd.items() if cost[t]]
+
+
+def _kept(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
+    """The decisions that keep a previous assignment (each counts once)."""
+    keys = v.instance.previous_keys
+    out = [
+        (var, 1)
+        for (t, host, y), var in v.rot.items()
+        if (t, Activity.ROTATION, host, y, None) in keys
+    ]
+    out += [
+        (var, 1)
+        for t, var in v.ind.items()
+        if (t, Activity.INDUCTION, v.facts.lead, v.ind_year[t], None) in keys
+    ]
+    out += [
+        (var, 1)
+        for (t, i), var in v.shd.items()
+        if (t, Activity.SHADOWING, v.facts.lead, *v.semesters[i]) in keys
+    ]
+    return out
 
 
 def maximise(model: cp_model.CpModel, all_terms: list[Term], aux: list[Aux]) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from ..model import Activity, Severity
+from .variables import eligible_anyway
 from .violations import Violations
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     rewarded = profile.severity("SHD-EACH-SEM") is Severity.HARD or (
         profile.severity("SHD-EACH-SEM") is Severity.SOFT and profile.weight("SHD-EACH-SEM") > 0
     )
-    pinned = {p.teacher_id for p in v.instance.roster.pins if p.activity is Activity.SHADOWING}
+    pinned = {t for t, activity in eligible_anyway(v.instance) if activity is Activity.SHADOWING}
     for kg_id, teachers in v.by_home.items():
         free = [
             t.teacher_id for t in teachers if t.teacher_id not in pinned and (t.cadre or t.backbone)

@@ -58,6 +58,15 @@ class GroupFacts:
         return cls(name, instance.lead_of[name], tight, sending, receivers)
 
 
+def eligible_anyway(instance: Instance) -> set[tuple[str, Activity]]:
+    """Teacher-activity pairs that get variables beyond the dominance pruning: fixed pins, and
+    the previous plan's assignments when stability rewards keeping them."""
+    out = {(p.teacher_id, p.activity) for p in instance.roster.pins if not p.forbidden}
+    if instance.profile.stability > 0:
+        out |= {(a.teacher_id, a.activity) for a in instance.previous}
+    return out
+
+
 def yearlong_history(instance: Instance, teacher_id: str) -> dict[int, str | None]:
     """Academic year → host of the teacher's past year-long placements (TERM-2Y runs)."""
     return {
@@ -142,7 +151,7 @@ class Variables:
         self.ind_year: dict[str, int] = {}
         self.shd: dict[tuple[str, int], cp_model.IntVar] = {}
         self.aux: list[Aux] = []  # channel variables, with their value from the decisions
-        fixed = {(p.teacher_id, p.activity) for p in instance.roster.pins if not p.forbidden}
+        fixed = eligible_anyway(instance)
         for t in instance.teachers:
             self._add_rotations(model, t, (t.teacher_id, Activity.ROTATION) in fixed)
             self._add_induction(model, t)

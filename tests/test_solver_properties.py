@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from conftest import START, instance, kg, staff, teacher
 from hypothesis import HealthCheck, given, settings
@@ -83,3 +84,25 @@ def test_two_years_away_is_not_extended() -> None:
     # without the history the same teacher does rotate in the first year (the rule binds)
     free = solve_group(instance(_pair(), teachers, years=2), time_limit=20, workers=2, seed=0)
     assert any(a.teacher_id == away and a.year == START for a in free.assignments)
+
+
+def test_replanning_keeps_the_previous_plan_where_it_can() -> None:
+    roster = generate(groups=1, kgs=5, seed=11, start_year=START, mode="loose")
+    inst = Instance.create(roster, load_profile("default"), START, 2)
+    first = solve_group(inst, time_limit=20, workers=2, seed=0)
+    # life changes: the first rotating teacher cannot go in the first year after all
+    mover = next(a.teacher_id for a in first.assignments if a.activity is Activity.ROTATION)
+    teachers = tuple(
+        replace(t, unavailable=t.unavailable | {START}) if t.teacher_id == mover else t
+        for t in roster.teachers
+    )
+    changed = replace(roster, teachers=teachers)
+    fresh = Instance.create(changed, inst.profile, START, 2)
+    again = replace(fresh, previous=first.assignments)
+    plain = solve_group(fresh, time_limit=20, workers=2, seed=0)
+    kept = solve_group(again, time_limit=20, workers=2, seed=0)
+    report = verify(again, kept.assignments)
+    assert report.ok and report.objective == kept.objective
+    assert kept.terms["stability"] == report.terms["stability"] > 0
+    assert kept.terms["stability"] >= verify(again, plain.assignments).terms["stability"]
+    assert not any(a.teacher_id == mover and a.year == START for a in kept.assignments)

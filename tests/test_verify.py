@@ -379,6 +379,7 @@ def test_objective_terms_by_hand() -> None:
         "spread": -(3 - 1) - (3 - 2),  # L1-0 last away 2024, M1-c shadowed 2023; cap 3
         "commute": -(3 + 3 + 3),  # 3.4 km twice (symmetric) and 2.6 km; G2 has no distances
         "preference": 1,  # L1-1 prefers Bb
+        "stability": 0,  # no previous plan to keep
         "penalty:ROT-PER-GRADE": -1,  # M2 has a backbone and sends none
         "penalty:ROT-DOWN": -1,  # Ba (3) → L1 (5)
         "penalty:IND-LEAD": 0,
@@ -387,6 +388,16 @@ def test_objective_terms_by_hand() -> None:
     assert total == 10 * 12 + 20 * 1 + 2 * -3 + 1 * -9 + 5 * 1 + 30 * -1 + 8 * -1 + 10 * -5
     report = verify(objective_instance(), OBJECTIVE_PLAN)
     assert report.ok and report.terms == terms and report.objective == total == 42
+
+
+def test_stability_counts_previous_assignments_kept() -> None:
+    # the slot may move; a different host or year is not "kept"
+    moved = [replace(a, slot=a.slot + 1) if a.slot else a for a in OBJECTIVE_PLAN]
+    gone = replace(OBJECTIVE_PLAN[0], year=OBJECTIVE_PLAN[0].year + 1)
+    inst = replace(objective_instance(), previous=(*moved, gone))
+    terms, total = evaluate(inst, OBJECTIVE_PLAN)
+    assert terms["stability"] == len(OBJECTIVE_PLAN)
+    assert total == 42 + inst.profile.stability * len(OBJECTIVE_PLAN)
 
 
 def test_zero_weight_term_is_kept_but_adds_nothing() -> None:
