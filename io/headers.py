@@ -241,13 +241,16 @@ TEACHERS = Sheet(
     note="教师：每行一名教师 one row per teacher",
 )
 
+# A reference to a teacher of the teachers sheet (history and pins)
+_TEACHER_REF = Column(
+    "teacher_id", "工号", width=12, text=True, note="教师工号 teacher id", example="T0001"
+)
+
 HISTORY = Sheet(
     "history",
     "交流记录",
     (
-        Column(
-            "teacher_id", "工号", width=12, text=True, note="教师工号 teacher id", example="T0001"
-        ),
+        _TEACHER_REF,
         Column(
             "type",
             "类型",
@@ -287,9 +290,7 @@ PINS = Sheet(
     "pins",
     "锁定",
     (
-        Column(
-            "teacher_id", "工号", width=12, text=True, note="教师工号 teacher id", example="T0001"
-        ),
+        _TEACHER_REF,
         Column(
             "type",
             "类型",

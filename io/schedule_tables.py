@@ -24,28 +24,10 @@ from ..model import (
     Teacher,
     Violation,
 )
-from .headers import bilingual, spellings
+from .headers import Column
 
 Cell = str | int | float | dt.date | None  # dt.datetime is a dt.date
 Row = tuple[Cell, ...]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: English key (JSON key, header suffix), Chinese name and accepted aliases."""
-
-    key: str
-    zh: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def header(self) -> str:
-        return bilingual(self.zh, self.key)
-
-    @property
-    def names(self) -> frozenset[str]:
-        """Normalized spellings a typed header may use (the roster's rules, io/headers.py)."""
-        return spellings(self.zh, self.key, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -80,23 +62,23 @@ CREATED = Column("created", "生成时间")
 # The assignments sheet. Aliases sit on the columns read_schedule takes back and cover what
 # the office is likely to type by hand; the name and date columns are display only.
 ASSIGNMENT_COLUMNS = (
-    Column("teacher_id", "工号", ("教师工号", "教师编号", "teacher")),
+    Column("teacher_id", "工号", aliases=("教师工号", "教师编号", "teacher")),
     Column("name", "姓名"),
     Column("home_kg", "编制所在园"),
     Column("home_name", "所在园名"),
-    Column("activity", "交流类型", ("类型", "交流方式", "type")),
-    Column("host_kg", "交流园所", ("交流园", "接收园", "去向园所", "host")),
+    Column("activity", "交流类型", aliases=("类型", "交流方式", "type")),
+    Column("host_kg", "交流园所", aliases=("交流园", "接收园", "去向园所", "host")),
     Column("host_name", "交流园名"),
-    Column("year", "学年", ("年度", "学年度")),
+    Column("year", "学年", aliases=("年度", "学年度")),
     Column("year_label", "学年名称"),
-    Column("semester", "学期", ("term",)),
-    Column("slot", "时段", ("时段序号",)),
-    Column("start_date", "开始日期", ("start",)),
-    Column("end_date", "结束日期", ("end",)),
+    Column("semester", "学期", aliases=("term",)),
+    Column("slot", "时段", aliases=("时段序号",)),
+    Column("start_date", "开始日期", aliases=("start",)),
+    Column("end_date", "结束日期", aliases=("end",)),
     Column("grade", "任教年级"),
-    Column("partner", "结对对象", ("导师", "结对教师", "置换对象", "mentor")),
+    Column("partner", "结对对象", aliases=("导师", "结对教师", "置换对象", "mentor")),
     Column("partner_name", "对象姓名"),
-    Column("guidance_item", "指导项目", ("指导内容", "item")),
+    Column("guidance_item", "指导项目", aliases=("指导内容", "item")),
     Column("rules", "依据规则"),
 )
 
