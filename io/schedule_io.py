@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from ..model import Activity, Assignment, Instance, Report, Schedule, Semester
 from .atomic import write_atomic
 from .errors import InputError, Problem
-from .headers import normalize
+from .headers import Column, normalize
 from .schedule_tables import (
     ASSIGNMENT_COLUMNS,
     ASSIGNMENTS,
@@ -35,7 +35,6 @@ from .schedule_tables import (
     SUMMARY_COLUMNS,
     YEARS,
     Cell,
-    Column,
     Table,
     build_tables,
 )
