@@ -107,8 +107,8 @@ def markdown(results: Record) -> str:
         f"{' with uncommitted solver/model edits' if m['dirty'] else ''}.",
         *(
             [
-                "Rosters of several groups go through `kgrota.solver.solve.solve` (greedy hint, "
-                "one process per core with one worker each); their RSS is the processes' peak."
+                "Rosters of several groups go through `kgrota.solver.solve.solve` (threads split "
+                "by `solve.layout`; greedy only as fallback); RSS is the solving processes' peak."
             ]
             if any(i["solver"] == "solve" for i in results["instances"])
             else []
