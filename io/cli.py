@@ -84,10 +84,6 @@ def default_start_year(today: dt.date | None = None) -> int:
     return academic_year(today) + 1
 
 
-def _profile(name: str) -> Profile:
-    return load_profile(name)
-
-
 def _print_warnings(problems: list[Problem]) -> None:
     for p in problems:
         err.print(f"[yellow]![/yellow] {p}", soft_wrap=True)
@@ -181,7 +177,7 @@ def template(out_path: Path) -> None:
 @_guard
 def validate(roster: Path, profile: str) -> None:
     """Check a roster workbook; list every problem with sheet, row and column."""
-    problems = validate_roster(roster, _profile(profile))
+    problems = validate_roster(roster, load_profile(profile))
     _print_warnings(problems)
     out.print(f"[green]✓[/green] {roster}: valid ({len(problems)} warning(s))")
 
@@ -311,7 +307,7 @@ def solve(
     schedule, report = _solve(
         roster,
         out_path,
-        _profile(profile),
+        load_profile(profile),
         year,
         years,
         time_limit,
@@ -342,7 +338,7 @@ def verify(
     parsed, warnings = read_roster(roster)
     _print_warnings(warnings)
     plan = read_schedule(schedule)
-    prof = _profile(profile or plan.profile)
+    prof = load_profile(profile or plan.profile)
     instance = Instance.create(
         parsed,
         prof,

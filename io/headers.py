@@ -246,20 +246,26 @@ _TEACHER_REF = Column(
     "teacher_id", "工号", width=12, text=True, note="教师工号 teacher id", example="T0001"
 )
 
+
+def _activity_column(note: str, example: str) -> Column:
+    """The activity type of a history record or a pin."""
+    return Column(
+        "type",
+        "类型",
+        width=12,
+        choices=_zh(Activity),
+        note=note,
+        aliases=("交流类型",),
+        example=example,
+    )
+
+
 HISTORY = Sheet(
     "history",
     "交流记录",
     (
         _TEACHER_REF,
-        Column(
-            "type",
-            "类型",
-            width=12,
-            choices=_zh(Activity),
-            note="轮岗交流/新教师跟岗/跟岗学习/蹲点指导/置换交流",
-            aliases=("交流类型",),
-            example="跟岗学习",
-        ),
+        _activity_column("轮岗交流/新教师跟岗/跟岗学习/蹲点指导/置换交流", "跟岗学习"),
         Column(
             "host_kg", "交流园所", required=False, width=18, text=True, note=_KG_REF, example="007"
         ),
@@ -291,15 +297,7 @@ PINS = Sheet(
     "锁定",
     (
         _TEACHER_REF,
-        Column(
-            "type",
-            "类型",
-            width=12,
-            choices=_zh(Activity),
-            note="交流类型 activity",
-            aliases=("交流类型",),
-            example="轮岗交流",
-        ),
+        _activity_column("交流类型 activity", "轮岗交流"),
         Column(
             "host_kg",
             "园所",

@@ -364,7 +364,7 @@ class Instance:
     horizon: Horizon
     previous: tuple[Assignment, ...] = ()  # the plan being revised (--previous): stability
 
-    @property
+    @cached_property
     def previous_keys(self) -> frozenset[tuple[str, Activity, str, int, Semester | None]]:
         """What "keeping" a previous assignment means: teacher, activity, host, year, semester.
 
