@@ -472,13 +472,40 @@ class Instance:
         year = academic_year(teacher.hire_date)
         return year if year in self.horizon.year_list else None
 
-    def is_young(self, teacher: Teacher) -> bool:
+    def is_young(self, teacher: Teacher, year: int) -> bool:
+        """SWAP-EQ: aged at most `young_age` on 1 September of the academic year."""
         if teacher.birth_date is None:
             return False
-        start = dt.date(self.horizon.start_year, 9, 1)
-        age = (
-            start.year
-            - teacher.birth_date.year
-            - ((start.month, start.day) < (teacher.birth_date.month, teacher.birth_date.day))
-        )
+        born = teacher.birth_date
+        age = year - born.year - ((born.month, born.day) > (9, 1))
         return age <= self.profile.young_age
+
+    def members(self, group: str) -> tuple[str, ...]:
+        """GUIDE-SIX: every kindergarten of the group but the lead, in roster order."""
+        lead = self.lead_of[group]
+        return tuple(k.kg_id for k in self.kindergartens if k.group == group and k.kg_id != lead)
+
+    def guide_staff(self, teacher: Teacher) -> bool:
+        """GUIDE-CAP: may guide, i.e. a lead-home cadre, or backbone when the profile allows."""
+        if teacher.home_kg != self.lead(teacher.home_kg):
+            return False
+        return teacher.cadre or (self.profile.guide_staff == "backbone+cadre" and teacher.backbone)
+
+    def cover_start(self, teacher: Teacher) -> int:
+        """COVER-3Y: the first academic year a window may start in for this teacher.
+
+        The look-back of the teacher's group (its earliest history year, or the plan's start
+        when the group has no history), and never before the teacher's first year of service.
+        """
+        first = self._history_start.get(self.kg[teacher.home_kg].group, self.horizon.start_year)
+        if teacher.hire_date is not None:
+            first = max(first, academic_year(teacher.hire_date))
+        return first
+
+    @cached_property
+    def _history_start(self) -> Mapping[str, int]:
+        out: dict[str, int] = {}
+        for h in self.roster.history:
+            group = self.kg[self.teacher[h.teacher_id].home_kg].group
+            out[group] = min(out.get(group, self.horizon.start_year), h.years()[0])
+        return out

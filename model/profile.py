@@ -18,7 +18,18 @@ from .rules import RULE_BY_ID, Severity
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-MODES = ("auto", "tight", "loose", "alliance")
+MODES = ("auto", "tight", "loose", "alliance", "district")
+GUIDE_STAFF = ("cadre", "backbone+cadre")
+
+# GUIDE-SIX: 000 三(三)4 "六个一" — the six visits the lead delivers to every member each year.
+SIX_ITEMS: tuple[str, ...] = (
+    "专题讲座 lecture",
+    "送教下乡 model lessons",
+    "环境创设指导 environment design",
+    "区域活动指导 activity areas",
+    "教研活动指导 teaching research",
+    "家园共育活动指导 family partnership",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,16 @@ class Profile:
     cadre_cap: int = _f("shadowing", 5)
     teacher_cap: int = _f("shadowing", 7)
     cooldown_years: int = _f("shadowing", 2)
+    # guidance (GUIDE-SIX, GUIDE-CAP): items each member receives a year, who guides, loads
+    guide_items: tuple[str, ...] = _f("guidance", SIX_ITEMS)
+    guide_staff: str = _f("guidance", "backbone+cadre")
+    guide_max_per_year: int = _f("guidance", 4)  # visits one person makes a year
+    guide_slot_cap: int = _f("guidance", 3)  # lead staff out on guidance in one slot
+    # swaps (SWAP-EQ)
+    swap_min: int = _f("swap", 2)  # lead backbones on swap each year
+    swap_years: int = _f("swap", 1)  # length of one swap
+    # coverage (COVER-3Y)
+    cover_years: int = _f("coverage", 3)  # window in which everyone takes part once
     # staffing (STAFF-CLASS)
     teachers_per_class: int = _f("staffing", 2)
     # people
@@ -76,6 +97,14 @@ class Profile:
             )
         if not 1 <= self.slot_weeks <= 2:
             raise ValueError("slot_weeks must be 1 or 2 (SHD-LEN: a visit lasts at most 2 weeks).")
+        if self.guide_staff not in GUIDE_STAFF:
+            raise ValueError(f"guide_staff must be one of {', '.join(GUIDE_STAFF)}")
+        if len(set(self.guide_items)) != len(self.guide_items) or not all(
+            isinstance(i, str) and i.strip() for i in self.guide_items
+        ):
+            raise ValueError("guide_items must be distinct, non-empty names.")
+        if self.swap_years < 1 or self.cover_years < 1:
+            raise ValueError("swap_years and cover_years must be at least 1.")
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int) and value < 0:
@@ -91,6 +120,14 @@ class Profile:
 
     def enabled(self, rule_id: str) -> bool:
         return self.severity(rule_id) is not Severity.OFF
+
+    def guide_item(self, text: str) -> str | None:
+        """The profile's guidance item a name refers to: in full, or its Chinese part alone."""
+        key = " ".join(str(text).split())
+        for item in self.guide_items:
+            if key in (item, item.split(" ", 1)[0]):
+                return item
+        return None
 
 
 def _parse_rules(table: Any, where: str) -> dict[str, RuleSetting]:
@@ -134,6 +171,8 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
                 if sub not in by_section[key]:
                     known = ", ".join(by_section[key])
                     raise ValueError(f"{where}: unknown key [{key}] {sub} (known: {known})")
+                if by_section[key][sub] is tuple and isinstance(subvalue, list):
+                    subvalue = tuple(subvalue)  # TOML arrays: lists of names
                 if not isinstance(subvalue, by_section[key][sub]) or isinstance(subvalue, bool):
                     raise ValueError(
                         f"{where}: [{key}] {sub} must be {by_section[key][sub].__name__}"

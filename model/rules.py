@@ -155,6 +155,67 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "GUIDE-SIX",
+        "每学年总园应到成员园开展“六个一”培训活动",
+        "each year the lead delivers the profile's guidance items (六个一) to every member",
+        '000 三(三)4 "每学年总园应到成员园开展‘六个一’培训活动"; 003 三(一) 团队进驻',
+        Severity.SOFT,
+        weight=6,
+        can_be_soft=True,
+        detail=(
+            "Members: every kindergarten of the group but the lead. For each member, planned "
+            "year and item of guide_items: one violation unless a guidance visit to that "
+            "member that year carries that item."
+        ),
+    ),
+    Rule(
+        "GUIDE-LEN",
+        "蹲点指导、团队进驻时间不得超过2周",
+        "a guidance stay lasts at most 2 weeks (one slot)",
+        '003 三(一) "跟岗锻炼时间不得超过2周"; 000 三(二)2 蹲点指导',
+        Severity.HARD,
+        detail=(
+            "A guidance visit has a planned year, a semester and a slot within the semester's "
+            "slots; its dates span <= slot_weeks <= 2 weeks."
+        ),
+    ),
+    Rule(
+        "GUIDE-CAP",
+        "总园派出指导人员有度，分散到各时段",
+        "guidance is by the lead's cadres or backbones, spread over the year, within loads",
+        "000 三(三)4; 003 三(一) 中层副职以上干部",
+        Severity.HARD,
+        detail=(
+            "A guidance visit is made by a teacher whose home is the group's lead and who is a "
+            "cadre, or a backbone when guide_staff is backbone+cadre; its host is a member of "
+            "that group; its item is one of guide_items. Per member, year and item at most one "
+            "visit; per member and slot at most one; per member, year and semester at most "
+            "ceil(len(guide_items) / 2) (spread over the year); per teacher and year at most "
+            "guide_max_per_year; per lead and slot at most guide_slot_cap."
+        ),
+    ),
+    Rule(
+        "SWAP-EQ",
+        "牵头校每年至少选派2名骨干教师和成员校同等数量的青年教师进行置换交流",
+        "the lead sends >= 2 backbones a year to members and takes as many of their young teachers",
+        '002 plan 4 四(三)1 "每年至少要选派2名骨干教师…和成员校同等数量的青年教师进行置换交流"',
+        Severity.OFF,
+        weight=30,
+        can_be_soft=True,
+        detail=(
+            "Swaps exist only when this rule is on. A swap is a year-long placement, one of a "
+            "pair: a backbone (not cadre) whose home is the lead goes to a member that is not "
+            "an affiliate, and a young teacher (not cadre, age <= young_age on 1 September of "
+            "that year) of that member goes to the lead; both have the same grade, and the "
+            "member has classes of it. Each names the other as partner, both in the same year. "
+            "A teacher's swaps in consecutive years form a run that keeps host and partner and "
+            "lasts swap_years years (shorter only where the plan ends). Each year: shortfall = "
+            "max(0, min(swap_min, E) - lead teachers on swap), E = lead backbones with a grade, "
+            "not cadre, not unavailable that year; each unit is a violation (the only part "
+            "that may be soft)."
+        ),
+    ),
+    Rule(
         "STAFF-CLASS",
         "每班配备2名专任教师",
         "every kindergarten, grade and year keeps 2 teachers per class, or no fewer than at home",
@@ -182,8 +243,25 @@ RULES: tuple[Rule, ...] = (
         Severity.HARD,
         detail=(
             "A teacher has at most one year-long placement per year and at most one short visit "
-            "per semester; nobody with a year-long placement shadows or guides that year; "
-            "nobody is assigned in a year listed as unavailable."
+            "per slot, and shadows at most once per semester; nobody with a year-long placement "
+            "shadows or guides that year; nobody is assigned in a year listed as unavailable."
+        ),
+    ),
+    Rule(
+        "COVER-3Y",
+        "以三年为周期实现学区内幼儿园教职工全员轮训",
+        "every teacher takes part in some exchange within any cover_years-year window",
+        '004 二(二)2(5) "以三年为周期实现学区内幼儿园教职工全员轮训"',
+        Severity.OFF,
+        weight=2,
+        can_be_soft=True,
+        detail=(
+            "For each teacher and each window of cover_years consecutive academic years that "
+            "ends in a planned year and starts no earlier than Instance.cover_start (the "
+            "group's earliest history year, or the plan start without history; not before the "
+            "teacher's hire year): one violation unless an assignment or history record of the "
+            "teacher, of any activity, covers a year of the window. Windows in which the "
+            "teacher is unavailable in every planned year are exempt."
         ),
     ),
     Rule(
