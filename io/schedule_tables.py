@@ -103,7 +103,7 @@ ACTIVITY_RULES: dict[Activity, tuple[str, ...]] = {
         "AWAY-SLOT",
         "ONE-PLACE",
     ),
-    Activity.GUIDANCE: ("GUIDE-SIX", "GUIDE-LEN", "AWAY-SLOT", "ONE-PLACE"),
+    Activity.GUIDANCE: ("GUIDE-SIX", "GUIDE-LEN", "GUIDE-CAP", "AWAY-SLOT", "ONE-PLACE"),
     Activity.SWAP: ("SWAP-EQ", "TERM-2Y", "STAFF-CLASS", "ONE-PLACE"),
 }
 
