@@ -154,6 +154,32 @@ def test_blank_rows_are_skipped_and_rows_keep_excel_numbers(tmp_path: Path) -> N
     assert [(p.sheet, p.row) for p in problems] == [("教师", 6)]  # header row 1, blank row 3
 
 
+def test_table_away_from_a1_keeps_excel_rows_columns_and_cell_types(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.worksheets[0])
+    for title, rows, corner in (("园所", kg_rows(), (2, 2)), ("教师", teacher_rows(), (4, 3))):
+        ws = wb.create_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                ws.cell(corner[0] + r, corner[1] + c, value)
+    teachers = wb["教师"]
+    teachers["I5"] = 44440  # hire date: a serial with a Chinese date format is an Excel date
+    teachers["I5"].number_format = 'yyyy"年"m"月"'
+    teachers["G5"], teachers["H5"] = True, 0  # backbone, cadre as a boolean and a number
+    teachers["I6"] = "2016-13"  # a bad month, reported at its Excel row and column
+    wb.create_chartsheet("图表")  # holds no cells: neither read nor warned about
+    path = tmp_path / "offset.xlsx"
+    wb.save(path)
+    [problem] = problems_of(path)
+    assert (problem.sheet, problem.row, problem.column) == ("教师", 6, "参加工作时间 (I)")
+    teachers["I6"] = "2016-09"
+    wb.save(path)
+    roster, warnings = read_roster(path)
+    first = roster.teachers[0]
+    assert (first.hire_date, first.backbone, first.cadre) == (dt.date(2021, 9, 1), True, False)
+    assert [k.kg_id for k in roster.kindergartens] == ["007", "008"] and warnings == []
+
+
 # --------------------------------------------------------------------------- values
 
 
