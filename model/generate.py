@@ -1,4 +1,5 @@
-"""Synthetic, seeded rosters: realistic districts for trials and benchmarks, and Qingpu 2023.
+"""Synthetic, seeded rosters: realistic districts for trials and benchmarks, and the shipped
+scenarios (Qingpu 2023, Qingtongxia, Lechang) built from the tables in `kgrota.scenarios`.
 
 Everything is drawn from one `numpy.random.Generator`, so the same arguments give an equal
 `Roster`. Shapes follow the seeds: tiers skewed as in seed 001's member table (per group about
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..scenarios import qingpu
+from ..scenarios import lechang, qingpu, qingtongxia
 from .instance import (
     Activity,
     Grade,
@@ -32,7 +33,7 @@ from .instance import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
 MODES = ("tight", "loose")
 
@@ -65,6 +66,11 @@ VETO_P = 0.01
 UNAVAILABLE_P = 0.02
 MIXED_P = 0.08
 HISTORY_YEARS = 3
+
+# A scenario table row: name, role, ownership, tier, town.
+KgRow = tuple[str, Role, Ownership, int, str | None]
+_ROLE = {r.zh: r for r in Role}
+_OWNERSHIP = {o.zh: o for o in Ownership}
 
 
 def generate(
@@ -101,30 +107,71 @@ def generate(
 def qingpu_roster(seed: int = 2023, start_year: int = 2026) -> Roster:
     """The qingpu-2023 scenario: seed 001's seven groups and their real kindergartens (tiers
     and 民办 as printed), with seeded synthetic classes, teachers and history."""
-    rng = np.random.default_rng(seed)
-    kindergartens: list[Kindergarten] = []
-    for g, (group, columns) in enumerate(qingpu.GROUPS.items(), start=1):
-        k = 0
-        for (_, tier), names in zip(qingpu.COLUMNS, columns, strict=True):
-            for short in names:
-                k += 1
-                kindergartens.append(
-                    Kindergarten(
-                        kg_id=f"G{g:02d}K{k:02d}",
-                        name=f"{short}幼儿园",
-                        group=group,
-                        role=Role.LEAD if k == 1 else Role.MEMBER,
-                        ownership=Ownership.PRIVATE
-                        if short in qingpu.PRIVATE
-                        else Ownership.PUBLIC,
-                        tier=tier,
-                        classes=_classes(rng, tier),
-                    )
-                )
-    return _populate(rng, kindergartens, start_year, 3, "loose")
+    groups: dict[str, list[KgRow]] = {}
+    for group, columns in qingpu.GROUPS.items():
+        shorts = [
+            (short, tier)
+            for (_, tier), names in zip(qingpu.COLUMNS, columns, strict=True)
+            for short in names
+        ]
+        groups[group] = [
+            (
+                f"{short}幼儿园",
+                Role.LEAD if i == 0 else Role.MEMBER,
+                Ownership.PRIVATE if short in qingpu.PRIVATE else Ownership.PUBLIC,
+                tier,
+                None,
+            )
+            for i, (short, tier) in enumerate(shorts)
+        ]
+    return _from_table(np.random.default_rng(seed), groups, start_year, "loose")
+
+
+def qingtongxia_roster(seed: int = 2022, start_year: int = 2026) -> Roster:
+    """The qingtongxia scenario: seed 002 plan 4's three kindergarten alliances, members as
+    printed, tiers and ownership by `scenarios.qingtongxia.classify`, synthetic staff."""
+    groups: dict[str, list[KgRow]] = {}
+    for group, (lead, members) in qingtongxia.GROUPS.items():
+        rows: list[KgRow] = []
+        for name in (lead, *members):
+            tier, owner = qingtongxia.classify(name, lead=name == lead)
+            role = Role.LEAD if name == lead else Role.MEMBER
+            rows.append((name, role, _OWNERSHIP[owner], tier, None))
+        groups[group] = rows
+    # Alliances are loose in the data sense (members keep their legal person): loose history.
+    return _from_table(np.random.default_rng(seed), groups, start_year, "loose")
+
+
+def lechang_roster(seed: int = 2023, start_year: int = 2026) -> Roster:
+    """The lechang scenario: seed 000's two pilot tight groups (金鸡, 梅花) with the synthetic
+    branches and affiliates of `scenarios.lechang`, synthetic staff."""
+    groups = {
+        group: [
+            (name, _ROLE[role], _OWNERSHIP[owner], tier, town)
+            for name, role, owner, tier, town in rows
+        ]
+        for group, rows in lechang.GROUPS.items()
+    }
+    return _from_table(np.random.default_rng(seed), groups, start_year, "tight")
 
 
 # -- kindergartens ---------------------------------------------------------------------------
+
+
+def _from_table(
+    rng: np.random.Generator,
+    groups: Mapping[str, Sequence[KgRow]],
+    start_year: int,
+    mode: str,
+) -> Roster:
+    """A roster from a scenario table: ids G01K01… in table order, seeded classes and staff
+    (unavailable years fall in the profiles' 3-year horizon)."""
+    kindergartens = [
+        Kindergarten(f"G{g:02d}K{k:02d}", name, group, role, owner, tier, _classes(rng, tier), town)
+        for g, (group, rows) in enumerate(groups.items(), start=1)
+        for k, (name, role, owner, tier, town) in enumerate(rows, start=1)
+    ]
+    return _populate(rng, kindergartens, start_year, 3, mode)
 
 
 def _stems(rng: np.random.Generator) -> Iterator[str]:
