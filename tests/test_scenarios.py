@@ -4,7 +4,7 @@ never drift from their builders."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import START
@@ -13,6 +13,9 @@ from kgrota.io.roster import read_roster, validate_roster
 from kgrota.model import Instance, Ownership, Role, load_profile
 from kgrota.model.generate import lechang_roster, qingtongxia_roster
 from kgrota.scenarios import build, lechang, qingtongxia
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Seed 002 plan 4 四(二)1–3, typed out again: members per alliance, and which are public
 # (乡镇中心园 → 一级; villages and units with a public school → 二级). All others are 民办 三级.
