@@ -8,21 +8,35 @@ it reads only the data classes in this package and each rule's `detail` text in
 
 Reporting choices (the catalogue is silent on them):
 
-- **ROT-PER-GRADE yields two results**, both with rule id ``ROT-PER-GRADE``: first the
-  *max part* (at most ``max_per_grade`` per grade, and the host teaches the grade), always
-  ``HARD`` so a breach fails `Report.ok`; then the *min part* (the shortfalls) under the
-  profile's severity. Their `Rule.text` ends in "(max part)" / "(min part)" so the rules sheet
-  can show both rows; only the min part counts toward ``penalty:ROT-PER-GRADE``. A profile
-  that turns the rule off turns off both parts.
+- **A mixed rule yields two results** with the same rule id: first its structural part, always
+  ``HARD`` so a breach fails `Report.ok`; then its minimum (the shortfalls) under the
+  profile's severity. Their `Rule.text` ends in "(max part)" / "(min part)" for ROT-PER-GRADE
+  (at most ``max_per_grade`` per grade, and the host teaches the grade) and "(pairs part)" /
+  "(min part)" for SWAP-EQ (who swaps where, partners, runs), so the rules sheet can show both
+  rows; only the min part counts toward the rule's penalty. A profile that turns the rule off
+  turns off both parts.
 - **Well-formedness** goes under the closest hard rule: unknown teacher or host, or a year
-  outside the horizon → ONE-PLACE (such assignments are then left out of every other check);
-  slot beyond the semester → SHD-LEN; any home→host pairing an activity does not allow (host
-  in another group or at home, shadowing not at the lead or by lead staff, guidance not from
-  the lead to another kindergarten, a swap without the lead on exactly one side) → ROT-PAIRS;
-  an induction for someone who is not a new non-lead teacher, outside the first year of
-  service, or not at the lead → IND-MENTOR (IND-LEAD itself is soft and only counts missing
-  inductions). A short visit with a year-long activity cannot occur: `Assignment` refuses it.
-- A non-tight group mode (``loose``, ``alliance``) follows the loose reading of each rule.
+  outside the horizon → ONE-PLACE (such assignments are then left out of every other check),
+  except a guidance visit outside the horizon → GUIDE-LEN ("a planned year") while that rule
+  is on; shadowing slot beyond the semester → SHD-LEN, guidance slot → GUIDE-LEN; any
+  home→host pairing a rotation, induction or shadowing does not allow (host in another group
+  or at home, shadowing not at the lead or by lead staff) → ROT-PAIRS; who may guide whom and
+  with which item → GUIDE-CAP; who swaps with whom → SWAP-EQ while it is on, and any swap at
+  all → ROT-PAIRS while it is off (no home→host pairing allows a swap then); an induction for
+  someone who is not a new non-lead teacher, outside the first year of service, or not at the
+  lead → IND-MENTOR (IND-LEAD itself is soft and only counts missing inductions). A short visit
+  with a year-long activity cannot occur: `Assignment` refuses it.
+- **Guidance items** are compared after `Profile.guide_item` (full name or Chinese part);
+  GUIDE-SIX counts every guidance visit to the member with the item, whoever made it (a visit by
+  someone who may not guide already fails GUIDE-CAP).
+- **SWAP-EQ runs** use planned swaps only (the detail does not bring in history; TERM-2Y
+  does); swaps in consecutive years are one run, so with ``swap_years = 1`` a teacher never
+  swaps two years in a row, and a run may be shorter than ``swap_years`` only if it ends in
+  the last planned year.
+- **COVER-3Y** reports one violation per teacher and uncovered window, located at the
+  window's last year.
+- A non-tight group mode (``loose``, ``alliance``, ``district``) follows the loose reading of
+  each rule.
 """
 
 from __future__ import annotations
@@ -61,9 +75,9 @@ def verify(instance: Instance, assignments: Iterable[Assignment]) -> Report:
     results: list[RuleResult] = []
     for rule in RULES:
         severity = instance.profile.severity(rule.id)
-        hard_part = _HARD_PARTS.get(rule.id)
-        if hard_part is not None:
-            part_rule = replace(rule, severity=Severity.HARD, text=f"{rule.text} (max part)")
+        if rule.id in _HARD_PARTS:
+            label, hard_part = _HARD_PARTS[rule.id]
+            part_rule = replace(rule, severity=Severity.HARD, text=f"{rule.text} ({label})")
             part_severity = Severity.OFF if severity is Severity.OFF else Severity.HARD
             results.append(_result(ix, part_rule, part_severity, hard_part))
             rule = replace(rule, text=f"{rule.text} (min part)")
@@ -92,7 +106,7 @@ class _Index:
     """The schedule and roster lookups every check needs, built once."""
 
     inst: Instance
-    malformed: list[tuple[Assignment, str]] = field(default_factory=list)
+    malformed: list[tuple[str, Assignment, str]] = field(default_factory=list)  # rule id first
     valid: list[Assignment] = field(default_factory=list)  # known teacher and host, planned year
     by_teacher: dict[str, list[Assignment]] = field(default_factory=lambda: defaultdict(list))
     placements: dict[tuple[str, int], list[Assignment]] = field(
@@ -103,14 +117,19 @@ class _Index:
     def build(cls, inst: Instance, assignments: Iterable[Assignment]) -> _Index:
         ix = cls(inst)
         years = set(inst.horizon.year_list)
+        # GUIDE-LEN names "a planned year" itself; everything else unplanned is ONE-PLACE's.
+        guide_len = inst.profile.enabled("GUIDE-LEN")
         for a in assignments:
             if a.teacher_id not in inst.teacher:
-                ix.malformed.append((a, f"unknown teacher {a.teacher_id}"))
+                ix.malformed.append(("ONE-PLACE", a, f"unknown teacher {a.teacher_id}"))
             elif a.host_kg not in inst.kg:
-                ix.malformed.append((a, f"unknown host kindergarten {a.host_kg}"))
+                ix.malformed.append(("ONE-PLACE", a, f"unknown host kindergarten {a.host_kg}"))
             elif a.year not in years:
                 span = f"{inst.horizon.year_list[0]}–{inst.horizon.year_list[-1]}"
-                ix.malformed.append((a, f"year {a.year} is outside the plan ({span})"))
+                rule_id = (
+                    "GUIDE-LEN" if a.activity is Activity.GUIDANCE and guide_len else "ONE-PLACE"
+                )
+                ix.malformed.append((rule_id, a, f"year {a.year} is outside the plan ({span})"))
             else:
                 ix.valid.append(a)
                 ix.by_teacher[a.teacher_id].append(a)
@@ -133,6 +152,10 @@ class _Index:
     def short(self) -> Iterator[Assignment]:
         return (a for a in self.valid if a.activity in _SHORT)
 
+    @cached_property
+    def swaps_on(self) -> bool:
+        return self.inst.profile.enabled("SWAP-EQ")
+
     def tight(self, group: str) -> bool:
         return group in self.tight_groups
 
@@ -140,6 +163,14 @@ class _Index:
     def tight_groups(self) -> frozenset[str]:
         # Instance.group_mode scans the roster: ask once per group, not per assignment.
         return frozenset(g for g in self.inst.roster.groups if self.inst.group_mode(g) == "tight")
+
+    @cached_property
+    def swaps(self) -> dict[tuple[str, int], list[Assignment]]:
+        """(teacher, year) → swap assignments."""
+        out: dict[tuple[str, int], list[Assignment]] = defaultdict(list)
+        for a in self.activity(Activity.SWAP):
+            out[(a.teacher_id, a.year)].append(a)
+        return dict(out)
 
     @cached_property
     def rotating(self) -> Counter[tuple[str, Grade, int]]:
@@ -232,6 +263,11 @@ def _pair_problem(ix: _Index, a: Assignment) -> str | None:
     """Why this home → host pairing is not allowed for the activity, if it is not."""
     home, host = ix.home(a), ix.inst.kg[a.host_kg]
     lead = ix.inst.lead_of[home.group]
+    if a.activity is Activity.GUIDANCE:
+        return None  # who may guide whom is GUIDE-CAP's well-formedness
+    if a.activity is Activity.SWAP:
+        # Swaps exist only when SWAP-EQ is on, which then checks them itself.
+        return None if ix.swaps_on else "swaps exist only when the profile turns SWAP-EQ on"
     if host.group != home.group:
         return f"host is in group {host.group}, home in {home.group} (never across groups)"
     if a.activity is Activity.INDUCTION:
@@ -244,12 +280,8 @@ def _pair_problem(ix: _Index, a: Assignment) -> str | None:
             return "affiliates (加盟园) neither send nor host rotations"
         if ix.tight(home.group) and not one_side_lead:
             return "in a tight group rotations run between the lead and a branch (互派)"
-    elif a.activity is Activity.SWAP and not one_side_lead:
-        return "a swap runs between the lead and a member"
     elif a.activity is Activity.SHADOWING and (host.kg_id != lead or home.kg_id == lead):
         return f"shadowing is at the lead {lead}, by teachers from other kindergartens"
-    elif a.activity is Activity.GUIDANCE and home.kg_id != lead:
-        return f"guidance is given by staff of the lead {lead}"
     return None
 
 
@@ -290,14 +322,7 @@ def _term_runs(
     tid: str, hosts: dict[int, set[str | None]], planned: set[int], limit: int
 ) -> Iterator[Violation]:
     """Split a teacher's away-years into consecutive runs and check those touching the plan."""
-    years = sorted(hosts)
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and runs[-1][-1] == year - 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    for run in runs:
+    for run in _consecutive(sorted(hosts)):
         if not planned.intersection(run):
             continue  # entirely in the past: not this plan's doing
         first, last = run[0], run[-1]
@@ -318,6 +343,17 @@ def _term_runs(
                 teacher_id=tid,
                 year=min(planned.intersection(run)),
             )
+
+
+def _consecutive(years: list[int]) -> list[list[int]]:
+    """Sorted distinct years cut into runs of consecutive years."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and runs[-1][-1] == year - 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return runs
 
 
 def _check_ind_lead(ix: _Index) -> Iterator[Violation]:
@@ -392,16 +428,25 @@ def _check_ind_mentor(ix: _Index) -> Iterator[Violation]:
             )
 
 
-def _check_shd_len(ix: _Index) -> Iterator[Violation]:
+def _beyond_semester(ix: _Index, act: Activity, rule_id: str, zh: str) -> Iterator[Violation]:
+    """Short visits whose slot lies past the semester's last one.
+
+    Slots are `slot_weeks` <= 2 weeks long by construction (`Horizon`), so a visit in a slot
+    of its semester spans at most 2 weeks; `Assignment` already demands semester and slot.
+    """
     slots = ix.inst.horizon.slots_per_semester
-    for a in ix.short():
+    for a in ix.activity(act):
         if a.slot is not None and a.slot > slots:
             yield _at(
-                "SHD-LEN",
+                rule_id,
                 a,
                 f"{_desc(a)}: a semester has slots 1..{slots} of {ix.inst.horizon.slot_weeks} "
-                "weeks (跟岗不得超过2周)",
+                f"weeks ({zh})",
             )
+
+
+def _check_shd_len(ix: _Index) -> Iterator[Violation]:
+    return _beyond_semester(ix, Activity.SHADOWING, "SHD-LEN", "跟岗不得超过2周")
 
 
 def _check_shd_cap(ix: _Index) -> Iterator[Violation]:
@@ -493,6 +538,218 @@ def _check_shd_each_sem(ix: _Index) -> Iterator[Violation]:
                     )
 
 
+def _check_guide_six(ix: _Index) -> Iterator[Violation]:
+    profile = ix.inst.profile
+    delivered = {
+        (a.host_kg, a.year, profile.guide_item(a.item))
+        for a in ix.activity(Activity.GUIDANCE)
+        if a.item is not None
+    }
+    for group in ix.inst.roster.groups:
+        for member in ix.inst.members(group):
+            for year in ix.inst.horizon.year_list:
+                for item in profile.guide_items:
+                    if (member, year, item) not in delivered:
+                        yield Violation(
+                            "GUIDE-SIX",
+                            f"{member} {year}: no guidance visit brings {item} (每学年“六个一”)",
+                            kg_id=member,
+                            year=year,
+                        )
+
+
+def _check_guide_len(ix: _Index) -> Iterator[Violation]:
+    for rule_id, a, problem in ix.malformed:
+        if rule_id == "GUIDE-LEN":
+            yield _at("GUIDE-LEN", a, f"{_desc(a)}: {problem}")
+    yield from _beyond_semester(ix, Activity.GUIDANCE, "GUIDE-LEN", "蹲点指导不得超过2周")
+
+
+def _guide_problems(ix: _Index, a: Assignment) -> Iterator[str]:
+    t, home, host = ix.of(a), ix.home(a), ix.inst.kg[a.host_kg]
+    lead = ix.inst.lead_of[home.group]
+    if not ix.inst.guide_staff(t):
+        staff = ix.inst.profile.guide_staff.replace("+", " or ")
+        yield f"guidance is by a {staff} whose home is the lead {lead}"
+    if host.group != home.group or host.kg_id == lead:
+        yield f"the host is not a member of group {home.group}"
+    if a.item is None:
+        yield "no guidance item given"
+    elif ix.inst.profile.guide_item(a.item) is None:
+        yield f"{a.item!r} is not one of the profile's guide_items"
+
+
+def _check_guide_cap(ix: _Index) -> Iterator[Violation]:
+    profile = ix.inst.profile
+    per_item: Counter[tuple[str, int, str]] = Counter()
+    per_member_slot: Counter[tuple[str, int, Semester, int]] = Counter()
+    per_member_sem: Counter[tuple[str, int, Semester]] = Counter()
+    per_teacher: Counter[tuple[str, int]] = Counter()
+    per_lead_slot: Counter[tuple[str, int, Semester, int]] = Counter()
+    for a in ix.activity(Activity.GUIDANCE):
+        assert a.semester is not None and a.slot is not None  # Assignment guarantees it
+        problems = list(_guide_problems(ix, a))
+        if problems:
+            yield _at("GUIDE-CAP", a, f"{_desc(a)}: {'; '.join(problems)}")
+        item = profile.guide_item(a.item) if a.item is not None else None
+        if item is not None:
+            per_item[(a.host_kg, a.year, item)] += 1
+        per_member_slot[(a.host_kg, a.year, a.semester, a.slot)] += 1
+        per_member_sem[(a.host_kg, a.year, a.semester)] += 1
+        per_teacher[(a.teacher_id, a.year)] += 1
+        per_lead_slot[(ix.lead_of_kg(ix.of(a).home_kg), a.year, a.semester, a.slot)] += 1
+    spread = (len(profile.guide_items) + 1) // 2  # ceil(len / 2)
+    for (member, year, item), n in per_item.items():
+        if n > 1:
+            yield Violation(
+                "GUIDE-CAP",
+                f"{member} {year}: {n} guidance visits bring {item}; at most one",
+                kg_id=member,
+                year=year,
+            )
+    for (member, year, sem, slot), n in per_member_slot.items():
+        if n > 1:
+            yield Violation(
+                "GUIDE-CAP",
+                f"{member} {year} {sem.label} slot {slot}: {n} guidance visits at once; at most one",
+                kg_id=member,
+                year=year,
+                semester=sem.value,
+            )
+    for (member, year, sem), n in per_member_sem.items():
+        if n > spread:
+            yield Violation(
+                "GUIDE-CAP",
+                f"{member} {year} {sem.label}: {n} guidance visits, more than {spread} a "
+                "semester (spread over the year)",
+                kg_id=member,
+                year=year,
+                semester=sem.value,
+            )
+    for (tid, year), n in per_teacher.items():
+        if n > profile.guide_max_per_year:
+            yield Violation(
+                "GUIDE-CAP",
+                f"{tid} makes {n} guidance visits in {year}, more than "
+                f"guide_max_per_year={profile.guide_max_per_year}",
+                teacher_id=tid,
+                year=year,
+            )
+    for (lead, year, sem, slot), n in per_lead_slot.items():
+        if n > profile.guide_slot_cap:
+            yield Violation(
+                "GUIDE-CAP",
+                f"{lead} {year} {sem.label} slot {slot}: {n} staff out on guidance, more than "
+                f"guide_slot_cap={profile.guide_slot_cap}",
+                kg_id=lead,
+                year=year,
+                semester=sem.value,
+            )
+
+
+def _swap_side_problems(ix: _Index, a: Assignment) -> Iterator[str]:
+    """Who may swap where: a lead backbone out to a member, a member's young teacher in."""
+    t, home, host = ix.of(a), ix.home(a), ix.inst.kg[a.host_kg]
+    lead = ix.inst.lead_of[home.group]
+    if t.cadre or t.grade is None:
+        yield "cadres do not swap"
+    if home.kg_id == lead:
+        member = host
+        if not t.backbone:
+            yield "the lead's side of a swap is a backbone teacher"
+        if host.group != home.group or host.role is Role.AFFILIATE:
+            yield f"the host is not a member (not an affiliate) of group {home.group}"
+    else:
+        member = home
+        if host.kg_id != lead:
+            yield f"a member's teacher swaps to the lead {lead}"
+        if home.role is Role.AFFILIATE:
+            yield "affiliates (加盟园) do not swap"
+        if not ix.inst.is_young(t, a.year):
+            yield f"not a young teacher (age <= {ix.inst.profile.young_age} on 1 September)"
+    if t.grade is not None and member.classes_of(t.grade) == 0:
+        yield f"{member.kg_id} has no classes of {t.grade.label}"
+
+
+def _swap_partner_problems(ix: _Index, a: Assignment) -> Iterator[str]:
+    """Partners name each other in the same year; the partner comes from this host, same grade."""
+    if a.partner is None:
+        yield "no swap partner given"
+        return
+    partner = ix.inst.teacher.get(a.partner)
+    if partner is None:
+        yield f"partner {a.partner} is not in the roster"
+        return
+    back = [b for b in ix.swaps.get((a.partner, a.year), []) if b.partner == a.teacher_id]
+    if not back:
+        yield f"partner {a.partner} has no swap in {a.year} naming {a.teacher_id}"
+    if partner.home_kg != a.host_kg:
+        yield f"partner {a.partner} is not from the host {a.host_kg}"
+    if partner.grade != ix.of(a).grade:
+        yield f"partner {a.partner} teaches another grade"
+
+
+def _check_swap_pairs(ix: _Index) -> Iterator[Violation]:
+    for a in ix.activity(Activity.SWAP):
+        problems = [*_swap_side_problems(ix, a), *_swap_partner_problems(ix, a)]
+        if problems:
+            yield _at("SWAP-EQ", a, f"{_desc(a)}: {'; '.join(problems)}")
+    length, last = ix.inst.profile.swap_years, ix.inst.horizon.year_list[-1]
+    by_teacher: dict[str, dict[int, set[tuple[str, str | None]]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for (tid, year), swaps in ix.swaps.items():
+        by_teacher[tid][year].update((a.host_kg, a.partner) for a in swaps)
+    for tid, years in by_teacher.items():
+        for run in _consecutive(sorted(years)):
+            span = f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0])
+            kept = {pair for year in run for pair in years[year]}
+            if len(kept) > 1:
+                yield Violation(
+                    "SWAP-EQ",
+                    f"{tid} changes host or partner within the swap {span}",
+                    teacher_id=tid,
+                    year=run[0],
+                )
+            if len(run) > length or (len(run) < length and run[-1] != last):
+                yield Violation(
+                    "SWAP-EQ",
+                    f"{tid} swaps in {span} ({len(run)} years); a swap lasts "
+                    f"swap_years={length} (shorter only where the plan ends)",
+                    teacher_id=tid,
+                    year=run[0],
+                )
+
+
+def _check_swap_min(ix: _Index) -> Iterator[Violation]:
+    want = ix.inst.profile.swap_min
+    eligible: Counter[tuple[str, int]] = Counter()
+    for t in ix.inst.teachers:
+        if (
+            t.home_kg == ix.lead_of_kg(t.home_kg)
+            and t.backbone
+            and not t.cadre
+            and t.grade is not None
+        ):
+            for year in ix.inst.horizon.year_list:
+                eligible[(t.home_kg, year)] += year not in t.unavailable
+    on_swap = Counter((ix.inst.teacher[tid].home_kg, year) for tid, year in ix.swaps)
+    for lead in ix.inst.lead_of.values():
+        for year in ix.inst.horizon.year_list:
+            need = min(want, eligible[(lead, year)])
+            sent = on_swap[(lead, year)]
+            short = max(0, need - sent)
+            for unit in range(short):
+                part = f" (shortfall {unit + 1}/{short})" if short > 1 else ""
+                yield Violation(
+                    "SWAP-EQ",
+                    f"{lead} {year}: {sent} of {need} lead teachers on swap{part} "
+                    "(每年至少选派2名骨干教师置换交流)",
+                    kg_id=lead,
+                    year=year,
+                )
+
+
 def _check_staff_class(ix: _Index) -> Iterator[Violation]:
     away: Counter[tuple[str, Grade, int]] = Counter()
     incoming: Counter[tuple[str, Grade, int]] = Counter()
@@ -542,15 +799,19 @@ def _check_away_slot(ix: _Index) -> Iterator[Violation]:
 
 
 def _check_one_place(ix: _Index) -> Iterator[Violation]:
-    for a, problem in ix.malformed:
-        yield _at("ONE-PLACE", a, f"{_desc(a)}: {problem}")
-    short: Counter[tuple[str, int, Semester]] = Counter()
+    for rule_id, a, problem in ix.malformed:
+        if rule_id == "ONE-PLACE":
+            yield _at("ONE-PLACE", a, f"{_desc(a)}: {problem}")
+    per_slot: Counter[tuple[str, int, Semester, int]] = Counter()
+    shadowing: Counter[tuple[str, int, Semester]] = Counter()
     for a in ix.valid:
         t = ix.of(a)
         if a.year in t.unavailable:
             yield _at("ONE-PLACE", a, f"{_desc(a)}: {a.teacher_id} is unavailable in {a.year}")
-        if a.semester is not None:
-            short[(a.teacher_id, a.year, a.semester)] += 1
+        if a.semester is not None and a.slot is not None:
+            per_slot[(a.teacher_id, a.year, a.semester, a.slot)] += 1
+            if a.activity is Activity.SHADOWING:
+                shadowing[(a.teacher_id, a.year, a.semester)] += 1
             if ix.placements.get((a.teacher_id, a.year)):
                 yield _at("ONE-PLACE", a, f"{_desc(a)}: on a year-long placement that year")
     for (tid, year), placed in ix.placements.items():
@@ -562,14 +823,46 @@ def _check_one_place(ix: _Index) -> Iterator[Violation]:
                 teacher_id=tid,
                 year=year,
             )
-    for (tid, year, sem), n in short.items():
+    for (tid, year, sem, slot), n in per_slot.items():
         if n > 1:
             yield Violation(
                 "ONE-PLACE",
-                f"{tid} has {n} short visits in {year} {sem.label}; at most one a semester",
+                f"{tid} has {n} short visits in {year} {sem.label} slot {slot}; at most one a slot",
                 teacher_id=tid,
                 year=year,
                 semester=sem.value,
+            )
+    for (tid, year, sem), n in shadowing.items():
+        if n > 1:
+            yield Violation(
+                "ONE-PLACE",
+                f"{tid} shadows {n} times in {year} {sem.label}; at most once a semester",
+                teacher_id=tid,
+                year=year,
+                semester=sem.value,
+            )
+
+
+def _check_cover_3y(ix: _Index) -> Iterator[Violation]:
+    width, planned = ix.inst.profile.cover_years, ix.inst.horizon.year_list
+    for t in ix.inst.teachers:
+        first = ix.inst.cover_start(t)
+        covered = {a.year for a in ix.by_teacher.get(t.teacher_id, ())}
+        for h in ix.inst.history_by_teacher.get(t.teacher_id, ()):
+            covered.update(h.years())
+        for end in planned:
+            start = end - width + 1
+            if start < first or covered.intersection(range(start, end + 1)):
+                continue
+            if all(y in t.unavailable for y in planned if start <= y <= end):
+                continue  # unavailable in every planned year of the window: exempt
+            yield Violation(
+                "COVER-3Y",
+                f"{t.teacher_id} takes part in no exchange in {start}–{end} "
+                f"(以{width}年为周期全员轮训)",
+                teacher_id=t.teacher_id,
+                kg_id=t.home_kg,
+                year=end,
             )
 
 
@@ -611,13 +904,22 @@ _CHECKS: dict[str, Check] = {
     "SHD-COOL": _check_shd_cool,
     "SHD-VETO": _check_shd_veto,
     "SHD-EACH-SEM": _check_shd_each_sem,
+    "GUIDE-SIX": _check_guide_six,
+    "GUIDE-LEN": _check_guide_len,
+    "GUIDE-CAP": _check_guide_cap,
+    "SWAP-EQ": _check_swap_min,
     "STAFF-CLASS": _check_staff_class,
     "AWAY-SLOT": _check_away_slot,
     "ONE-PLACE": _check_one_place,
+    "COVER-3Y": _check_cover_3y,
     "PIN": _check_pin,
 }
-# Parts of a mixed rule that are hard whatever the profile says (reported as a separate result).
-_HARD_PARTS: dict[str, Check] = {"ROT-PER-GRADE": _check_rot_per_grade_max}
+# Parts of a mixed rule that are hard whatever the profile says (reported as a separate result,
+# labelled in its rule text).
+_HARD_PARTS: dict[str, tuple[str, Check]] = {
+    "ROT-PER-GRADE": ("max part", _check_rot_per_grade_max),
+    "SWAP-EQ": ("pairs part", _check_swap_pairs),
+}
 
 
 def _objective(ix: _Index, results: list[RuleResult]) -> tuple[dict[str, int], int]:

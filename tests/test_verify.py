@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import START, instance, kg, teacher
@@ -29,11 +29,18 @@ from kgrota.model import (
     Teacher,
     load_profile,
 )
+from kgrota.model.profile import SIX_ITEMS
 from kgrota.model.verify import evaluate, verify
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 ROT, IND, SHD, GUIDE = Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING, Activity.GUIDANCE
+SWAP = Activity.SWAP
 AUT, SPR = Semester.AUTUMN, Semester.SPRING
 SMALL_ONLY = (1, 0, 0, 0)
+TWO_ITEMS = SIX_ITEMS[:2]  # 专题讲座 lecture, 送教下乡 model lessons: one a semester
+OFF = RuleSetting(Severity.OFF, 0)
 
 
 def small(tid: str, home: str, **kw: Any) -> Teacher:
@@ -47,6 +54,8 @@ def cadre(tid: str, home: str) -> Teacher:
 def base_instance(extra: tuple[Teacher, ...] = (), **profile_changes: Any) -> Instance:
     """Tight group G (lead L tier 5, branch B1 tier 3, affiliate A tier 1), small classes only,
     plan of one year, plus a second group H whose lead HL has no staff (for cross-group cases).
+    The profile is the default one with two guidance items (GUIDE-SIX), so each member takes
+    one visit a semester (GUIDE-CAP: at most ceil(2 / 2) = 1).
 
     History: L-s-4 rotated to B1 in 2024 and 2025; B1-s-1 shadowed at L in autumn 2025.
     Pins: A-c1 must shadow at L in autumn 2026; L-s-3 must not rotate in 2026.
@@ -77,7 +86,7 @@ def base_instance(extra: tuple[Teacher, ...] = (), **profile_changes: Any) -> In
         HistoryRecord("B1-s-1", SHD, "L", dt.date(2025, 10, 10), dt.date(2025, 10, 21)),
     ]
     pins = [Pin("A-c1", SHD, "L", START, AUT), Pin("L-s-3", ROT, None, START, forbidden=True)]
-    profile = replace(load_profile("default"), **profile_changes)
+    profile = replace(load_profile("default"), **{"guide_items": TWO_ITEMS, **profile_changes})
     return instance(kgs, teachers, history=history, pins=pins, profile=profile, years=1)
 
 
@@ -85,6 +94,11 @@ R1 = Assignment("L-s-0", ROT, "B1", START)
 I1 = Assignment("B1-new", IND, "L", START, partner="L-s-1")
 A_C1 = Assignment("A-c1", SHD, "L", START, AUT, 2)
 A_C2 = Assignment("A-c2", SHD, "L", START, SPR, 2)
+# Guidance items given in full or by their Chinese part alone (Profile.guide_item).
+G_B1_AUT = Assignment("L-cadre", GUIDE, "B1", START, AUT, 2, item="专题讲座")
+G_B1_SPR = Assignment("L-cadre", GUIDE, "B1", START, SPR, 3, item="送教下乡 model lessons")
+G_A_AUT = Assignment("L-s-1", GUIDE, "A", START, AUT, 4, item="专题讲座 lecture")
+G_A_SPR = Assignment("L-s-1", GUIDE, "A", START, SPR, 4, item="送教下乡")
 BASE = (
     R1,
     I1,
@@ -93,22 +107,109 @@ BASE = (
     Assignment("B1-c2", SHD, "L", START, SPR, 1),
     A_C2,
     Assignment("A-s-0", SHD, "L", START, AUT, 3),
-    Assignment("L-cadre", GUIDE, "B1", START, AUT, 2, item="专题讲座"),
+    G_B1_AUT,
+    G_B1_SPR,
+    G_A_AUT,
+    G_A_SPR,
+)
+
+
+def young(tid: str, home: str, grade: Grade = Grade.SMALL) -> Teacher:
+    """31 on 1 September 2026 (SWAP-EQ: young_age 35)."""
+    return replace(teacher(tid, home, grade), birth_date=dt.date(1995, 1, 1))
+
+
+def swap_instance(
+    years: int = 1, swap: Severity = Severity.HARD, **profile_changes: Any
+) -> Instance:
+    """An alliance (青铜峡): lead L (two small-grade backbones Lb0, Lb1), members M1, M2 with a
+    young and an older small-grade teacher each, affiliate AF, member M3 without small classes.
+
+    SWAP-EQ is on (swap_min 2, swap_years 1); the other soft minimums are off.
+    """
+    kgs = [
+        kg("L", Role.LEAD, 5, SMALL_ONLY, group="Q"),
+        kg("M1", Role.MEMBER, 3, SMALL_ONLY, group="Q"),
+        kg("M2", Role.MEMBER, 2, SMALL_ONLY, group="Q"),
+        kg("AF", Role.AFFILIATE, 1, SMALL_ONLY, group="Q"),
+        kg("M3", Role.MEMBER, 2, (0, 1, 0, 0), group="Q"),
+    ]
+    teachers = [
+        small("Lb0", "L", backbone=True),
+        small("Lb1", "L", backbone=True),
+        small("L-2", "L"),
+        small("L-3", "L"),
+        cadre("L-c", "L"),
+        *(t for m in ("M1", "M2") for t in (young(f"{m}-y", m), small(f"{m}-o", m))),
+        young("AF-y", "AF"),
+        young("M3-y", "M3"),
+    ]
+    rules = {
+        "SWAP-EQ": RuleSetting(swap, 30),
+        **{rule_id: OFF for rule_id in ("ROT-PER-GRADE", "SHD-EACH-SEM", "GUIDE-SIX")},
+    }
+    profile = replace(load_profile("default"), mode="alliance", rules=rules, **profile_changes)
+    return instance(kgs, teachers, profile=profile, years=years)
+
+
+def pair(
+    lead_teacher: str, member_teacher: str, member: str, year: int = START
+) -> list[Assignment]:
+    return [
+        Assignment(lead_teacher, SWAP, member, year, partner=member_teacher),
+        Assignment(member_teacher, SWAP, "L", year, partner=lead_teacher),
+    ]
+
+
+SWAP_BASE = (*pair("Lb0", "M1-y", "M1"), *pair("Lb1", "M2-y", "M2"))
+
+
+def cover_instance(
+    years: int = 2,
+    history: tuple[HistoryRecord, ...] = (),
+    extra: tuple[Teacher, ...] = (),
+    **profile_changes: Any,
+) -> Instance:
+    """Loose group S (深圳): lead L with two cadres, member M with two small-grade teachers.
+
+    COVER-3Y is on (soft) with 2-year windows; GUIDE-SIX is off.
+    """
+    kgs = [kg("L", Role.LEAD, 5, SMALL_ONLY, group="S"), kg("M", Role.MEMBER, 3, SMALL_ONLY, "S")]
+    teachers = [
+        cadre("L-c0", "L"),
+        cadre("L-c1", "L"),
+        small("M-0", "M"),
+        small("M-1", "M"),
+        *extra,
+    ]
+    rules = {"COVER-3Y": RuleSetting(Severity.SOFT, 2), "GUIDE-SIX": OFF}
+    changes = {"cover_years": 2, "rules": rules, **profile_changes}
+    profile = replace(load_profile("default"), **changes)
+    return instance(kgs, teachers, history=history, profile=profile, years=years)
+
+
+COVER_BASE = (
+    Assignment("L-c0", GUIDE, "M", START, AUT, 1, item="专题讲座"),
+    Assignment("L-c1", GUIDE, "M", START + 1, SPR, 1, item="专题讲座"),
+    Assignment("M-0", SHD, "L", START, AUT, 2),
+    Assignment("M-1", SHD, "L", START + 1, AUT, 2),
 )
 
 
 @dataclass(frozen=True)
 class Case:
-    """A one-step mutation of BASE (remove one assignment, add one, or both = change)."""
+    """A one-step mutation of a valid schedule (remove one assignment, add one, or both)."""
 
     rule_id: str
     remove: Assignment | None = None
     add: Assignment | None = None
-    profile: dict[str, int] = field(default_factory=dict)
+    profile: dict[str, Any] = field(default_factory=dict)
     hard: bool = True
+    build: Callable[..., Instance] = base_instance
+    base: tuple[Assignment, ...] = BASE
 
     def schedules(self) -> tuple[list[Assignment], list[Assignment]]:
-        valid = list(BASE)
+        valid = list(self.base)
         mutated = [a for a in valid if a != self.remove]
         if self.add is not None:
             mutated.append(self.add)
@@ -130,12 +231,25 @@ CASES = [
     Case("SHD-COOL", add=Assignment("B1-s-1", SHD, "L", START, AUT, 4)),  # shadowed a year ago
     Case("SHD-VETO", add=Assignment("B1-s-2", SHD, "L", START, SPR, 4)),
     Case("SHD-EACH-SEM", remove=A_C2, hard=False),
+    Case("GUIDE-SIX", remove=G_B1_SPR, hard=False),  # B1 misses 送教下乡 in 2026
+    Case("GUIDE-LEN", remove=G_B1_SPR, add=replace(G_B1_SPR, slot=10)),  # 9 slots a semester
+    Case("GUIDE-CAP", remove=G_A_AUT, add=replace(G_A_AUT, teacher_id="L-s-2")),  # no backbone
+    # M2-y names Lb0 as partner, who names M1-y; Lb1 is left without a partner naming him
+    Case(
+        "SWAP-EQ",
+        remove=SWAP_BASE[3],
+        add=replace(SWAP_BASE[3], partner="Lb0"),
+        build=swap_instance,
+        base=SWAP_BASE,
+    ),
     # L keeps 5 small-grade teachers for 5 → 2.5 classes' worth; a second rotation leaves 4
     Case(
         "STAFF-CLASS", add=Assignment("L-s-2", ROT, "B1", START), profile={"teachers_per_class": 5}
     ),
     Case("AWAY-SLOT", add=Assignment("A-s-1", SHD, "L", START, AUT, 3)),  # A-s-0 is away then
-    Case("ONE-PLACE", add=Assignment("L-s-0", GUIDE, "B1", START, AUT, 4)),  # on rotation
+    Case("ONE-PLACE", remove=G_A_AUT, add=replace(G_A_AUT, teacher_id="L-s-0")),  # on rotation
+    # M-1 takes part in nothing in 2026–2027
+    Case("COVER-3Y", remove=COVER_BASE[3], hard=False, build=cover_instance, base=COVER_BASE),
     Case("PIN", add=Assignment("L-s-3", ROT, "B1", START)),  # forbidden pin
 ]
 
@@ -154,17 +268,17 @@ def test_every_rule_has_a_mutation_case() -> None:
 
 
 def test_every_rule_is_reported() -> None:
+    # ROT-PER-GRADE and SWAP-EQ report their hard part first, then their minimum.
     report = verify(base_instance(), BASE)
-    assert {r.rule.id for r in report.rules} == set(RULE_BY_ID)
-    assert [r.rule.id for r in report.rules][: len(RULES) + 1] == [
-        "ROT-PER-GRADE",
-        *(r.id for r in RULES),
+    doubled = {"ROT-PER-GRADE", "SWAP-EQ"}
+    assert [r.rule.id for r in report.rules] == [
+        rule_id for r in RULES for rule_id in [r.id] * (1 + (r.id in doubled))
     ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.rule_id}-{'hard' if c.hard else 'soft'}")
 def test_rule_passes_valid_and_catches_mutation(case: Case) -> None:
-    inst = base_instance(**case.profile)
+    inst = case.build(**case.profile)
     valid, mutated = case.schedules()
     good = verify(inst, valid)
     assert good.ok and not broken(good), [v.message for r in good.rules for v in r.violations]
@@ -185,16 +299,21 @@ def test_rule_passes_valid_and_catches_mutation(case: Case) -> None:
         (None, Assignment("B1-s-0", SHD, "L", START + 1, AUT, 5), "ONE-PLACE", "outside the plan"),
         # a teacher unavailable that year
         (None, Assignment("A-s-9", SHD, "L", START, SPR, 5), "ONE-PLACE", "unavailable"),
-        # two short visits in one semester
-        (None, Assignment("L-cadre", GUIDE, "A", START, AUT, 6), "ONE-PLACE", "short visits"),
+        # a guidance visit outside the plan fails GUIDE-LEN ("a planned year"), not ONE-PLACE
+        (None, replace(G_A_AUT, year=START + 1), "GUIDE-LEN", "outside the plan"),
         # exchanges never cross groups
         (None, Assignment("B1-s-0", SHD, "HL", START, AUT, 5), "ROT-PAIRS", "never across"),
         # shadowing is at the lead
         (None, Assignment("B1-s-0", SHD, "A", START, AUT, 5), "ROT-PAIRS", "at the lead"),
         # lead staff do not shadow at home
         (None, Assignment("L-s-2", SHD, "L", START, AUT, 5), "ROT-PAIRS", "own home"),
-        # guidance comes from the lead
-        (None, Assignment("B1-s-0", GUIDE, "A", START, AUT, 5), "ROT-PAIRS", "guidance"),
+        # guidance comes from the lead's cadres or backbones (and carries an item)
+        (None, Assignment("B1-s-0", GUIDE, "A", START, AUT, 5), "GUIDE-CAP", "backbone or cadre"),
+        # guidance goes to a member of the lead's own group, never to the lead itself
+        (G_A_AUT, replace(G_A_AUT, host_kg="HL"), "GUIDE-CAP", "not a member of group G"),
+        (G_A_AUT, replace(G_A_AUT, host_kg="L"), "GUIDE-CAP", "not a member of group G"),
+        # swaps exist only when a profile turns SWAP-EQ on
+        (None, Assignment("L-s-2", SWAP, "B1", START, partner="B1-s-0"), "ROT-PAIRS", "SWAP-EQ"),
         # in a tight group a branch does not rotate to... itself
         (None, Assignment("B1-s-0", ROT, "B1", START), "ROT-PAIRS", "own home"),
         # induction without a mentor
@@ -258,7 +377,8 @@ def test_no_eligible_backbone_means_no_shortfall() -> None:
         replace(t, unavailable=frozenset({START})) if t.backbone else t for t in inst.teachers
     ]
     roster = replace(inst.roster, teachers=tuple(teachers))
-    schedule = [a for a in BASE if a not in (R1, I1)]  # the mentor is unavailable too
+    # the mentor and guide L-s-1 is unavailable too
+    schedule = [a for a in BASE if a not in (R1, I1, G_A_AUT, G_A_SPR)]
     report = verify(replace(inst, roster=roster), schedule)
     [_, min_part] = [r for r in report.rules if r.rule.id == "ROT-PER-GRADE"]
     assert min_part.status == "passed" and report.ok
@@ -361,6 +481,7 @@ def objective_instance(**profile_changes: Any) -> Instance:
     return Instance.create(roster, profile, START, 1)
 
 
+OBJECTIVE = -138  # test_objective_terms_by_hand
 OBJECTIVE_PLAN = [
     Assignment("L1-0", ROT, "Ba", START),
     Assignment("L1-1", ROT, "Bb", START),
@@ -384,10 +505,13 @@ def test_objective_terms_by_hand() -> None:
         "penalty:ROT-DOWN": -1,  # Ba (3) → L1 (5)
         "penalty:IND-LEAD": 0,
         "penalty:SHD-EACH-SEM": -5,  # Ba ×2, M1 spring, M2 ×2; Bb and AF have no candidate
+        "penalty:GUIDE-SIX": -30,  # no guidance: 5 members (Ba, Bb, M1, M2, AF) × 6 items
     }
-    assert total == 10 * 12 + 20 * 1 + 2 * -3 + 1 * -9 + 5 * 1 + 30 * -1 + 8 * -1 + 10 * -5
+    assert total == (
+        10 * 12 + 20 * 1 + 2 * -3 + 1 * -9 + 5 * 1 + 30 * -1 + 8 * -1 + 10 * -5 + 6 * -30
+    )
     report = verify(objective_instance(), OBJECTIVE_PLAN)
-    assert report.ok and report.terms == terms and report.objective == total == 42
+    assert report.ok and report.terms == terms and report.objective == total == OBJECTIVE
 
 
 def test_stability_counts_previous_assignments_kept() -> None:
@@ -397,12 +521,12 @@ def test_stability_counts_previous_assignments_kept() -> None:
     inst = replace(objective_instance(), previous=(*moved, gone))
     terms, total = evaluate(inst, OBJECTIVE_PLAN)
     assert terms["stability"] == len(OBJECTIVE_PLAN)
-    assert total == 42 + inst.profile.stability * len(OBJECTIVE_PLAN)
+    assert total == OBJECTIVE + inst.profile.stability * len(OBJECTIVE_PLAN)
 
 
 def test_zero_weight_term_is_kept_but_adds_nothing() -> None:
     terms, total = evaluate(objective_instance(commute=0), OBJECTIVE_PLAN)
-    assert terms["commute"] == -9 and total == 42 + 9
+    assert terms["commute"] == -9 and total == OBJECTIVE + 9
 
 
 def test_off_rule_is_not_checked() -> None:
@@ -413,6 +537,10 @@ def test_off_rule_is_not_checked() -> None:
     )
     [veto] = [r for r in report.rules if r.rule.id == "SHD-VETO"]
     assert veto.status == "off" and not veto.violations and report.ok
+    # SWAP-EQ and COVER-3Y are off by default: both SWAP-EQ parts too, and no penalty terms.
+    default_off = [r for r in report.rules if r.rule.id in ("SWAP-EQ", "COVER-3Y")]
+    assert [r.status for r in default_off] == ["off"] * 3
+    assert not {"penalty:SWAP-EQ", "penalty:COVER-3Y"} & set(report.terms)
 
 
 def test_fixed_pin_missing() -> None:
@@ -424,6 +552,7 @@ def test_fixed_pin_missing() -> None:
 def test_large_roster_verifies_quickly() -> None:
     # 3,000 kindergartens, 60,000 teachers, ~21,000 assignments: linear-time lookups only.
     kgs, teachers, plan = [], [], []
+    grades = (Grade.SMALL, Grade.MIDDLE, Grade.LARGE)
     for g in range(300):
         roles = [Role.LEAD] + [Role.BRANCH] * 9
         for j, role in enumerate(roles):
@@ -433,17 +562,283 @@ def test_large_roster_verifies_quickly() -> None:
                 for i in range(6):
                     teachers.append(teacher(f"{kid}{grade.value}{i}", kid, grade, backbone=i == 0))
             teachers += [cadre(f"{kid}c{i}", kid) for i in range(2)]
-            for y in range(3 if j else 0):  # each branch: a rotation to the lead, two visits
+            for y in range(3 if j else 0):  # each branch: a rotation to the lead, three visits
                 lead = f"g{g}k0"
                 plan.append(Assignment(f"{kid}small{y}", ROT, lead, START + y))
                 plan.append(Assignment(f"{kid}c{y % 2}", SHD, lead, START + y, AUT, j))
                 plan.append(Assignment(f"{kid}middle{y + 1}", SHD, lead, START + y, SPR, j))
+                guide = f"{lead}{grades[j % 3].value}0"  # the lead's backbones, 3 visits a year
+                plan.append(Assignment(guide, GUIDE, kid, START + y, AUT, j, item=SIX_ITEMS[y]))
     inst = instance(kgs, teachers, years=3)
     began = time.perf_counter()
     report = verify(inst, plan)
     seconds = time.perf_counter() - began
-    assert len(inst.teachers) == 60_000 and len(plan) == 24_300
+    assert len(inst.teachers) == 60_000 and len(plan) == 32_400
     assert seconds < 15, seconds  # ~2 s on the 2-core dev machine
     assert report.ok
-    # Rotations go up (ROT-DOWN), middle/large send nobody, spring visitors are no backbones.
-    assert {v.rule_id for v in report.shortfalls} == {"ROT-DOWN", "ROT-PER-GRADE", "SHD-EACH-SEM"}
+    # Rotations go up (ROT-DOWN), middle/large send nobody, spring visitors are no backbones,
+    # each branch gets one of the six guidance items a year.
+    assert {v.rule_id for v in report.shortfalls} == {
+        "ROT-DOWN",
+        "ROT-PER-GRADE",
+        "SHD-EACH-SEM",
+        "GUIDE-SIX",
+    }
+    assert len(rule_messages(report, "GUIDE-SIX")) == 300 * 9 * 3 * 5
+
+
+def guide(tid: str, host: str, semester: Semester, slot: int, item: str | None) -> Assignment:
+    return Assignment(tid, GUIDE, host, START, semester, slot, item=item)
+
+
+def test_guidance_item_given_by_chinese_name_counts() -> None:
+    # BASE names 专题讲座 and 送教下乡 by their Chinese part alone for one visit each.
+    report = verify(base_instance(), BASE)
+    [six] = [r for r in report.rules if r.rule.id == "GUIDE-SIX"]
+    assert six.status == "passed" and report.terms["penalty:GUIDE-SIX"] == 0
+    # An English-only name is neither: the item counts as missing and the visit is malformed.
+    renamed = [replace(a, item="lecture") if a == G_B1_AUT else a for a in BASE]
+    report = verify(base_instance(), renamed)
+    assert rule_messages(report, "GUIDE-SIX") == [
+        "B1 2026: no guidance visit brings 专题讲座 lecture (每学年“六个一”)"
+    ]
+    assert report.terms["penalty:GUIDE-SIX"] == -1
+    assert failing(report) == {"GUIDE-CAP"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "add", "rule_id", "says"),
+    [
+        # the same item twice to B1: once by its Chinese part (BASE), once in full
+        (
+            {},
+            [guide("L-s-1", "B1", SPR, 6, "专题讲座 lecture")],
+            "GUIDE-CAP",
+            "B1 2026: 2 guidance visits bring 专题讲座 lecture",
+        ),
+        # a name that is neither an item nor its Chinese part
+        ({}, [guide("L-s-1", "B1", SPR, 6, "讲座")], "GUIDE-CAP", "not one of the profile's"),
+        # no item at all
+        ({}, [guide("L-s-1", "B1", SPR, 6, None)], "GUIDE-CAP", "no guidance item"),
+        # four visits to B1 in autumn: six items allow ceil(6 / 2) = 3 a semester
+        (
+            {},
+            [
+                guide("L-s-1", "B1", AUT, 5, "环境创设指导"),
+                guide("L-s-1", "B1", AUT, 6, "区域活动指导"),
+                guide("L-cadre", "B1", AUT, 7, "教研活动指导"),
+            ],
+            "GUIDE-CAP",
+            "4 guidance visits, more than 3 a semester",
+        ),
+        # two visits to B1 in one slot
+        (
+            {},
+            [guide("L-s-1", "B1", AUT, 2, "环境创设指导")],
+            "GUIDE-CAP",
+            "2 guidance visits at once",
+        ),
+        # the lead may have one person out on guidance per slot; L-s-1 is at A in autumn slot 4
+        (
+            {"guide_slot_cap": 1},
+            [guide("L-cadre", "B1", AUT, 4, "环境创设指导")],
+            "GUIDE-CAP",
+            "L 2026 秋季 autumn slot 4: 2 staff out on guidance, more than guide_slot_cap=1",
+        ),
+        # a person makes at most guide_max_per_year visits
+        (
+            {"guide_max_per_year": 2},
+            [guide("L-cadre", "A", AUT, 5, "环境创设指导")],
+            "GUIDE-CAP",
+            "L-cadre makes 3 guidance visits in 2026, more than guide_max_per_year=2",
+        ),
+        # 怀远 团队进驻: cadres only, so the backbone L-s-1's two visits fail
+        (
+            {"guide_staff": "cadre"},
+            [],
+            "GUIDE-CAP",
+            "guidance is by a cadre whose home is the lead",
+        ),
+        # one teacher, two short visits in one slot (L-cadre's two autumn visits are fine)
+        (
+            {},
+            [guide("L-cadre", "A", AUT, 2, "环境创设指导")],
+            "ONE-PLACE",
+            "L-cadre has 2 short visits in 2026 秋季 autumn slot 2; at most one a slot",
+        ),
+        # shadowing twice in one semester (no cooldown, so SHD-COOL stays quiet)
+        (
+            {"cooldown_years": 0},
+            [Assignment("B1-c1", SHD, "L", START, AUT, 5)],
+            "ONE-PLACE",
+            "B1-c1 shadows 2 times in 2026 秋季 autumn; at most once a semester",
+        ),
+    ],
+)
+def test_short_visit_limits(
+    changes: dict[str, Any], add: list[Assignment], rule_id: str, says: str
+) -> None:
+    inst = base_instance(guide_items=SIX_ITEMS, **changes)
+    report = verify(inst, [*BASE, *add])
+    assert failing(report) == {rule_id}
+    messages = [v.message for v in report.failures]
+    assert any(says in m for m in messages), messages
+
+
+def swap_messages(report: Report) -> list[str]:
+    return rule_messages(report, "SWAP-EQ")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "fails", "says"),
+    [
+        # the lead's side is a backbone
+        ([*pair("L-2", "M1-y", "M1"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "is a backbone teacher"),
+        # the member's side is young: M1-o is 36 on 1 September 2026
+        ([*pair("Lb0", "M1-o", "M1"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "not a young teacher"),
+        # affiliates take no part
+        ([*pair("Lb0", "AF-y", "AF"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "affiliates (加盟园) do not"),
+        # the member teaches the pair's grade
+        ([*pair("Lb0", "M3-y", "M3"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "M3 has no classes of 小班"),
+        # cadres do not swap (and M1 is then a teacher short)
+        (
+            [*pair("L-c", "M1-y", "M1"), *SWAP_BASE[2:]],
+            {"SWAP-EQ", "STAFF-CLASS"},
+            "cadres do not swap",
+        ),
+        # a member's teacher goes to the lead, not to another member
+        (
+            [SWAP_BASE[0], replace(SWAP_BASE[1], host_kg="M2"), *SWAP_BASE[2:]],
+            {"SWAP-EQ"},
+            "a member's teacher swaps to the lead L",
+        ),
+        # partners come from each other's kindergarten (else M2 is a teacher short)
+        (
+            [
+                Assignment("Lb0", SWAP, "M1", START, partner="M2-y"),
+                Assignment("M2-y", SWAP, "L", START, partner="Lb0"),
+                *pair("Lb1", "M1-y", "M1"),
+            ],
+            {"SWAP-EQ", "STAFF-CLASS"},
+            "partner M2-y is not from the host M1",
+        ),
+        # each side names its partner
+        (
+            [replace(SWAP_BASE[0], partner=None), *SWAP_BASE[1:]],
+            {"SWAP-EQ"},
+            "partner Lb0 has no swap in 2026 naming M1-y",
+        ),
+        (
+            [replace(SWAP_BASE[0], partner="ghost"), *SWAP_BASE[1:]],
+            {"SWAP-EQ"},
+            "not in the roster",
+        ),
+    ],
+)
+def test_swap_pairs_part(schedule: list[Assignment], fails: set[str], says: str) -> None:
+    report = verify(swap_instance(), schedule)
+    assert failing(report) == fails
+    assert any(says in m for m in swap_messages(report)), swap_messages(report)
+
+
+def test_swap_minimum_is_the_only_soft_part() -> None:
+    one_pair = list(SWAP_BASE[:2])
+    report = verify(swap_instance(swap=Severity.SOFT), one_pair)
+    parts = [r for r in report.rules if r.rule.id == "SWAP-EQ"]
+    assert [(p.severity, p.rule.text.split("(")[-1]) for p in parts] == [
+        (Severity.HARD, "pairs part)"),
+        (Severity.SOFT, "min part)"),
+    ]
+    assert [v.message for v in parts[1].violations] == [
+        "L 2026: 1 of 2 lead teachers on swap (每年至少选派2名骨干教师置换交流)"
+    ]
+    assert report.ok and report.terms["penalty:SWAP-EQ"] == -1 and report.objective == -30
+    # Hard (青铜峡) the same shortfall fails; with Lb1 unavailable one pair is enough.
+    assert failing(verify(swap_instance(), one_pair)) == {"SWAP-EQ"}
+    inst = swap_instance()
+    teachers = tuple(
+        replace(t, unavailable=frozenset({START})) if t.teacher_id == "Lb1" else t
+        for t in inst.teachers
+    )
+    assert verify(replace(inst, roster=replace(inst.roster, teachers=teachers)), one_pair).ok
+
+
+def test_swap_run_cut_by_plan_end_passes() -> None:
+    inst = swap_instance(years=3, swap_years=2, swap_min=1)
+    plan = [
+        *pair("Lb0", "M1-y", "M1", START),
+        *pair("Lb0", "M1-y", "M1", START + 1),
+        *pair("Lb1", "M2-y", "M2", START + 2),  # one year: the plan ends
+    ]
+    report = verify(inst, plan)
+    assert report.ok and not swap_messages(report)
+    # A one-year swap where the plan goes on is too short, for both partners.
+    early = [
+        *pair("Lb0", "M1-y", "M1", START),
+        *pair("Lb1", "M2-y", "M2", START + 1),
+        *pair("Lb1", "M2-y", "M2", START + 2),
+    ]
+    assert swap_messages(verify(inst, early)) == [
+        f"{tid} swaps in 2026 (1 years); a swap lasts swap_years=2 (shorter only where the plan "
+        "ends)"
+        for tid in ("Lb0", "M1-y")
+    ]
+
+
+def test_swap_run_keeps_host_and_partner_and_length() -> None:
+    # swap_years = 1: two swaps in a row are one run of two years, even with the same pair.
+    inst = swap_instance(years=2, swap_min=1)
+    twice = [*pair("Lb0", "M1-y", "M1", START), *pair("Lb0", "M1-y", "M1", START + 1)]
+    assert swap_messages(verify(inst, twice)) == [
+        f"{tid} swaps in 2026–2027 (2 years); a swap lasts swap_years=1 (shorter only where the "
+        "plan ends)"
+        for tid in ("Lb0", "M1-y")
+    ]
+    # swap_years = 2: Lb0 may not move on to M2 (nor change partner) in the second year.
+    inst = swap_instance(years=2, swap_min=1, swap_years=2)
+    moved = [*pair("Lb0", "M1-y", "M1", START), *pair("Lb0", "M2-y", "M2", START + 1)]
+    messages = swap_messages(verify(inst, moved))
+    assert "Lb0 changes host or partner within the swap 2026–2027" in messages
+    assert any(m.startswith("M1-y swaps in 2026 (1 years)") for m in messages)
+
+
+def uncovered(report: Report) -> set[tuple[str | None, int | None]]:
+    """(teacher, last year of the window) of every COVER-3Y violation."""
+    return {
+        (v.teacher_id, v.year)
+        for r in report.rules
+        if r.rule.id == "COVER-3Y"
+        for v in r.violations
+    }
+
+
+LOOK_BACK = (HistoryRecord("M-1", SHD, "L", dt.date(2024, 10, 8)),)  # the group's history: 2024
+
+
+def test_cover_window_looks_back_into_history() -> None:
+    # Without history 3-year windows start at the plan start: none ends in a 2-year plan.
+    assert not uncovered(verify(cover_instance(cover_years=3), []))
+    # With history from 2024 the windows are 2024–2026 and 2025–2027. M-1's 2024 visit covers the
+    # first; L-c1 (2027 only) misses the first, M-1 (nothing planned) the second.
+    report = verify(cover_instance(cover_years=3, history=LOOK_BACK), COVER_BASE[:3])
+    assert uncovered(report) == {("L-c1", 2026), ("M-1", 2027)}
+    assert "L-c1 takes part in no exchange in 2024–2026" in rule_messages(report, "COVER-3Y")[0]
+    assert report.ok and report.terms["penalty:COVER-3Y"] == -2
+
+
+def test_cover_window_starts_at_hire_year() -> None:
+    hires = (small("M-new", "M", hired=START), small("M-late", "M", hired=START + 1))
+    inst = cover_instance(years=3, cover_years=3, history=LOOK_BACK, extra=hires)
+    found = uncovered(verify(inst, []))
+    # M-new's only window is 2026–2028; M-late's first (2027–2029) ends after the plan.
+    assert {(t, y) for t, y in found if t in ("M-new", "M-late")} == {("M-new", 2028)}
+    assert {y for t, y in found if t == "M-0"} == {2026, 2027, 2028}
+
+
+def test_cover_window_exempt_when_unavailable_throughout() -> None:
+    away = (
+        small("M-away", "M", unavailable=[START, START + 1]),
+        small("M-half", "M", unavailable=[START]),
+    )
+    report = verify(cover_instance(extra=away), COVER_BASE)
+    assert uncovered(report) == {("M-half", START + 1)}
