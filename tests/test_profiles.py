@@ -8,7 +8,8 @@ import tomllib
 from collections import Counter, defaultdict
 from dataclasses import fields
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import START
@@ -32,9 +33,6 @@ from kgrota.model.generate import generate, lechang_roster, qingpu_roster, qingt
 from kgrota.model.profile import SIX_ITEMS
 from kgrota.model.verify import verify
 from kgrota.solver.cpsat import solve_group
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 PROFILES = ("default", "huaiyuan", "lechang", "qingpu", "qingtongxia", "shenzhen")
 GUIDE, SWAP, SHD = Activity.GUIDANCE, Activity.SWAP, Activity.SHADOWING
@@ -159,6 +157,22 @@ def test_copied_profile_loads_and_rejects_unknown_keys(name: str, tmp_path: Path
     copy.write_text(bad_rule, encoding="utf-8")
     with pytest.raises(ValueError, match="unknown rule 'SWAP-EQQ'"):
         load_profile(copy)
+
+
+def test_readme_tables_cover_every_rule_and_profile() -> None:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    rules = text.split("## Rules", 1)[1].split("\n## ", 1)[0]
+    ids = re.findall(r"^\| ([A-Z0-9-]+) \|", rules, re.M)
+    assert ids == [r.id for r in RULES if r.id != "PIN"] + ["GROUP-SIZE", "PIN"]
+    profiles = text.split("## Profiles", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| `(\w+)` \|", profiles, re.M) == [
+        "default",
+        "lechang",
+        "qingpu",
+        "huaiyuan",
+        "qingtongxia",
+        "shenzhen",
+    ]
 
 
 def test_group_size_warns_only_where_the_profile_sets_a_limit(tmp_path: Path) -> None:
