@@ -111,7 +111,10 @@ RULES: tuple[Rule, ...] = (
         "a shadowing visit lasts at most 2 weeks (one slot)",
         '003 三(一) "跟岗锻炼时间不得超过2周"; 五(四)',
         Severity.HARD,
-        detail="A short visit has a year, semester and slot; its dates span <= slot_weeks <= 2 weeks.",
+        detail=(
+            "A shadowing visit has a year, semester and slot; its dates span <= slot_weeks <= 2 "
+            "weeks."
+        ),
     ),
     Rule(
         "SHD-CAP",
