@@ -30,8 +30,9 @@ def _progress(record: Record) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kgrota.bench", description=__doc__)
+def main(argv: list[str] | None = None, prog: str = "python -m kgrota.bench") -> int:
+    """Run the set the arguments name (`prog`: how the usage line names the command)."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("set", choices=sorted(SETS), help="benchmark set (see bench/README.md)")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per group")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="CP-SAT workers")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -61,7 +62,7 @@ def _guard(func: F) -> F:
             err.print(f"{len(exc.problems)} problem(s): nothing was written.")
             sys.exit(2)
         except (ValueError, OSError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
+            err.print(f"[red]error:[/red] {escape(str(exc))}")  # e.g. kgrota[ray] is no markup
             sys.exit(2)
         except Failed as exc:
             err.print(f"[red]✗[/red] {exc}")
@@ -194,9 +195,11 @@ def _solve(
     fmt: str,
     backend: str = "local",
     previous: Path | None = None,
+    address: str | None = None,
 ) -> tuple[Schedule, Report]:
-    from ..solver.solve import solve  # the solver imports OR-Tools: load it only when solving
+    from ..solver.solve import check_backend, solve  # OR-Tools: load it only when solving
 
+    check_backend(backend, address)  # before reading a large roster
     roster, warnings = read_roster(roster_path)
     _print_warnings(warnings)
     kept = read_schedule(previous).assignments if previous is not None else ()
@@ -223,6 +226,7 @@ def _solve(
             workers=workers,
             seed=seed,
             backend=backend,
+            address=address,
             progress=progress,
         )
     report = verify_schedule(instance, schedule.assignments)
@@ -276,7 +280,12 @@ def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
     type=click.Choice(["local", "ray"]),
     default="local",
     show_default=True,
-    help="Where groups are solved (ray: planned, not yet available).",
+    help="Where groups are solved: local processes, or Ray tasks (needs kgrota[ray]).",
+)
+@click.option(
+    "--address",
+    default=None,
+    help="Ray cluster to join (with --backend ray; default: start Ray on this machine).",
 )
 @click.option(
     "--format",
@@ -297,6 +306,7 @@ def solve(
     seed: int,
     previous: Path | None,
     backend: str,
+    address: str | None,
     fmt: str | None,
 ) -> None:
     """Plan rotations, inductions and shadowing visits; write and verify the schedule."""
@@ -316,6 +326,7 @@ def solve(
         fmt,
         backend,
         previous,
+        address,
     )
     _conclude(schedule, report, out_path)
 
@@ -377,6 +388,18 @@ def generate(
         f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, "
         f"{len(roster.teachers)} teachers"
     )
+
+
+@main.command(
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+    add_help_option=False,
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Run a benchmark set: python -m kgrota.bench under another name (see --help)."""
+    from ..bench.__main__ import main as run_bench  # its own parser: one set of options
+
+    sys.exit(run_bench(list(args), prog="kgrota bench"))
 
 
 DEMO_START_YEAR = 2026

@@ -1,16 +1,22 @@
 """Solve a whole roster: one independent CP-SAT model per group (exchanges never cross groups).
 
-Local backend, never more CP-SAT threads than `workers` (default: all cores). A group gets
-at least 2 CP-SAT workers when there are 2 threads: the search pairs a bound-proving worker
-with LNS (cpsat.solve_group), and SPEC §9 measured one 2-worker solve at a time beating two
-1-worker solves on 2 cores (here: the Qingpu demo's 7 groups in 2.6–4.0 s one after the
-other, 2.5–5.1 s as two 1-worker processes; but the hardest small loose groups take 3–9 s
-with 1 worker against 0.2 s with 2, see cpsat._phases). So:
+Two backends run the same per-group solves: ``local`` (this machine's processes, below) and
+``ray`` (Ray tasks on this machine or a cluster, ray_backend.py). Either way never more
+CP-SAT threads run at once than `workers` (default: all cores, or the Ray cluster's CPUs),
+and results stream back group by group as they finish, largest groups submitted first.
+
+A group gets at least 2 CP-SAT workers when there are 2 threads: the search pairs a
+bound-proving worker with LNS (cpsat.solve_group), and SPEC §9 measured one 2-worker solve
+at a time beating two 1-worker solves on 2 cores (here: the Qingpu demo's 7 groups in
+2.6–4.0 s one after the other, 2.5–5.1 s as two 1-worker processes; but the hardest small
+loose groups take 3–9 s with 1 worker against 0.2 s with 2, see cpsat._phases). So
+(`layout`):
 
 - fewer than 4 threads, or one group → one group at a time with every thread on it;
-- otherwise a spawn-context process pool of min(groups, threads // 2) processes sharing the
-  threads. Processes get `Instance`s (plain frozen dataclasses); CP-SAT objects never cross
-  a process boundary.
+- otherwise min(groups, threads // 2) groups at once sharing the threads: locally a
+  spawn-context process pool, on Ray as many tasks at once (each asks for its workers as
+  ``num_cpus``). Processes and tasks get `Instance`s (plain frozen dataclasses); CP-SAT
+  objects never cross a process boundary.
 
 `time_limit` is per group. A group CP-SAT leaves UNKNOWN falls back to `greedy_fallback`'s
 schedule (status GREEDY; the greedy baseline unless None is passed), scored by the verifier.
@@ -38,7 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kgrota")
 
-BACKENDS = ("local",)
+BACKENDS = ("local", "ray")
 
 
 def solve(
@@ -48,23 +54,31 @@ def solve(
     workers: int | None = None,
     seed: int = 0,
     backend: str = "local",
+    address: str | None = None,
     progress: Callable[[GroupResult], None] | None = None,
     greedy_fallback: Callable[[Instance], list[Assignment]] | None = greedy,
 ) -> Schedule:
-    """Plan every group of the instance and gather the groups' results into one schedule."""
-    if backend not in BACKENDS:
-        raise ValueError(f"backend {backend!r} is not available; use one of: {', '.join(BACKENDS)}")
+    """Plan every group of the instance and gather the groups' results into one schedule.
+
+    `address` joins a running Ray cluster (backend ``ray`` only; default: start Ray here).
+    """
+    check_backend(backend, address)
     if time_limit <= 0:
         raise ValueError("time_limit must be positive (seconds per group).")
-    threads = workers if workers is not None else os.cpu_count() or 1
-    if threads < 1:
+    if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1.")
     parts = {g: instance.for_group(g) for g in instance.roster.groups}
-    log.info(
-        "solving %d group(s) with %d thread(s), %.0fs per group", len(parts), threads, time_limit
-    )
+    largest_first = sorted(parts.values(), key=lambda p: -len(p.teachers))  # balances the load
+    if backend == "ray":
+        from .ray_backend import solve_groups  # Ray is an optional extra
+
+        finished = solve_groups(
+            largest_first, time_limit=time_limit, workers=workers, seed=seed, address=address
+        )
+    else:
+        finished = _local(largest_first, time_limit, workers or os.cpu_count() or 1, seed)
     results: dict[str, GroupResult] = {}
-    for result in _local(list(parts.values()), time_limit, threads, seed):
+    for result in finished:
         if result.status is SolveStatus.UNKNOWN and greedy_fallback is not None:
             result = _greedy(parts[result.group], result, greedy_fallback)
         results[result.group] = result
@@ -81,6 +95,18 @@ def solve(
     )
 
 
+def check_backend(backend: str, address: str | None = None) -> None:
+    """A `ValueError` for an unknown backend, a stray address, or Ray missing (before work)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r} is not available; use one of: {', '.join(BACKENDS)}")
+    if address is not None and backend != "ray":
+        raise ValueError("an address is for the ray backend (a Ray cluster to join)")
+    if backend == "ray":
+        from .ray_backend import require_ray
+
+        require_ray()
+
+
 def layout(groups: int, threads: int) -> tuple[int, int]:
     """Pool processes (0: solve in this process) and CP-SAT workers per group."""
     processes = min(groups, threads // 2)
@@ -94,14 +120,16 @@ def _local(
 ) -> Iterator[GroupResult]:
     """Group results as they finish."""
     processes, each = layout(len(parts), threads)
+    log.info(
+        "solving %d group(s) with %d thread(s), %.0fs per group", len(parts), threads, time_limit
+    )
     if processes == 0:
         for part in parts:
             yield solve_group(part, time_limit=time_limit, workers=each, seed=seed)
         return
     context = multiprocessing.get_context("spawn")
-    largest_first = sorted(parts, key=lambda p: -len(p.teachers))  # balances the processes
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        futures = [pool.submit(_solve_one, part, time_limit, each, seed) for part in largest_first]
+        futures = [pool.submit(_solve_one, part, time_limit, each, seed) for part in parts]
         for future in as_completed(futures):
             yield future.result()
 

@@ -1,0 +1,103 @@
+"""The Ray backend: the local backend's per-group CP-SAT solves, run as Ray tasks.
+
+Ray is optional (``pip install 'kgrota[ray]'``) and imported only here, when this backend
+runs. `solve_groups` starts Ray on this machine (``ray.init()``) or joins a running cluster
+at ``address``, whose nodes need kgrota installed (their workers import it), and shuts down
+only a Ray it started itself: a Ray the caller already initialised is used as it is.
+
+Ray's ``num_cpus`` is a label, not a limit (SPEC §9): each task asks for as many CPUs as it
+runs CP-SAT workers, so Ray never runs more CP-SAT threads at once than the CPUs it reports.
+The threads are split as the local backend splits them (`solve.layout`), over the CPUs of
+the whole cluster, and no task asks for more CPUs than its largest node has. Tasks get
+`Instance`s (plain frozen dataclasses; CP-SAT objects do not pickle) and results come back
+as they finish (``ray.wait``), so progress advances group by group.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from .cpsat import solve_group
+from .solve import layout
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from types import ModuleType
+
+    from ..model import GroupResult, Instance
+
+log = logging.getLogger("kgrota")
+
+INSTALL = "the ray backend needs Ray: pip install 'kgrota[ray]'"
+
+
+def require_ray() -> ModuleType:
+    """The ``ray`` module; a `ValueError` saying how to install it when it is missing."""
+    try:
+        import ray
+    except ImportError:
+        raise ValueError(INSTALL) from None
+    return ray
+
+
+def solve_groups(
+    parts: Sequence[Instance],
+    *,
+    time_limit: float,
+    workers: int | None,
+    seed: int,
+    address: str | None = None,
+) -> Iterator[GroupResult]:
+    """Group results as they finish; `workers` caps the CPUs used (default: the cluster's)."""
+    ray = require_ray()
+    started = not ray.is_initialized()
+    if started:
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            log_to_driver=False,  # keep the terminal for kgrota's own progress
+            logging_level=logging.ERROR,
+        )
+    elif address is not None:
+        log.warning("Ray is already initialised in this process: --address %s unused", address)
+    pending: list[Any] = []
+    try:
+        cpus, largest_node = _cpus(ray)
+        each = task_cpus(len(parts), workers, cpus, largest_node)
+        log.info(
+            "ray: %d group(s) on %d CPU(s), %d CP-SAT worker(s) and CPU(s) per task",
+            len(parts),
+            cpus,
+            each,
+        )
+        task = ray.remote(solve_group).options(num_cpus=each)
+        pending = [
+            task.remote(part, time_limit=time_limit, workers=each, seed=seed) for part in parts
+        ]
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            result: GroupResult = ray.get(done[0])
+            yield result
+    finally:
+        for ref in pending:  # the caller stopped early (an error, or Ctrl-C)
+            ray.cancel(ref)
+        if started:
+            ray.shutdown()
+
+
+def task_cpus(groups: int, workers: int | None, cpus: int, largest_node: int) -> int:
+    """CP-SAT workers, and so ``num_cpus``, of each task: the local backend's split of
+    min(workers, cpus) threads (`solve.layout`), no more than the largest node holds."""
+    threads = min(workers or cpus, cpus)
+    return min(layout(groups, threads)[1], largest_node)
+
+
+def _cpus(ray: ModuleType) -> tuple[int, int]:
+    """CPUs of the cluster, and of its largest live node (a task runs on one node)."""
+    nodes = [n for n in ray.nodes() if n.get("Alive")]
+    per_node = [int(n.get("Resources", {}).get("CPU", 0)) for n in nodes]
+    total = int(ray.cluster_resources().get("CPU", 0))
+    if total < 1 or not per_node or max(per_node) < 1:
+        raise ValueError("the Ray cluster reports no CPUs: start it with some (ray start)")
+    return total, max(per_node)
