@@ -325,6 +325,8 @@ def test_unknown_group_falls_back_to_greedy(monkeypatch: pytest.MonkeyPatch) -> 
     assert bare.status is SolveStatus.UNKNOWN and not bare.assignments
 
 
-def test_only_the_local_backend() -> None:
-    with pytest.raises(ValueError, match="backend 'ray' is not available"):
-        solve(two_groups(), backend="ray")
+def test_unknown_backend_and_stray_address() -> None:
+    with pytest.raises(ValueError, match="backend 'dask' is not available"):
+        solve(two_groups(), backend="dask")
+    with pytest.raises(ValueError, match="address is for the ray backend"):
+        solve(two_groups(), address="auto")
