@@ -58,6 +58,7 @@ MIP_COLUMNS = (
     ("agree", "agree"),
     ("CP/HiGHS time", "time_ratio"),
 )
+GROUP_SCALING_KEYS = ("wall_seconds", "cpu_seconds")
 SCALING_KEYS = ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints")
 
 
@@ -120,7 +121,7 @@ def markdown(results: Record) -> str:
         "",
         *_table(
             ("figure", "value"),
-            ((k, v) for k, v in s.items() if k not in ("scaling", "mip_skipped")),
+            ((k, v) for k, v in s.items() if k not in ("scaling", "group_scaling", "mip_skipped")),
             ".3g",
         ),
     ]
@@ -134,6 +135,18 @@ def markdown(results: Record) -> str:
             f"{sc['censored']} not proven optimal (their `seconds` is censored at the limit).",
             "",
             *_table(("y", "exponent"), ((k, sc[k]) for k in SCALING_KEYS)),
+        ]
+    gs = s.get("group_scaling")
+    if gs:
+        per_group = ", ".join(f"{v:.2f}" for v in gs["wall_seconds_per_group"])
+        lines += [
+            "",
+            "## Scaling: exponent of y against the number of groups (log-log least squares)",
+            "",
+            f"{gs['points']} rosters of {gs['groups'][0]}–{gs['groups'][1]} groups; 1 is linear. "
+            f"Wall seconds per group: {per_group}.",
+            "",
+            *_table(("y", "exponent"), ((k, gs[k]) for k in GROUP_SCALING_KEYS)),
         ]
     instances = results["instances"]
     if len(instances) > 1 or instances[0]["groups_count"] > 1:

@@ -428,6 +428,7 @@ def summarise(groups: list[Record], instances: list[Record]) -> Record:
     if len(instances) > 1:
         out["median_instance_wall_seconds"] = _median(i["wall_seconds"] for i in instances)
     out["scaling"] = _scaling(solved)
+    out["group_scaling"] = _group_scaling(instances)
     return out
 
 
@@ -445,6 +446,21 @@ def _scaling(groups: list[Record]) -> Record | None:
         pts = [(g["teachers"], g[key]) for g in groups if g[key] is not None]
         out[key] = fit_exponent(*zip(*pts, strict=True)) if len(pts) >= 3 else None
     out["censored"] = sum(g["optimal_seconds"] is None for g in groups)
+    return out
+
+
+def _group_scaling(instances: list[Record]) -> Record | None:
+    """Exponents of whole-roster time against the number of groups (1 = linear), when
+    rosters of at least three group counts span a factor of 2 (the ``groups`` set).
+
+    Not of RSS: rosters solved in the runner's process share its high-water mark."""
+    counts = [i["groups_count"] for i in instances]
+    if len(set(counts)) < 3 or max(counts) < 2 * min(counts):
+        return None
+    out: Record = {"points": len(instances), "groups": [min(counts), max(counts)]}
+    for key in ("wall_seconds", "cpu_seconds"):
+        out[key] = fit_exponent(counts, [i[key] for i in instances])
+    out["wall_seconds_per_group"] = [i["wall_seconds"] / i["groups_count"] for i in instances]
     return out
 
 

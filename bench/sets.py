@@ -2,7 +2,7 @@
 
 Every set plans three years from 2026 with fixed seeds, so two runs of a set solve the same
 rosters. A set yields `BenchRoster`s; a roster with one group is one instance, a roster with
-several (``qingpu``, ``district``, ``city``) is one instance solved group by group.
+several (``qingpu``, ``district``, ``groups``, ``city``) is one instance solved group by group.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..model import Roster
 from ..model.generate import generate, qingpu_roster
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from ..model import Roster
 
 START_YEAR = 2026
 YEARS = 3
@@ -73,6 +72,7 @@ CITY = (200, (7, 16))  # groups, kindergartens per group
 # Positions in the city roster (seed 1) of its slowest groups for CP-SAT (run of 2026-11-24:
 # 74–76 s to proven optimum against a median of 0.8 s; HiGHS proved them in 0.5–3.5 s).
 HARD_GROUPS = (159, 161, 99)
+GROUP_COUNTS = (25, 50, 100, 200)  # the groups set: the city's first N groups
 
 
 @functools.cache
@@ -86,6 +86,25 @@ def _city_group(position: Size, seed: int) -> Roster:
         raise ValueError("Must have a group position for the hard set.")
     roster = _city(seed)
     return roster.subset(roster.groups[position])
+
+
+def _city_groups(count: Size, seed: int) -> Roster:
+    """The city's first `count` groups, so that the sizes of the ``groups`` set nest."""
+    if not isinstance(count, int):
+        raise ValueError("Must have a group count for the groups set.")
+    roster = _city(seed)
+    keep = set(roster.groups[:count])
+    kgs = tuple(k for k in roster.kindergartens if k.group in keep)
+    kg_ids = {k.kg_id for k in kgs}
+    teachers = tuple(t for t in roster.teachers if t.home_kg in kg_ids)
+    t_ids = {t.teacher_id for t in teachers}
+    return Roster(
+        kgs,
+        teachers,
+        tuple(h for h in roster.history if h.teacher_id in t_ids),
+        tuple(d for d in roster.distances if d[0] in kg_ids and d[1] in kg_ids),
+        tuple(p for p in roster.pins if p.teacher_id in t_ids),
+    )
 
 
 def _qingpu(kgs: Size, seed: int) -> Roster:
@@ -134,6 +153,14 @@ SETS: dict[str, BenchSet] = {
             (1,),
             _city_group,
             prefix="g",
+        ),
+        BenchSet(
+            "groups",
+            "the city's first 25, 50, 100, 200 groups (time against the number of groups)",
+            GROUP_COUNTS,
+            (1,),
+            _city_groups,
+            prefix="n",
         ),
         BenchSet(
             "city",

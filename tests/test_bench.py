@@ -131,6 +131,27 @@ def test_sets_are_seeded_and_sized() -> None:
     assert [b.label for b in hard] == ["g159-s1", "g161-s1", "g99-s1"]
 
 
+def test_groups_set_nests_the_city_and_time_is_fitted_against_groups() -> None:
+    rosters = SETS["groups"].rosters()  # the city is cached by the hard set above
+    assert [len(b.roster.groups) for b in rosters] == [25, 50, 100, 200]
+    assert [b.label for b in rosters] == ["n25-s1", "n50-s1", "n100-s1", "n200-s1"]
+    city = rosters[-1].roster
+    for smaller in rosters[:-1]:  # each is the city's first N groups, whole
+        assert smaller.roster.groups == city.groups[: len(smaller.roster.groups)]
+        first = smaller.roster.groups[0]
+        assert smaller.roster.subset(first) == city.subset(first)
+    linear = [
+        {"groups_count": n, "wall_seconds": 0.8 * n, "cpu_seconds": n**1.2} for n in (25, 50, 100)
+    ]
+    fitted = runner._group_scaling(linear)
+    assert fitted is not None and fitted["groups"] == [25, 100]
+    assert fitted["wall_seconds"] == pytest.approx(1.0) and fitted["cpu_seconds"] == pytest.approx(
+        1.2
+    )
+    assert fitted["wall_seconds_per_group"] == pytest.approx([0.8, 0.8, 0.8])
+    assert runner._group_scaling(linear[:2]) is None  # two counts: no fit
+
+
 def test_child_peak_rss_is_its_own_not_the_parents() -> None:
     # ru_maxrss would report at least this process's size (OR-Tools loaded) for the child.
     code = "from kgrota.bench.memory import peak_rss_mb; print(peak_rss_mb())"
