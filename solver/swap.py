@@ -1,0 +1,226 @@
+"""Swaps (置换交流, SWAP-EQ; 002 plan 4 四(三)1): lead backbones go to members for a year, as
+many young teachers of those members come to the lead.
+
+A swap is decided as the *start* of a run of ``swap_years`` years (cut where the plan ends),
+so a run keeps its host and partner by construction. Per member, grade and start year the
+lead's starts equal the member's (pairs are formed within that set after solving, which is
+always possible with equal counts), so staffing stays balanced and every swap has a partner.
+Two runs of one teacher never touch (swaps in consecutive years would be one longer run).
+Swaps are year-long placements: `Variables.placements` lists them, so ONE-PLACE, TERM-2Y
+(with history via the eligibility check), STAFF-CLASS, IND-MENTOR presence and PIN see them.
+
+This module imports no other solver module at run time: variables.py builds `Swaps` while it
+creates its variables, before the ``placed`` channels that sum them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from ..model import Activity, Assignment, Grade, Instance, Role, Teacher
+from .violations import Aux, ValueOf, Violations
+
+if TYPE_CHECKING:
+    from .variables import Variables
+
+SwapKey = tuple[str, str, int]  # teacher id, host kg, year
+SideKey = tuple[str, Grade, int]  # member, grade, run start
+# TERM-2Y against history: may the teacher be away at host over these years?
+TermCheck = Callable[[Teacher, str, range], bool]
+
+
+@dataclass
+class Swaps:
+    """The swap variables of one group; empty while SWAP-EQ is off.
+
+    - ``start[(t, host, s)]``: t begins a swap run at host in year s.
+    - ``on[(t, host, y)]``: t is on swap at host in year y (the start covering y, or a
+      channel summing the starts covering y).
+    - ``sides[(m, grade, s)]``: the lead backbones' starts to m and m's young teachers'
+      starts to the lead, of that grade, in year s.
+    """
+
+    years: tuple[int, ...] = ()
+    length: int = 1
+    lead: str = ""
+    start: dict[SwapKey, cp_model.IntVar] = field(default_factory=dict)
+    on: dict[SwapKey, cp_model.IntVar] = field(default_factory=dict)
+    sides: dict[SideKey, tuple[list[str], list[str]]] = field(default_factory=dict)
+    _by_teacher: defaultdict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list), repr=False
+    )
+    _by_host: defaultdict[tuple[str, int], list[tuple[str, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list), repr=False
+    )
+    _starts: defaultdict[tuple[str, int], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list), repr=False
+    )
+
+    @classmethod
+    def create(
+        cls, model: cp_model.CpModel, instance: Instance, allows: TermCheck, aux: list[Aux]
+    ) -> Swaps:
+        """Variables for every eligible pair side (SWAP-EQ detail), channels into ``aux``."""
+        profile = instance.profile
+        [group] = instance.roster.groups
+        lead = instance.lead_of[group]
+        out = cls(instance.horizon.year_list, profile.swap_years, lead)
+        backbones = [
+            t
+            for t in instance.teachers
+            if t.home_kg == lead and t.backbone and not t.cadre and t.grade is not None
+        ]
+        members = [
+            k for k in instance.kindergartens if k.kg_id != lead and k.role is not Role.AFFILIATE
+        ]
+        for s in out.years:
+            span = out.run(s)
+
+            def free(t: Teacher, host: str, span: range = span) -> bool:
+                return not any(y in t.unavailable for y in span) and allows(t, host, span)
+
+            for m in members:
+                for grade in Grade:
+                    if m.classes_of(grade) == 0:
+                        continue
+                    outgoing = [
+                        b.teacher_id for b in backbones if b.grade is grade and free(b, m.kg_id)
+                    ]
+                    incoming = [
+                        t.teacher_id
+                        for t in instance.teachers
+                        if t.home_kg == m.kg_id
+                        and t.grade is grade
+                        and not t.cadre
+                        and all(instance.is_young(t, y) for y in span)
+                        and free(t, lead)
+                    ]
+                    if outgoing and incoming:
+                        out.sides[(m.kg_id, grade, s)] = (outgoing, incoming)
+                        for b in outgoing:
+                            out._new_start(model, b, m.kg_id, s)
+                        for t in incoming:
+                            out._new_start(model, t, lead, s)
+        out._channel(model, aux)
+        out._index()
+        return out
+
+    def run(self, s: int) -> range:
+        """Years of a run starting in s: swap_years long, cut at the plan's end."""
+        return range(s, min(s + self.length, self.years[-1] + 1))
+
+    def _new_start(self, model: cp_model.CpModel, t: str, host: str, s: int) -> None:
+        if (t, host, s) not in self.start:
+            self.start[(t, host, s)] = model.new_bool_var(f"swap[{t},{host},{s}]")
+
+    def _channel(self, model: cp_model.CpModel, aux: list[Aux]) -> None:
+        """``on`` per teacher, host and year: the covering start itself when there is one."""
+        covering: dict[SwapKey, list[cp_model.IntVar]] = defaultdict(list)
+        for (t, host, s), var in self.start.items():
+            for y in self.run(s):
+                covering[(t, host, y)].append(var)
+        for (t, host, y), starts in covering.items():
+            if len(starts) == 1:
+                self.on[(t, host, y)] = starts[0]
+            else:
+                on = model.new_bool_var(f"on_swap[{t},{host},{y}]")
+                model.add(on == cp_model.LinearExpr.sum(starts))
+                self.on[(t, host, y)] = on
+                aux.append((on, partial(_total, starts)))
+
+    def _index(self) -> None:
+        for (t, host, y), var in self.on.items():
+            self._by_teacher[(t, y)].append((host, var))
+            self._by_host[(host, y)].append((t, var))
+        for (t, _, s), var in self.start.items():
+            self._starts[(t, s)].append(var)
+
+    # Lookups -----------------------------------------------------------------------------
+
+    def of(self, teacher_id: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(host, var) of the teacher's possible swaps that year."""
+        return self._by_teacher.get((teacher_id, year), [])
+
+    def into(self, host: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(teacher, var) of possible swaps into a host that year."""
+        return self._by_host.get((host, year), [])
+
+    def starts_of(self, teacher_id: str, s: int) -> list[cp_model.IntVar]:
+        """The teacher's possible run starts in year s (any host)."""
+        return self._starts.get((teacher_id, s), [])
+
+
+def swap_eq(model: cp_model.CpModel, v: Variables) -> Violations:
+    """SWAP-EQ: as many young teachers as backbones per member, grade and start; one teacher's
+    runs never touch; the yearly minimum of lead teachers on swap as violations.
+
+    The minimum is min(swap_min, E), E = lead backbones with a grade, not cadres, available
+    that year; only it follows the profile's severity (the rest is structure).
+    """
+    sw = v.swaps
+    for (m, _, s), (outgoing, incoming) in sw.sides.items():
+        model.add(
+            cp_model.LinearExpr.sum([sw.start[(b, m, s)] for b in outgoing])
+            == cp_model.LinearExpr.sum([sw.start[(t, sw.lead, s)] for t in incoming])
+        )
+    for t in sorted({t for t, _, _ in sw.start}):
+        for s in sw.years:
+            this, following = sw.starts_of(t, s), sw.starts_of(t, s + sw.length)
+            if this and following:
+                model.add(cp_model.LinearExpr.sum(this + following) <= 1)
+    inst = v.instance
+    backbones = [
+        t
+        for t in inst.teachers
+        if t.home_kg == sw.lead and t.backbone and not t.cadre and t.grade is not None
+    ]
+    out = Violations()
+    for y in v.years:
+        eligible = sum(y not in t.unavailable for t in backbones)
+        away = [var for t in backbones for _, var in sw.of(t.teacher_id, y)]
+        out.require(min(inst.profile.swap_min, eligible), away)
+    return out
+
+
+def assignments(sw: Swaps, value_of: ValueOf) -> list[Assignment]:
+    """Both sides of every chosen swap, a row per year of its run, partners paired by id
+    within member, grade and start (so a run keeps its partner)."""
+    out: list[Assignment] = []
+    for (m, _, s), (outgoing, incoming) in sw.sides.items():
+        sent = sorted(b for b in outgoing if value_of(sw.start[(b, m, s)]))
+        came = sorted(t for t in incoming if value_of(sw.start[(t, sw.lead, s)]))
+        for b, t in zip(sent, came, strict=False):  # equal counts: a hard constraint
+            for y in sw.run(s):
+                out.append(Assignment(b, Activity.SWAP, m, y, partner=t))
+                out.append(Assignment(t, Activity.SWAP, sw.lead, y, partner=b))
+    return out
+
+
+def starts_in(sw: Swaps, schedule: Sequence[Assignment]) -> list[cp_model.IntVar]:
+    """The run starts a schedule's swaps take: each teacher's swap years at one host, split
+    into runs of swap_years from the first uncovered year."""
+    years: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for a in schedule:
+        if a.activity is Activity.SWAP:
+            years[(a.teacher_id, a.host_kg)].add(a.year)
+    out: list[cp_model.IntVar] = []
+    for (t, host), ys in years.items():
+        covered = -1
+        for y in sorted(ys):
+            if y < covered:
+                continue  # inside the run already started
+            var = sw.start.get((t, host, y))
+            if var is not None:
+                out.append(var)
+            covered = y + sw.length
+    return out
+
+
+def _total(xs: list[cp_model.IntVar], value_of: ValueOf) -> int:
+    return sum(value_of(x) for x in xs)
