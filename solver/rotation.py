@@ -70,10 +70,8 @@ def term(model: cp_model.CpModel, v: Variables) -> None:
         for y in v.years[:-1]:
             if y + 1 not in placed:
                 continue
-            following = dict(v.placements(tid, y + 1))
+            following: dict[str, list[cp_model.IntVar]] = {}
+            for host, var in v.placements(tid, y + 1):  # a rotation and a swap may share a host
+                following.setdefault(host, []).append(var)
             for host, var in v.placements(tid, y):
-                stay = following.get(host)
-                if stay is None:
-                    model.add_bool_or([~var, ~placed[y + 1]])
-                else:
-                    model.add_bool_or([~var, ~placed[y + 1], stay])
+                model.add_bool_or([~var, ~placed[y + 1], *following.get(host, [])])

@@ -72,9 +72,12 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     Only SHD-EACH-SEM rewards a visit and one visitor meets it; dropping any other unpinned
     visit keeps every rule and never lowers the objective (the spread term only ever
     subtracts), so an optimum survives. With SHD-EACH-SEM not rewarding visits, unpinned
-    visits go entirely. Removes a large plateau of equal-valued schedules.
+    visits go entirely. Removes a large plateau of equal-valued schedules. COVER-3Y rewards
+    any visit of an uncovered teacher, so while it is on nothing is dropped.
     """
     profile = v.instance.profile
+    if profile.enabled("COVER-3Y"):
+        return
     rewarded = profile.severity("SHD-EACH-SEM") is Severity.HARD or (
         profile.severity("SHD-EACH-SEM") is Severity.SOFT and profile.weight("SHD-EACH-SEM") > 0
     )
