@@ -66,7 +66,12 @@ class Swaps:
     def create(
         cls, model: cp_model.CpModel, instance: Instance, allows: TermCheck, aux: list[Aux]
     ) -> Swaps:
-        """Variables for every eligible pair side (SWAP-EQ detail), channels into ``aux``."""
+        """Variables for every eligible side of a pair (SWAP-EQ detail), channels into ``aux``.
+
+        A backbone's start exists per member; a young teacher's only in her home member's
+        side of her grade. The young side must be young and both sides available in every
+        year of the run (the detail asks it of each swap's year).
+        """
         profile = instance.profile
         [group] = instance.roster.groups
         lead = instance.lead_of[group]
@@ -79,18 +84,20 @@ class Swaps:
         members = [
             k for k in instance.kindergartens if k.kg_id != lead and k.role is not Role.AFFILIATE
         ]
+
+        def free(t: Teacher, host: str, span: range) -> bool:
+            return not any(y in t.unavailable for y in span) and allows(t, host, span)
+
         for s in out.years:
             span = out.run(s)
-
-            def free(t: Teacher, host: str, span: range = span) -> bool:
-                return not any(y in t.unavailable for y in span) and allows(t, host, span)
-
             for m in members:
                 for grade in Grade:
                     if m.classes_of(grade) == 0:
                         continue
                     outgoing = [
-                        b.teacher_id for b in backbones if b.grade is grade and free(b, m.kg_id)
+                        b.teacher_id
+                        for b in backbones
+                        if b.grade is grade and free(b, m.kg_id, span)
                     ]
                     incoming = [
                         t.teacher_id
@@ -99,7 +106,7 @@ class Swaps:
                         and t.grade is grade
                         and not t.cadre
                         and all(instance.is_young(t, y) for y in span)
-                        and free(t, lead)
+                        and free(t, lead, span)
                     ]
                     if outgoing and incoming:
                         out.sides[(m.kg_id, grade, s)] = (outgoing, incoming)
@@ -116,8 +123,7 @@ class Swaps:
         return range(s, min(s + self.length, self.years[-1] + 1))
 
     def _new_start(self, model: cp_model.CpModel, t: str, host: str, s: int) -> None:
-        if (t, host, s) not in self.start:
-            self.start[(t, host, s)] = model.new_bool_var(f"swap[{t},{host},{s}]")
+        self.start[(t, host, s)] = model.new_bool_var(f"swap[{t},{host},{s}]")
 
     def _channel(self, model: cp_model.CpModel, aux: list[Aux]) -> None:
         """``on`` per teacher, host and year: the covering start itself when there is one."""
