@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from ..model import Activity, Assignment, GroupResult, Instance, Severity, SolveStatus
-from . import induction, pins, rotation, shadowing, staffing
+from . import coverage, guidance, induction, pins, rotation, shadowing, staffing, swap
 from .objective import MinTerm, Term, maximise, terms
 from .packing import pack_slots
 from .variables import Variables
@@ -35,12 +35,16 @@ RULE_FAMILIES: dict[str, Builder] = {
     "SHD-CAP": shadowing.cap,
     "SHD-COOL": shadowing.cooldown,
     "SHD-EACH-SEM": shadowing.each_semester,
+    "GUIDE-SIX": guidance.six,
+    "GUIDE-CAP": guidance.cap,
+    "SWAP-EQ": swap.swap_eq,
     "STAFF-CLASS": staffing.staff_class,
     "AWAY-SLOT": staffing.away_slot,
     "ONE-PLACE": staffing.one_place,
+    "COVER-3Y": coverage.cover,
     "PIN": pins.pins,
 }
-BY_ELIGIBILITY = ("ROT-PAIRS", "SHD-VETO", "SHD-LEN")
+BY_ELIGIBILITY = ("ROT-PAIRS", "SHD-VETO", "SHD-LEN", "GUIDE-LEN")
 
 
 @dataclass
@@ -82,6 +86,8 @@ class Built:
             visitors = [teacher[t] for t, var in v.shadowing(i) if value_of(var)]
             for t_id, slot in pack_slots(visitors, slots).items():
                 out.append(Assignment(t_id, Activity.SHADOWING, lead, year, semester, slot))
+        out += guidance.visits(v, value_of)
+        out += swap.assignments(v.swaps, value_of)
         return tuple(sorted(out))
 
     def values_of(self, schedule: Sequence[Assignment]) -> ValueOf:
@@ -96,7 +102,9 @@ class Built:
                 chosen.append(v.ind.get(a.teacher_id))
             elif a.activity is Activity.SHADOWING and a.semester is not None:
                 chosen.append(v.shd.get((a.teacher_id, horizon.semester_index(a.year, a.semester))))
+        chosen += swap.starts_in(v.swaps, schedule)
         values = {var.index: 1 for var in chosen if var is not None}
+        values.update(guidance.counts(v, schedule))
 
         def value_of(var: cp_model.IntVar) -> int:
             return values.get(var.index, 0)
@@ -142,6 +150,8 @@ def build(instance: Instance) -> Built:
         else:
             penalties[rule_id] = violations
     shadowing.dominance(model, v)
+    guidance.balance(model, v)
+    guidance.dominance(model, v)
     aux: list[Aux] = list(v.aux)
     all_terms = terms(v, penalties)
     maximise(model, all_terms, aux)
@@ -320,7 +330,10 @@ def _result(
         log.info("group %s: %s after %.2fs", result.group, result.status.value, result.seconds)
         return result
     best = max(solved, key=lambda solver: built.evaluate(solver.value)[0])
-    objective, values = built.evaluate(best.value)
+    assignments = built.assignments(best.value)
+    # The emitted schedule's own values: the guidance packing may keep a previous visit
+    # beyond the reservations the solver chose (see guidance.py).
+    objective, values = built.evaluate(built.values_of(assignments))
     proven = any(code == cp_model.OPTIMAL for _, code in runs) or objective >= bound
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
     log.info(
@@ -335,7 +348,7 @@ def _result(
     return replace(
         result,
         status=status,
-        assignments=built.assignments(best.value),
+        assignments=assignments,
         objective=objective,
         best_bound=float(objective) if proven else bound,
         terms=values,

@@ -7,10 +7,15 @@ roster order:
 
 1. fixed pins first (the office asked for them), everything else around them; a forbidden pin
    is never chosen;
-2. year by year: rotations (each sending kindergarten and grade sends up to `min_per_grade`
-   backbones to the weakest eligible host), then inductions of new teachers at the lead with
-   a mentor, then each semester's shadowing at the lead; finally the chosen visits of each
-   semester are dealt into slots by `pack_slots`.
+2. year by year: swaps when SWAP-EQ is on (up to min(swap_min, E) lead backbones out, each
+   with a young teacher of the member back, for a run of swap_years), rotations (each sending
+   kindergarten and grade sends up to `min_per_grade` backbones to the weakest eligible
+   host), then inductions of new teachers at the lead with a mentor, then each semester's
+   shadowing at the lead (with COVER-3Y on, teachers still uncovered first, then every
+   uncovered teacher who may go), then guidance (GUIDE-SIX: item by item, each member in
+   roster order gets a visit from the least-loaded guide, in the semester it has had fewer
+   visits, in the first slot free for guide, member and lead); finally the chosen shadowing
+   visits of each semester are dealt into slots by `pack_slots`.
 
 Its objective is whatever the verifier's evaluation says; nothing is scored here.
 """
@@ -33,6 +38,7 @@ from ..model import (
     Teacher,
     semester_of,
 )
+from .coverage import windows
 from .packing import pack_slots
 
 log = logging.getLogger("kgrota")
@@ -97,6 +103,18 @@ class _GroupPlan:
         self.stream: Counter[tuple[bool, int, Semester]] = Counter()  # SHD-CAP, aggregated
         self.shadowed_from: set[tuple[str, int, Semester]] = set()  # SHD-EACH-SEM
         self.shadow_sems: dict[str, list[int]] = defaultdict(list)  # SHD-COOL
+        self.guidance: list[Assignment] = []  # slotted when chosen
+        self.guide_load: Counter[tuple[str, int]] = Counter()  # GUIDE-CAP per guide and year
+        self.guided: Counter[tuple[str, int, Semester]] = Counter()  # GUIDE-CAP spread
+        self.guide_slots: Counter[tuple[int, Semester, int]] = Counter()  # guide_slot_cap
+        # (kind, who, year, semester, slot) taken: a member visited, a slot key of the lead away
+        self.busy: set[tuple[str, str, int, Semester, int]] = set()
+        self.swap_years: dict[str, set[int]] = defaultdict(set)  # SWAP-EQ: runs never touch
+        self.swapping: Counter[int] = Counter()  # SWAP-EQ: lead teachers on swap a year
+        self.swapped_to: Counter[str] = Counter()  # swap-years a member received, to spread
+        # COVER-3Y: the windows (not covered by history) each teacher needs an activity in
+        cover = self.profile.enabled("COVER-3Y")
+        self.windows = {t.teacher_id: windows(inst, t) for t in inst.teachers if cover}
         for h in inst.roster.history:
             if h.activity.year_long:
                 for y in h.years():
@@ -115,11 +133,13 @@ class _GroupPlan:
     def run(self) -> list[Assignment]:
         self._place_pins()
         for year in self.horizon.year_list:
+            self._swaps(year)
             self._rotations(year)
             self._inductions(year)
             for sem in Semester:
                 self._shadowing(year, sem)
-        return self.year_long + self._pack()
+            self._guidance(year)
+        return self.year_long + self._pack() + self.guidance
 
     def _rotations(self, year: int) -> None:
         """ROT-PER-GRADE: the first eligible backbones of each sending kg and grade go out.
@@ -135,6 +155,22 @@ class _GroupPlan:
                     for grade in Grade:
                         if self.classes[(home.kg_id, grade)] > 0:
                             self._send(home.kg_id, grade, year)
+
+    def _swaps(self, year: int) -> None:
+        """SWAP-EQ: lead backbones (of the grades with most backbones first) go to members,
+        each with a young teacher of that member back, until min(swap_min, E) are away."""
+        if not self.profile.enabled("SWAP-EQ"):
+            return
+        by_grade = [self.backbones[(self.lead, g)] for g in Grade]
+        need = min(
+            self.profile.swap_min, sum(year not in t.unavailable for ts in by_grade for t in ts)
+        )
+        for b in [t for ts in sorted(by_grade, key=len, reverse=True) for t in ts]:
+            if self.swapping[year] >= need:
+                return
+            pair = self._swap_partner(b, year, self._swap_members(b))
+            if pair is not None:
+                self._place_swap(b, *pair, year)
 
     def _send(self, home: str, grade: Grade, year: int) -> None:
         for t in self.backbones[(home, grade)]:
@@ -166,16 +202,70 @@ class _GroupPlan:
                 self._place_year(t, Activity.INDUCTION, self.lead, year, partner=mentor)
 
     def _shadowing(self, year: int, sem: Semester) -> None:
-        """SHD-EACH-SEM: each non-lead kg sends its first eligible cadre or backbone."""
-        if not self.profile.enabled("SHD-EACH-SEM"):
+        """SHD-EACH-SEM: each non-lead kg sends its first eligible cadre or backbone, one
+        still uncovered first (COVER-3Y); then every uncovered teacher who may go."""
+        if self.profile.enabled("SHD-EACH-SEM"):
+            for home in self.kgs:
+                if home.kg_id == self.lead or (home.kg_id, year, sem) in self.shadowed_from:
+                    continue
+                staff = sorted(self.by_home[home.kg_id], key=lambda t: not self._uncovered(t, year))
+                for t in staff:
+                    if (t.cadre or t.backbone) and self._can_shadow(t, year, sem):
+                        self._place_short(t, Activity.SHADOWING, self.lead, year, sem)
+                        break
+        for t in self.inst.teachers:
+            eligible = t.home_kg != self.lead and self._uncovered(t, year)
+            if eligible and self._can_shadow(t, year, sem):
+                self._place_short(t, Activity.SHADOWING, self.lead, year, sem)
+
+    def _guidance(self, year: int) -> None:
+        """GUIDE-SIX: item by item, every member in roster order gets one visit if any guide
+        and slot can take it."""
+        if not self.profile.enabled("GUIDE-SIX"):
             return
-        for home in self.kgs:
-            if home.kg_id == self.lead or (home.kg_id, year, sem) in self.shadowed_from:
+        for item in self.profile.guide_items:
+            for m in self.inst.members(self.kgs[0].group):
+                if all(a.item != item for a in self._guidance_of(m, year)):
+                    sems = sorted(Semester, key=lambda s: (self.guided[(m, year, s)], s.order))
+                    any(self._guide_visit(m, year, sem) for sem in sems)
+
+    def _guidance_of(self, member: str, year: int) -> list[Assignment]:
+        return [a for a in self.guidance if a.host_kg == member and a.year == year]
+
+    def _guide_visit(
+        self, member: str, year: int, sem: Semester, guides: list[Teacher] | None = None
+    ) -> bool:
+        """One visit to `member` in `sem` by the least-loaded guide of `guides` (default:
+        the lead's guidance staff) in the first slot every rule leaves free."""
+        p = self.profile
+        given = self._guidance_of(member, year)
+        spread = -(-len(p.guide_items) // 2)  # GUIDE-CAP: per member and semester
+        if len(given) >= len(p.guide_items) or self.guided[(member, year, sem)] >= spread:
+            return False
+        pool = guides or [t for t in self.by_home[self.lead] if self.inst.guide_staff(t)]
+        for t in sorted(pool, key=lambda t: self.guide_load[(t.teacher_id, year)]):
+            if (
+                year in t.unavailable
+                or year in self.placed[t.teacher_id]
+                or self.guide_load[(t.teacher_id, year)] >= p.guide_max_per_year
+                or self._is_forbidden(t, Activity.GUIDANCE, year, member, sem)
+            ):
                 continue
-            for t in self.by_home[home.kg_id]:
-                if (t.cadre or t.backbone) and self._can_shadow(t, year, sem):
-                    self._place_short(t, Activity.SHADOWING, self.lead, year, sem)
-                    break
+            slot = next(
+                (
+                    s
+                    for s in range(1, self.slots + 1)
+                    if self.guide_slots[(year, sem, s)] < p.guide_slot_cap
+                    and ("member", member, year, sem, s) not in self.busy  # GUIDE-CAP
+                    and ("key", t.slot_key, year, sem, s) not in self.busy  # AWAY-SLOT
+                ),
+                None,
+            )
+            if slot is not None:
+                item = next(i for i in p.guide_items if all(a.item != i for a in given))
+                self._place_guidance(t, member, year, sem, slot, item)
+                return True
+        return False
 
     # -- pins --------------------------------------------------------------------------
 
@@ -194,6 +284,8 @@ class _GroupPlan:
                         "pinned induction of %s in %s: no mentor available", t.teacher_id, p.year
                     )
                 self._place_year(t, p.activity, p.host_kg or self.lead, p.year, partner=mentor)
+            elif p.activity is Activity.SWAP:
+                self._pin_swap(t, p)
             elif p.activity.year_long:
                 host = p.host_kg or self._rotation_host(t, p.year)
                 if host is None:
@@ -205,23 +297,45 @@ class _GroupPlan:
                     )
                     continue
                 self._place_year(t, p.activity, host, p.year)
+            elif p.activity is Activity.GUIDANCE:
+                self._pin_guidance(t, p)
             else:
-                host = p.host_kg or self._pin_visit_host(t, p.activity)
-                if host is None:
-                    log.warning(
-                        "pinned guidance of %s in %s: no kindergarten to visit",
-                        t.teacher_id,
-                        p.year,
-                    )
-                    continue
                 sem = p.semester or self._pin_semester(t, p)
-                self._place_short(t, p.activity, host, p.year, sem)
+                self._place_short(t, p.activity, p.host_kg or self.lead, p.year, sem)
 
-    def _pin_visit_host(self, t: Teacher, activity: Activity) -> str | None:
-        """Shadowing is at the lead; guidance goes to the first other non-lead kindergarten."""
-        if activity is Activity.SHADOWING:
-            return self.lead
-        return next((k.kg_id for k in self.kgs if k.kg_id not in (t.home_kg, self.lead)), None)
+    def _pin_guidance(self, t: Teacher, p: Pin) -> None:
+        """A pinned guidance visit: to its member (else the first that can take it), in its
+        semester (else either), if the teacher may guide at all (GUIDE-CAP)."""
+        members = [p.host_kg] if p.host_kg else self.inst.members(self.kgs[0].group)
+        sems = [p.semester] if p.semester else list(Semester)
+        if not (t.home_kg == self.lead and self.inst.guide_staff(t)) or not any(
+            self._guide_visit(m, p.year, sem, [t]) for m in members for sem in sems
+        ):
+            log.warning("pinned guidance of %s in %s: no visit fits", t.teacher_id, p.year)
+
+    def _pin_swap(self, t: Teacher, p: Pin) -> None:
+        """A fixed swap of a lead backbone or of a member's young teacher, with a partner
+        found for it; none while SWAP-EQ is off (swaps exist only then)."""
+        span = self._swap_run(p.year)
+        lead_side = self.backbones[(self.lead, t.grade)]
+        pair: tuple[Teacher, str, Teacher] | None = None
+        if not self.profile.enabled("SWAP-EQ"):
+            pass
+        elif t in lead_side:
+            members = [m for m in self._swap_members(t) if p.host_kg in (None, m)]
+            found = self._swap_partner(t, p.year, members)
+            pair = None if found is None else (t, *found)
+        elif (
+            p.host_kg in (None, self.lead)
+            and t.home_kg in self._swap_members(t)
+            and self._young_ok(t, span)
+        ):
+            b = next((b for b in lead_side if self._can_swap(b, t.home_kg, span)), None)
+            pair = None if b is None else (b, t.home_kg, t)
+        if pair is None:
+            log.warning("pinned swap of %s in %s: no eligible pair", t.teacher_id, p.year)
+        else:
+            self._place_swap(*pair, p.year)
 
     def _pin_semester(self, t: Teacher, p: Pin) -> Semester:
         """The first semester of the pin's year with room for the visit (else autumn)."""
@@ -261,11 +375,12 @@ class _GroupPlan:
             and (t.teacher_id, year) not in self.short_years
         )
 
-    def _term_ok(self, t: Teacher, year: int, host: str) -> bool:
-        """TERM-2Y: the run of consecutive year-long placements through `year` is short
-        enough and keeps one host."""
-        hosts: dict[int, str | None] = {**self.placed[t.teacher_id], year: host}
-        first, last = year, year
+    def _term_ok(self, t: Teacher, year: int, host: str, years: int = 1) -> bool:
+        """TERM-2Y: the run of consecutive year-long placements through `years` years from
+        `year` is short enough and keeps one host."""
+        stay = dict.fromkeys(range(year, year + years), host)
+        hosts: dict[int, str | None] = {**self.placed[t.teacher_id], **stay}
+        first, last = year, year + years - 1
         while first - 1 in hosts:
             first -= 1
         while last + 1 in hosts:
@@ -312,6 +427,59 @@ class _GroupPlan:
         )
         return best.kg_id
 
+    def _swap_run(self, year: int) -> range:
+        """SWAP-EQ: a run of swap_years from `year`, cut where the plan ends."""
+        return range(year, min(year + self.profile.swap_years, self.horizon.year_list[-1] + 1))
+
+    def _swap_members(self, t: Teacher) -> list[str]:
+        """Members a swap of the teacher's grade may involve: not affiliates, with classes of
+        the grade; fewest swap-years received first, then the weakest."""
+        members = [
+            k
+            for k in self.kgs
+            if k.kg_id != self.lead
+            and k.role is not Role.AFFILIATE
+            and t.grade is not None
+            and self.classes[(k.kg_id, t.grade)] > 0
+        ]
+        members.sort(key=lambda k: (self.swapped_to[k.kg_id], k.tier, self.position[k.kg_id]))
+        return [k.kg_id for k in members]
+
+    def _swap_partner(
+        self, b: Teacher, year: int, members: list[str]
+    ) -> tuple[str, Teacher] | None:
+        """The first member (in the order given) with a young teacher of b's grade, both
+        sides free for the run from `year`."""
+        span = self._swap_run(year)
+        for m in members:
+            if not self._can_swap(b, m, span):
+                continue
+            for t in self.by_home[m]:
+                if t.grade is b.grade and self._young_ok(t, span):
+                    return m, t
+        return None
+
+    def _young_ok(self, t: Teacher, span: range) -> bool:
+        """SWAP-EQ's incoming side: not a cadre, young every year of the run, free to go."""
+        young = all(self.inst.is_young(t, y) for y in span)
+        return not t.cadre and young and self._can_swap(t, self.lead, span)
+
+    def _can_swap(self, t: Teacher, host: str, span: range) -> bool:
+        """ONE-PLACE, PIN, IND-MENTOR and TERM-2Y over the run; runs of one teacher never
+        touch (swaps in consecutive years would be one longer run)."""
+        years = self.swap_years[t.teacher_id]
+        return (
+            all(
+                self._free(t, y)
+                and not self.mentees[(t.teacher_id, y)]
+                and not self._is_forbidden(t, Activity.SWAP, y, host)
+                for y in span
+            )
+            and self._term_ok(t, span[0], host, len(span))
+            and span[0] - 1 not in years
+            and span[-1] + 1 not in years
+        )
+
     def _mentor(self, grade: Grade, year: int) -> str | None:
         """IND-MENTOR: a backbone of the grade at the lead that year (lead-home and not placed,
         or rotating in) with capacity left, in roster order."""
@@ -324,6 +492,15 @@ class _GroupPlan:
             if at_home or self.rotating.get((m.teacher_id, year)) == self.lead:
                 return m.teacher_id
         return None
+
+    def _uncovered(self, t: Teacher, year: int) -> bool:
+        """COVER-3Y: a window through `year` still has no activity of the teacher."""
+        tid = t.teacher_id
+
+        def active(y: int) -> bool:
+            return y in self.placed[tid] or (tid, y) in self.short_years
+
+        return any(year in w and not any(active(y) for y in w) for w in self.windows.get(tid, ()))
 
     def _cap(self, t: Teacher) -> int:
         """SHD-CAP aggregated over the semester's slots, per stream."""
@@ -357,8 +534,18 @@ class _GroupPlan:
             self.hosted[host] += 1
             if t.grade is not None:
                 self.sent[(t.home_kg, t.grade, year)] += 1
-        if partner is not None:
+        if partner is not None and activity is Activity.INDUCTION:
             self.mentees[(partner, year)] += 1
+
+    def _place_swap(self, b: Teacher, member: str, t: Teacher, start: int) -> None:
+        """Both sides of a swap, for every year of its run, naming each other as partner."""
+        for y in self._swap_run(start):
+            self._place_year(b, Activity.SWAP, member, y, partner=t.teacher_id)
+            self._place_year(t, Activity.SWAP, self.lead, y, partner=b.teacher_id)
+            self.swap_years[b.teacher_id].add(y)
+            self.swap_years[t.teacher_id].add(y)
+            self.swapping[y] += 1
+            self.swapped_to[member] += 1
 
     def _place_short(
         self, t: Teacher, activity: Activity, host: str, year: int, sem: Semester
@@ -372,25 +559,28 @@ class _GroupPlan:
             self.shadowed_from.add((t.home_kg, year, sem))
             self.shadow_sems[t.teacher_id].append(self.horizon.semester_index(year, sem))
 
+    def _place_guidance(
+        self, t: Teacher, member: str, year: int, sem: Semester, slot: int, item: str
+    ) -> None:
+        self.guidance.append(
+            Assignment(t.teacher_id, Activity.GUIDANCE, member, year, sem, slot, item=item)
+        )
+        self.guide_load[(t.teacher_id, year)] += 1
+        self.guided[(member, year, sem)] += 1
+        self.guide_slots[(year, sem, slot)] += 1
+        self.busy |= {("member", member, year, sem, slot), ("key", t.slot_key, year, sem, slot)}
+        self.short_years.add((t.teacher_id, year))  # ONE-PLACE: no placement that year
+
     def _pack(self) -> list[Assignment]:
-        """Deal each semester's shadowing into slots; guidance takes the first slot its
-        home kindergarten and slot key leave free (AWAY-SLOT)."""
+        """Deal each semester's shadowing into slots (guidance has its slots already: lead
+        staff never share a slot key with shadowing visitors from elsewhere)."""
         out: list[Assignment] = []
         for (year, sem), visits in sorted(
             self.visits.items(), key=lambda kv: (kv[0][0], kv[0][1].order)
         ):
-            shadow = [v for v in visits if v.activity is Activity.SHADOWING]
-            slot_of = pack_slots((v.teacher for v in shadow), self.slots)
-            taken: dict[tuple[str, str], set[int]] = defaultdict(set)
-            for v in shadow:
-                taken[(v.teacher.home_kg, v.teacher.slot_key)].add(slot_of[v.teacher.teacher_id])
+            slot_of = pack_slots((v.teacher for v in visits), self.slots)
             for v in visits:
                 t = v.teacher
-                if v.activity is not Activity.SHADOWING:
-                    used = taken[(t.home_kg, t.slot_key)]
-                    slot = next((s for s in range(1, self.slots + 1) if s not in used), 1)
-                    used.add(slot)
-                    slot_of[t.teacher_id] = slot
                 out.append(
                     Assignment(t.teacher_id, v.activity, v.host, year, sem, slot_of[t.teacher_id])
                 )

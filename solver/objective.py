@@ -146,8 +146,18 @@ def _kept(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
     ]
     out += [
         (var, 1)
+        for (t, host, y), var in v.swaps.on.items()
+        if (t, Activity.SWAP, host, y, None) in keys
+    ]
+    out += [
+        (var, 1)
         for (t, i), var in v.shd.items()
         if (t, Activity.SHADOWING, v.facts.lead, *v.semesters[i]) in keys
+    ]
+    out += [
+        (var, 1)
+        for (t, m, i), var in v.reserve.items()
+        if (t, Activity.GUIDANCE, m, *v.semesters[i]) in keys
     ]
     return out
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from ..model import Activity, Pin
 
 if TYPE_CHECKING:
-    from ortools.sat.python import cp_model
-
     from .variables import Variables
 
 log = logging.getLogger("kgrota")
@@ -28,7 +28,22 @@ def matching(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
             for i in v.semesters_of(pin.year)
             if (t, i) in v.shd and pin.semester in (None, v.semesters[i][1])
         ]
-    return []  # guidance and swaps are not planned by this model
+    if pin.activity is Activity.SWAP and pin.semester is None:
+        return [var for host, var in v.swaps.of(t, pin.year) if pin.host_kg in (None, host)]
+    if pin.activity is Activity.GUIDANCE:
+        return _guidance(v, pin)
+    return []
+
+
+def _guidance(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
+    """A fixed pin naming a host: its reservations (packing pairs them first); otherwise the
+    guide's visit counts in the pin's year or semester, so a forbidden pin stops them all
+    whatever member it names (who visits whom is settled after solving, guidance.py)."""
+    t, host = pin.teacher_id, pin.host_kg
+    semesters = [i for i in v.semesters_of(pin.year) if pin.semester in (None, v.semesters[i][1])]
+    if host and not pin.forbidden:
+        return [v.reserve[(t, host, i)] for i in semesters if (t, host, i) in v.reserve]
+    return [v.guide[(t, i)] for i in semesters if (t, i) in v.guide]
 
 
 def pins(model: cp_model.CpModel, v: Variables) -> None:
@@ -46,4 +61,4 @@ def pins(model: cp_model.CpModel, v: Variables) -> None:
                     pin.activity.value,
                     pin.year,
                 )
-            model.add_bool_or(xs)
+            model.add(cp_model.LinearExpr.sum(xs) >= 1)  # guidance: counts, not booleans

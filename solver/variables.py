@@ -5,8 +5,8 @@ ineligible one. Rules enforced here (a reader looking for them lands in this fil
 
 - ROT-PAIRS: rotation hosts follow the group mode (`rotation_hosts`).
 - SHD-VETO: a teacher with a veto reason gets no shadowing variable.
-- SHD-LEN: a visit is one slot by construction: shadowing is decided per semester, and
-  solver/packing.py gives each chosen visit exactly one slot.
+- SHD-LEN, GUIDE-LEN: a visit is one slot by construction: short visits are decided per
+  semester, and solver/packing.py gives each chosen visit exactly one slot.
 - TERM-2Y and SHD-COOL against history records (the in-plan parts are in rotation.py and
   shadowing.py).
 """
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from ..model import Activity, Grade, Instance, Role, Semester, Teacher, semester_of
+from .swap import Swaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -133,10 +134,15 @@ class Variables:
     - ``rot[(t, host, y)]``: teacher t rotates to host for academic year y.
     - ``ind[t]``: new teacher t is inducted at the lead in ``ind_year[t]``.
     - ``shd[(t, i)]``: teacher t shadows at the lead in plan semester i (0 = first autumn).
+    - ``swaps``: swap runs and their yearly channels (solver/swap.py; empty unless SWAP-EQ).
     - ``placed[(t, y)]``: t is on some year-long placement in y, channelled as the sum of
       the rotation and induction variables; being a 0/1 sum, it also keeps a teacher to one
       placement a year (ONE-PLACE). Rules state presence, terms and staffing through it, so
       they stay small however many hosts there are.
+    - ``guide[(p, i)]``: guidance visits the lead's person p makes in plan semester i;
+      ``guided[(m, i)]``: visits member m receives then; ``reserve[(p, m, i)]``: one of them
+      is p visiting m (a pinned or previously planned visit). Who visits whom, in which
+      slot and with which item is decided after solving (solver/guidance.py).
     """
 
     def __init__(self, model: cp_model.CpModel, instance: Instance) -> None:
@@ -156,6 +162,11 @@ class Variables:
             self._add_rotations(model, t, (t.teacher_id, Activity.ROTATION) in fixed)
             self._add_induction(model, t)
             self._add_shadowing(model, t, (t.teacher_id, Activity.SHADOWING) in fixed)
+        self.swaps = (
+            Swaps.create(model, instance, self._term_ok, self.aux)
+            if instance.profile.enabled("SWAP-EQ")
+            else Swaps()
+        )
         self.placed: dict[tuple[str, int], cp_model.IntVar] = {}
         for t in instance.teachers:
             for y in self.years:
@@ -167,6 +178,10 @@ class Variables:
                     model.add(placed == cp_model.LinearExpr.sum(options))
                     self.placed[(t.teacher_id, y)] = placed
                     self.aux.append((placed, partial(_total, options)))
+        self.guide: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.guided: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.reserve: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        self._add_guidance(model, fixed)
 
     def _add_rotations(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
         if not (t.backbone or pinned):
@@ -185,6 +200,13 @@ class Variables:
                 self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
                     f"rot[{t.teacher_id},{host},{y}]"
                 )
+
+    def _term_ok(self, t: Teacher, host: str, span: range) -> bool:
+        """TERM-2Y against history for a stay at host over span (always true when off)."""
+        profile = self.instance.profile
+        return not profile.enabled("TERM-2Y") or term_allows(
+            yearlong_history(self.instance, t.teacher_id), host, span, profile.max_term_years
+        )
 
     def _add_induction(self, model: cp_model.CpModel, t: Teacher) -> None:
         """IND-LEAD: only new teachers away from the lead, only in their first year."""
@@ -206,11 +228,13 @@ class Variables:
     def _add_shadowing(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
         """Shadowing is at the lead by teachers from elsewhere.
 
-        Only cadres and backbones count for SHD-EACH-SEM and no other term rewards a visit, so
-        other teachers get a variable only when a pin fixes their visit (dominance, not a rule).
+        Only cadres and backbones count for SHD-EACH-SEM, so while COVER-3Y is off (it rewards
+        anyone's visit) other teachers get a variable only when a pin fixes their visit
+        (dominance, not a rule).
         """
         profile = self.instance.profile
-        if t.home_kg == self.facts.lead or not (t.cadre or t.backbone or pinned):
+        rewarded = t.cadre or t.backbone or pinned or profile.enabled("COVER-3Y")
+        if t.home_kg == self.facts.lead or not rewarded:
             return
         if t.veto and profile.enabled("SHD-VETO"):
             return
@@ -221,6 +245,57 @@ class Variables:
             if y in t.unavailable or y in away or any(abs(i - h) < gap for h in past):
                 continue
             self.shd[(t.teacher_id, i)] = model.new_bool_var(f"shd[{t.teacher_id},{i}]")
+
+    def _add_guidance(self, model: cp_model.CpModel, fixed: set[tuple[str, Activity]]) -> None:
+        """Guidance counts per semester (packed into slots by solver/packing.py).
+
+        Guides are the lead's guidance staff (`Instance.guide_staff`) when GUIDE-SIX asks for
+        visits, and otherwise only those a pin or the previous plan has guiding; no guide, no
+        variable. Reservations are the pinned or previously planned (guide, member, semester)
+        visits that the packing honours first.
+        """
+        inst, profile = self.instance, self.instance.profile
+        slots = inst.horizon.slots_per_semester
+        capped = profile.enabled("GUIDE-CAP")
+        wanted = {t for t, activity in fixed if activity is Activity.GUIDANCE}
+        guides = [
+            t
+            for t in inst.teachers
+            if t.home_kg == self.facts.lead
+            and (inst.guide_staff(t) or not capped)
+            and (profile.enabled("GUIDE-SIX") or t.teacher_id in wanted)
+        ]
+        if not guides:
+            return
+        most = min(slots, profile.guide_max_per_year) if capped else slots
+        for t in guides:
+            for i, (y, _) in enumerate(self.semesters):
+                if y not in t.unavailable:
+                    self.guide[(t.teacher_id, i)] = model.new_int_var(
+                        0, most, f"guide[{t.teacher_id},{i}]"
+                    )
+        spread = min(slots, -(-len(profile.guide_items) // 2)) if capped else slots
+        for m in inst.members(self.facts.name):
+            for i in range(len(self.semesters)):
+                self.guided[(m, i)] = model.new_int_var(0, spread, f"guided[{m},{i}]")
+        for guide, m, i in sorted(self._reservations()):
+            if (guide, i) in self.guide and (m, i) in self.guided:
+                self.reserve[(guide, m, i)] = model.new_bool_var(f"reserve[{guide},{m},{i}]")
+
+    def _reservations(self) -> set[tuple[str, str, int]]:
+        """(guide, member, semester) of fixed pins naming a host, and of the previous plan."""
+        horizon = self.instance.horizon
+        out: set[tuple[str, str, int]] = set()
+        for pin in self.instance.roster.pins:
+            if pin.activity is Activity.GUIDANCE and not pin.forbidden and pin.host_kg:
+                for i in self.semesters_of(pin.year):
+                    if pin.semester in (None, self.semesters[i][1]):
+                        out.add((pin.teacher_id, pin.host_kg, i))
+        if self.instance.profile.stability > 0:
+            for a in self.instance.previous:
+                if a.activity is Activity.GUIDANCE and a.semester is not None:
+                    out.add((a.teacher_id, a.host_kg, horizon.semester_index(a.year, a.semester)))
+        return out
 
     # Lookups -----------------------------------------------------------------------------
 
@@ -261,7 +336,7 @@ class Variables:
 
     def placements(self, teacher_id: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
         """(host, var) of every year-long placement the teacher may take that year."""
-        out = list(self.rotations(teacher_id, year))
+        out = list(self.rotations(teacher_id, year)) + self.swaps.of(teacher_id, year)
         if teacher_id in self.ind and self.ind_year[teacher_id] == year:
             out.append((self.facts.lead, self.ind[teacher_id]))
         return out
@@ -290,6 +365,17 @@ class Variables:
             if (teacher_id, i) in self.shd
         ]
 
+    @cached_property
+    def _guide_by_semester(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
+        out: dict[int, list[tuple[str, cp_model.IntVar]]] = {}
+        for (t, i), var in self.guide.items():
+            out.setdefault(i, []).append((t, var))
+        return out
+
+    def guiding(self, semester: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(guide, count) of guidance visits the lead's staff may make in a plan semester."""
+        return self._guide_by_semester.get(semester, [])
+
     def semesters_of(self, year: int) -> list[int]:
         return [i for i, (y, _) in enumerate(self.semesters) if y == year]
 
@@ -298,6 +384,10 @@ class Variables:
         yield from self.rot.values()
         yield from self.ind.values()
         yield from self.shd.values()
+        yield from self.swaps.start.values()
+        yield from self.guide.values()
+        yield from self.guided.values()
+        yield from self.reserve.values()
 
 
 def _total(xs: list[cp_model.IntVar], value_of: ValueOf) -> int:

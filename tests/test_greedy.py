@@ -20,7 +20,9 @@ from kgrota.model import (
     Instance,
     Pin,
     Role,
+    RuleSetting,
     Semester,
+    Severity,
     load_profile,
 )
 from kgrota.model.generate import generate, qingpu_roster
@@ -30,7 +32,7 @@ from kgrota.solver.greedy import greedy
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-ROT, IND, SHD = Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING
+ROT, IND, SHD, GUIDE = Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING, Activity.GUIDANCE
 
 
 def breaches(inst: Instance, plan: Sequence[Assignment]) -> list[str]:
@@ -207,6 +209,25 @@ def test_mentor_shortage_leaves_new_teacher_home() -> None:
     ]
 
 
+@pytest.mark.parametrize("who", ["backbone+cadre", "cadre"])
+def test_guidance_keeps_its_limits(who: str) -> None:
+    # 9 kindergartens: members want more items than the lead's staff can give (GUIDE-SIX soft)
+    roster = generate(groups=1, kgs=9, seed=3, start_year=START)
+    inst = Instance.create(roster, replace(load_profile("default"), guide_staff=who), START)
+    plan = greedy(inst)
+    assert_sound(inst, plan)
+    p, visits = inst.profile, [a for a in plan if a.activity is GUIDE]
+    assert visits
+    assert all(inst.guide_staff(inst.teacher[a.teacher_id]) for a in visits)
+    assert who == "backbone+cadre" or all(inst.teacher[a.teacher_id].cadre for a in visits)
+    assert max(Counter((a.teacher_id, a.year) for a in visits).values()) <= p.guide_max_per_year
+    assert max(Counter((a.year, a.semester, a.slot) for a in visits).values()) <= p.guide_slot_cap
+    assert max(Counter((a.host_kg, a.year, a.semester, a.slot) for a in visits).values()) == 1
+    assert max(Counter((a.host_kg, a.year, a.item) for a in visits).values()) == 1
+    placed = {(a.teacher_id, a.year) for a in plan if a.activity.year_long}
+    assert not any((a.teacher_id, a.year) in placed for a in visits)  # ONE-PLACE
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),
@@ -235,3 +256,18 @@ def test_whole_roster_is_the_groups_side_by_side() -> None:
 def test_qingpu_scenario_verifies(profile: str) -> None:
     inst = Instance.create(qingpu_roster(), load_profile(profile), START)
     assert_sound(inst, greedy(inst))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), size=st.integers(2, 12), swap_years=st.integers(1, 2))
+def test_swap_and_cover_profile_verifies(seed: int, size: int, swap_years: int) -> None:
+    # 青铜峡 swaps (soft: a roster may lack young teachers) with 深圳 coverage on top
+    base = load_profile("default")
+    soft = {rule: RuleSetting(Severity.SOFT, base.weight(rule)) for rule in ("SWAP-EQ", "COVER-3Y")}
+    profile = replace(base, mode="alliance", swap_years=swap_years, rules={**base.rules, **soft})
+    inst = Instance.create(generate(groups=1, kgs=(2, size), seed=seed), profile, START)
+    plan = greedy(inst)
+    assert_sound(inst, plan)
+    swaps = {(a.teacher_id, a.year): a for a in plan if a.activity is Activity.SWAP}
+    for (t, year), a in swaps.items():
+        assert a.partner is not None and swaps[(a.partner, year)].partner == t

@@ -91,10 +91,12 @@ def test_fixtures_solve_and_verify(tight_small: Instance, loose_small: Instance)
 @pytest.mark.parametrize(("max_per_grade", "optimum"), [(1, 100), (2, 200)])
 def test_rot_per_grade_max_binds(max_per_grade: int, optimum: int) -> None:
     # Three lead backbones, three spares: sending down pays 4 × 10 uplift per rotation-year,
-    # and each member received lifts fairness (20). Only max_per_grade stops more.
+    # and each member received lifts fairness (20). Only max_per_grade stops more (guidance,
+    # which would keep backbones at the lead, is off).
     teachers = [small(f"L{i}", "L", backbone=i < 3) for i in range(5)]
     teachers += [small(f"M{m}-{i}", f"M{m}") for m in (1, 2) for i in range(2)]
-    inst = instance(lead_and_members(2), teachers, profile=profile(max_per_grade=max_per_grade))
+    rules = profile(max_per_grade=max_per_grade, **{"GUIDE-SIX": ("off", 0)})
+    inst = instance(lead_and_members(2), teachers, profile=rules)
     result = solved(inst)
     per_year = Counter(a.year for a in of(result, ROT))
     assert set(per_year.values()) == {max_per_grade}
@@ -118,7 +120,7 @@ def test_rot_per_grade_min_shortfall_follows_severity() -> None:
 def test_staff_class_without_spares_needs_a_matching_incoming() -> None:
     # Exactly 2 teachers for the one class at each kindergarten: the lead backbone can only
     # go down if a member backbone comes up in exchange (uplift 40 + fairness 20 - ROT-DOWN 8).
-    quiet = profile(**{"SHD-EACH-SEM": ("off", 0)})
+    quiet = profile(**{"SHD-EACH-SEM": ("off", 0), "GUIDE-SIX": ("off", 0)})
     kgs = lead_and_members(1)
     lead = [small("L0", "L", backbone=True), small("L1", "L", backbone=True)]
     swap = solved(

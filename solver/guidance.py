@@ -1,0 +1,186 @@
+"""Guidance visits of the lead's staff to the members (SPEC §9 aggregation): GUIDE-SIX,
+GUIDE-CAP, and the link between the counts.
+
+The model decides counts per plan semester (variables.py): ``guide[(p, i)]`` visits made by
+person p, ``guided[(m, i)]`` visits received by member m, and ``reserve[(p, m, i)]`` for a
+pinned or previously planned visit of p to m. `visits` turns a solution into slotted
+assignments exactly (packing.transport pairs persons with members, reservations first;
+packing.colour_edges deals the visits into slots; each member's visits of a year get
+distinct items) and `counts` maps a schedule back. GUIDE-LEN is eligibility (one slot by
+construction); the lead's slot-key aggregate (AWAY-SLOT) and no guidance in a placement
+year (ONE-PLACE) are in staffing.py.
+
+Pins (pins.py): a fixed pin naming a host is met by its reservation; one without a host by
+any visit of the teacher in its year (and semester). A forbidden pin is handled
+conservatively: the teacher makes no guidance visit in its year (or semester), whichever
+member it names — who visits whom is only settled after solving.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from ..model import Activity, Assignment, Semester, Severity
+from .packing import colour_edges, transport
+from .violations import Violations
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .variables import Variables
+    from .violations import ValueOf
+
+
+def balance(model: cp_model.CpModel, v: Variables) -> None:
+    """Per semester, visits made = visits received; a reservation is one of each.
+
+    Structural (the packing needs it whatever the profile switches off), so cpsat.build adds
+    it whenever there are guidance variables.
+    """
+    for i in range(len(v.semesters)):
+        made = [var for _, var in v.guiding(i)]
+        received = [var for (_, j), var in v.guided.items() if j == i]
+        if made or received:
+            model.add(cp_model.LinearExpr.sum(made) == cp_model.LinearExpr.sum(received))
+    by_guide: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_member: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (t, m, i), var in v.reserve.items():
+        by_guide[(t, i)].append(var)
+        by_member[(m, i)].append(var)
+    for key, xs in by_guide.items():
+        model.add(cp_model.LinearExpr.sum(xs) <= v.guide[key])
+    for key, xs in by_member.items():
+        model.add(cp_model.LinearExpr.sum(xs) <= v.guided[key])
+
+
+def dominance(model: cp_model.CpModel, v: Variables) -> None:
+    """With nothing rewarding visits (GUIDE-SIX off or weightless, COVER-3Y off), a guide
+    makes only as many a year as her fixed pins and (with stability) her previous plan's
+    visits that year: dropping any other visit keeps every rule and the objective, and
+    leaves no arbitrary visits in the schedule."""
+    profile = v.instance.profile
+    severity = profile.severity("GUIDE-SIX")
+    if (
+        severity is Severity.HARD
+        or (severity is Severity.SOFT and profile.weight("GUIDE-SIX") > 0)
+        or profile.enabled("COVER-3Y")
+    ):
+        return
+    wanted = Counter(
+        (p.teacher_id, p.year)
+        for p in v.instance.roster.pins
+        if p.activity is Activity.GUIDANCE and not p.forbidden
+    )
+    if profile.stability > 0:
+        wanted.update(
+            (a.teacher_id, a.year) for a in v.instance.previous if a.activity is Activity.GUIDANCE
+        )
+    per_year: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (t, i), var in v.guide.items():
+        per_year[(t, v.semesters[i][0])].append(var)
+    for key, xs in per_year.items():
+        _at_most(model, xs, wanted[key])
+
+
+def six(model: cp_model.CpModel, v: Variables) -> Violations:
+    """GUIDE-SIX: each member misses len(guide_items) − (visits that year) items a year.
+
+    Exact because a member receives at most one visit per item and year (GUIDE-CAP, `cap`)
+    and `visits` gives a member's visits of a year distinct items.
+    """
+    need = len(v.instance.profile.guide_items)
+    out = Violations()
+    for m in v.instance.members(v.facts.name):
+        for y in v.years:
+            out.require(need, [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided])
+    return out
+
+
+def cap(model: cp_model.CpModel, v: Variables) -> None:
+    """GUIDE-CAP loads: per person and year ≤ guide_max_per_year; per member and year ≤
+    len(guide_items); per semester ≤ guide_slot_cap × slots (the packing then puts at most
+    guide_slot_cap in a slot). Staff, hosts and the per-semester spread are in the domains
+    (variables.py); one member per slot is the packing's."""
+    profile = v.instance.profile
+    slots = v.instance.horizon.slots_per_semester
+    limits = (
+        (v.guide, profile.guide_max_per_year),
+        (v.guided, len(profile.guide_items)),
+    )
+    for counts, limit in limits:
+        per_year: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for (who, i), var in counts.items():
+            per_year[(who, v.semesters[i][0])].append(var)
+        for xs in per_year.values():
+            _at_most(model, xs, limit)
+    for i in range(len(v.semesters)):
+        _at_most(model, [var for _, var in v.guiding(i)], profile.guide_slot_cap * slots)
+
+
+def _at_most(model: cp_model.CpModel, xs: Sequence[cp_model.IntVar], limit: int) -> None:
+    """Σ xs ≤ limit, left out when the domains already imply it."""
+    if sum(upper(x) for x in xs) > limit:
+        model.add(cp_model.LinearExpr.sum(xs) <= limit)
+
+
+def upper(var: cp_model.IntVar) -> int:
+    """The largest value in a variable's domain (OR-Tools 9.15's proto wrapper reads
+    ``domain[-1]`` as element 0: no negative indices)."""
+    return int(max(var.proto.domain))
+
+
+def yearly_guidance(v: Variables, xs: Sequence[cp_model.IntVar]) -> int:
+    """The most visits one guide's semester counts `xs` of a year allow together."""
+    most = sum(upper(x) for x in xs)
+    if v.instance.profile.enabled("GUIDE-CAP"):
+        most = min(most, v.instance.profile.guide_max_per_year)
+    return most
+
+
+def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
+    """The guidance assignments a solution describes, with slots and items.
+
+    Visits are dealt by slot key of the guide (AWAY-SLOT: one key away once per slot; it
+    also keeps each guide in one place per slot), or by guide when AWAY-SLOT is off.
+    """
+    inst = v.instance
+    slots = inst.horizon.slots_per_semester
+    teacher = inst.teacher
+    by_key = inst.profile.enabled("AWAY-SLOT")
+    made: list[tuple[str, str, int, Semester, int]] = []
+    for i, (year, semester) in enumerate(v.semesters):
+        supply = {t: value_of(var) for t, var in v.guiding(i) if value_of(var)}
+        demand = {m: value_of(var) for (m, j), var in v.guided.items() if j == i and value_of(var)}
+        reserved = [(t, m) for (t, m, j), var in v.reserve.items() if j == i and value_of(var)]
+        pairs = transport(supply, demand, reserved)
+        keys = [(teacher[t].slot_key if by_key else t, m) for t, m in pairs]
+        for (t, m), colour in zip(pairs, colour_edges(keys, slots), strict=True):
+            made.append((t, m, year, semester, colour + 1))
+    items = inst.profile.guide_items
+    given: Counter[tuple[str, int]] = Counter()
+    out = []
+    for t, m, year, semester, slot in sorted(made, key=lambda x: (x[2], x[3].order, x[4], x[1])):
+        item = items[given[(m, year)] % len(items)]
+        given[(m, year)] += 1
+        out.append(Assignment(t, Activity.GUIDANCE, m, year, semester, slot, item=item))
+    return out
+
+
+def counts(v: Variables, schedule: Sequence[Assignment]) -> dict[int, int]:
+    """Variable index → value of the guidance counts and reservations describing a schedule."""
+    horizon = v.instance.horizon
+    out: Counter[int] = Counter()
+    for a in schedule:
+        if a.activity is not Activity.GUIDANCE or a.semester is None:
+            continue
+        i = horizon.semester_index(a.year, a.semester)
+        for var in (v.guide.get((a.teacher_id, i)), v.guided.get((a.host_kg, i))):
+            if var is not None:
+                out[var.index] += 1
+        reserved = v.reserve.get((a.teacher_id, a.host_kg, i))
+        if reserved is not None:
+            out[reserved.index] = 1
+    return dict(out)
