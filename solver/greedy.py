@@ -225,9 +225,11 @@ class _GroupPlan:
             return
         for item in self.profile.guide_items:
             for m in self.inst.members(self.kgs[0].group):
-                if all(a.item != item for a in self._guidance_of(m, year)):
-                    sems = sorted(Semester, key=lambda s: (self.guided[(m, year, s)], s.order))
-                    any(self._guide_visit(m, year, sem) for sem in sems)
+                if any(a.item == item for a in self._guidance_of(m, year)):
+                    continue
+                for sem in sorted(Semester, key=lambda s: (self.guided[(m, year, s)], s.order)):
+                    if self._guide_visit(m, year, sem):
+                        break
 
     def _guidance_of(self, member: str, year: int) -> list[Assignment]:
         return [a for a in self.guidance if a.host_kg == member and a.year == year]
@@ -305,13 +307,16 @@ class _GroupPlan:
 
     def _pin_guidance(self, t: Teacher, p: Pin) -> None:
         """A pinned guidance visit: to its member (else the first that can take it), in its
-        semester (else either), if the teacher may guide at all (GUIDE-CAP)."""
-        members = [p.host_kg] if p.host_kg else self.inst.members(self.kgs[0].group)
+        semester (else either), if the teacher may guide and the host is a member (GUIDE-CAP)."""
+        members = self.inst.members(self.kgs[0].group)
+        hosts = [m for m in members if p.host_kg in (None, m)]
         sems = [p.semester] if p.semester else list(Semester)
-        if not (t.home_kg == self.lead and self.inst.guide_staff(t)) or not any(
-            self._guide_visit(m, p.year, sem, [t]) for m in members for sem in sems
-        ):
-            log.warning("pinned guidance of %s in %s: no visit fits", t.teacher_id, p.year)
+        if t.home_kg == self.lead and self.inst.guide_staff(t):
+            for host in hosts:
+                for sem in sems:
+                    if self._guide_visit(host, p.year, sem, [t]):
+                        return
+        log.warning("pinned guidance of %s in %s: no visit fits", t.teacher_id, p.year)
 
     def _pin_swap(self, t: Teacher, p: Pin) -> None:
         """A fixed swap of a lead backbone or of a member's young teacher, with a partner
