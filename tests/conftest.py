@@ -109,9 +109,8 @@ def tight_small() -> Instance:
     return instance(kgs, teachers)
 
 
-@pytest.fixture
-def loose_small() -> Instance:
-    """Loose 1+X group: lead tier 5 and three members of tiers 4, 3, 1."""
+def loose_group() -> tuple[list[Kindergarten], list[Teacher]]:
+    """Loose 1+X group: lead tier 5 and three members of tiers 4, 3, 1, with a cadre each."""
     kgs = [
         kg("L", Role.LEAD, 5),
         kg("M1", Role.MEMBER, 4),
@@ -120,4 +119,10 @@ def loose_small() -> Instance:
     ]
     teachers = [*staff("L", 3, 2), *staff("M1", 3, 1), *staff("M2", 3, 1), *staff("M3", 2, 0)]
     teachers += [teacher(f"{k.kg_id}-cadre", k.kg_id, None, cadre=True) for k in kgs]
-    return instance(kgs, teachers)
+    return kgs, teachers
+
+
+@pytest.fixture
+def loose_small() -> Instance:
+    """Loose 1+X group: lead tier 5 and three members of tiers 4, 3, 1."""
+    return instance(*loose_group())

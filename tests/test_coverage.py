@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import START, instance, kg, staff, teacher
+from conftest import START, instance, loose_group, teacher
 from test_greedy import assert_sound
 
 from kgrota.model import (
@@ -15,7 +15,6 @@ from kgrota.model import (
     Grade,
     HistoryRecord,
     Instance,
-    Role,
     RuleSetting,
     Severity,
     SolveStatus,
@@ -45,14 +44,7 @@ def cover_profile(**changes: Any) -> Any:
 def district(*, years: int = 3, history: Sequence[HistoryRecord] = (), **kw: Any) -> Instance:
     """Lead L and members M1–M3, three teachers a grade (two lead backbones a grade), a cadre
     each, and a member teacher with a veto (never shadows)."""
-    kgs = [
-        kg("L", Role.LEAD, 5),
-        kg("M1", Role.MEMBER, 4),
-        kg("M2", Role.MEMBER, 3),
-        kg("M3", Role.MEMBER, 1),
-    ]
-    teachers = [*staff("L", 3, 2), *staff("M1", 3, 1), *staff("M2", 3, 1), *staff("M3", 2, 0)]
-    teachers += [teacher(f"{k.kg_id}-cadre", k.kg_id, None, cadre=True) for k in kgs]
+    kgs, teachers = loose_group()
     teachers.append(teacher("M1-veto", "M1", Grade.SMALL, veto="有偿补课"))
     profile = kw.pop("profile", cover_profile())
     return instance(kgs, teachers, years=years, history=history, profile=profile, **kw)
