@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from ..model import (
+    GroupResult,
     Instance,
     Profile,
     Report,
@@ -240,9 +241,10 @@ def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
         f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}"
     )
     if schedule.status is SolveStatus.INFEASIBLE:
-        raise Failed(
-            "no schedule satisfies the hard rules; see the rules sheet and relax the profile"
-        )
+        for g in schedule.groups:
+            if g.status is SolveStatus.INFEASIBLE:
+                out.print(f"group {g.group}: no schedule satisfies the hard rules; {_remedy(g)}")
+        raise Failed("no schedule satisfies the hard rules; relax the profile as suggested above")
     if not report.ok:
         out.print(_rules_table(report))
         raise Failed("the schedule fails verification (see the rules sheet)")
@@ -250,6 +252,19 @@ def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
     out.print(
         f"[green]✓[/green] verified: every hard rule holds; {failed} soft rule(s) with shortfalls"
     )
+
+
+def _remedy(group: GroupResult) -> str:
+    """What would let an infeasible group solve, in profile terms (solver/diagnose.py)."""
+    if not group.relaxations:
+        return "no single rule's relaxation helps: check staffing, unavailable years and pins"
+    ways = [
+        "dropping the pins that conflict (pins sheet 锁定)"
+        if rule_id == "PIN"
+        else f'making {rule_id} soft ([rules.{rule_id}] severity = "soft" in the profile)'
+        for rule_id in group.relaxations
+    ]
+    return "it solves after " + ", or ".join(ways)
 
 
 @main.command()

@@ -62,6 +62,7 @@ class GroupResult:
     constraints: int = 0
     teachers: int = 0
     greedy_objective: int | None = None
+    relaxations: tuple[str, ...] = ()  # if INFEASIBLE: rules whose relaxation alone would solve
 
     @property
     def gap(self) -> float | None:

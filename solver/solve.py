@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from ..model import Assignment, GroupResult, Instance, Schedule, SolveStatus
 from ..model.verify import evaluate
 from .cpsat import solve_group
+from .diagnose import relaxations
 from .greedy import greedy
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kgrota")
 
 BACKENDS = ("local", "ray")
+DIAGNOSE_SECONDS = 10.0  # per relaxation tried on an infeasible group (solver/diagnose.py)
 
 
 def solve(
@@ -61,6 +63,8 @@ def solve(
     """Plan every group of the instance and gather the groups' results into one schedule.
 
     `address` joins a running Ray cluster (backend ``ray`` only; default: start Ray here).
+    An infeasible group is diagnosed afterwards: its result lists the rules whose relaxation
+    alone would let it solve (`GroupResult.relaxations`).
     """
     check_backend(backend, address)
     if time_limit <= 0:
@@ -84,6 +88,16 @@ def solve(
         results[result.group] = result
         if progress is not None:
             progress(result)
+    threads = workers or os.cpu_count() or 1
+    for group, result in results.items():  # after the pool: the cores are free again
+        if result.status is SolveStatus.INFEASIBLE:
+            found = relaxations(
+                parts[group],
+                time_limit=min(time_limit, DIAGNOSE_SECONDS),
+                workers=threads,
+                seed=seed,
+            )
+            results[group] = replace(result, relaxations=found)
     ordered = tuple(results[g] for g in parts)
     return Schedule(
         profile=instance.profile.name,

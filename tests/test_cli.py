@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,7 +14,7 @@ from kgrota.io.cli import main
 from kgrota.io.roster import read_roster, write_roster
 from kgrota.io.schedule_io import read_schedule
 from kgrota.model import Activity, Instance, load_profile
-from kgrota.model.generate import generate
+from kgrota.model.generate import generate, qingtongxia_roster
 from kgrota.model.verify import verify
 
 if TYPE_CHECKING:
@@ -129,3 +130,20 @@ def test_template_validates_after_filling(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     code, _ = run("template", str(path))
     assert code == 0 and path.exists()
+
+
+def test_infeasible_group_names_the_rule_to_relax(tmp_path: Path) -> None:
+    """A swap minimum no alliance can meet: exit 1, and the message says which rule to soften."""
+    roster_path = tmp_path / "roster.xlsx"
+    write_roster(qingtongxia_roster().subset("青铜峡市第二幼儿园教育集团联盟化合作体"), roster_path)
+    profile = (resources.files("kgrota.scenarios") / "profiles" / "qingtongxia.toml").read_text(
+        encoding="utf-8"
+    )
+    profile_path = tmp_path / "strict.toml"
+    profile_path.write_text(profile.replace("swap_min = 2", "swap_min = 40"), encoding="utf-8")
+    code, output = run(
+        "solve", str(roster_path), "-o", str(tmp_path / "plan.xlsx"), "--profile",
+        str(profile_path), "--start-year", "2026", "--time-limit", "10",
+    )  # fmt: skip
+    assert code == 1, output
+    assert "SWAP-EQ" in output and 'severity = "soft"' in output
