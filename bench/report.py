@@ -58,7 +58,7 @@ MIP_COLUMNS = (
     ("agree", "agree"),
     ("CP/HiGHS time", "time_ratio"),
 )
-GROUP_SCALING_KEYS = ("wall_seconds", "cpu_seconds")
+GROUP_SCALING_KEYS = ("wall_seconds", "cpu_seconds", "overhead_seconds")
 SCALING_KEYS = ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints")
 
 

@@ -8,13 +8,15 @@ only a Ray it started itself: a Ray the caller already initialised is used as it
 Ray's ``num_cpus`` is a label, not a limit (SPEC §9): each task asks for as many CPUs as it
 runs CP-SAT workers, so Ray never runs more CP-SAT threads at once than the CPUs it reports.
 The threads are split as the local backend splits them (`solve.layout`), over the CPUs of
-the whole cluster, and no task asks for more CPUs than its largest node has. Tasks get
+the whole cluster or `workers` if fewer: as many tasks in flight as the local backend runs
+processes, none asking for more CPUs than the largest node has. Tasks get
 `Instance`s (plain frozen dataclasses; CP-SAT objects do not pickle) and results come back
 as they finish (``ray.wait``), so progress advances group by group.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -64,20 +66,26 @@ def solve_groups(
     pending: list[Any] = []
     try:
         cpus, largest_node = _cpus(ray)
-        each = task_cpus(len(parts), workers, cpus, largest_node)
+        at_once, each = task_layout(len(parts), workers, cpus, largest_node)
         log.info(
-            "ray: %d group(s) on %d CPU(s), %d CP-SAT worker(s) and CPU(s) per task",
+            "ray: %d group(s) on %d CPU(s): %d task(s) at once, %d CP-SAT worker(s) each",
             len(parts),
             cpus,
+            at_once,
             each,
         )
         task = ray.remote(solve_group).options(num_cpus=each)
-        pending = [
-            task.remote(part, time_limit=time_limit, workers=each, seed=seed) for part in parts
-        ]
+        queue = iter(parts)
+
+        def submit(count: int) -> None:
+            for part in itertools.islice(queue, count):
+                pending.append(task.remote(part, time_limit=time_limit, workers=each, seed=seed))
+
+        submit(at_once)  # a window, not all at once: `workers` bounds the threads on a cluster
         while pending:
-            done, pending = ray.wait(pending, num_returns=1)
+            done, pending[:] = ray.wait(pending, num_returns=1)
             result: GroupResult = ray.get(done[0])
+            submit(1)
             yield result
     finally:
         for ref in pending:  # the caller stopped early (an error, or Ctrl-C)
@@ -86,11 +94,11 @@ def solve_groups(
             ray.shutdown()
 
 
-def task_cpus(groups: int, workers: int | None, cpus: int, largest_node: int) -> int:
-    """CP-SAT workers, and so ``num_cpus``, of each task: the local backend's split of
-    min(workers, cpus) threads (`solve.layout`), no more than the largest node holds."""
-    threads = min(workers or cpus, cpus)
-    return min(layout(groups, threads)[1], largest_node)
+def task_layout(groups: int, workers: int | None, cpus: int, largest_node: int) -> tuple[int, int]:
+    """Tasks in flight and CP-SAT workers (so ``num_cpus``) per task: the local backend's
+    split (`solve.layout`) of min(workers, cpus) threads, no task larger than a node."""
+    processes, each = layout(groups, min(workers or cpus, cpus))
+    return max(1, processes), min(each, largest_node)
 
 
 def _cpus(ray: ModuleType) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from kgrota.io.roster import write_roster
 from kgrota.model import Instance, SolveStatus, load_profile
 from kgrota.model.generate import generate
 from kgrota.model.verify import verify
-from kgrota.solver.ray_backend import task_cpus
+from kgrota.solver.ray_backend import task_layout
 from kgrota.solver.solve import solve
 
 if TYPE_CHECKING:
@@ -71,19 +71,20 @@ def test_cli_solves_on_ray(local_ray: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("groups", "workers", "cpus", "largest_node", "each"),
+    ("groups", "workers", "cpus", "largest_node", "layout"),
     [
-        (3, None, 2, 2, 2),  # 2 cores: one group at a time on both
-        (200, None, 64, 16, 2),  # a cluster: 32 two-worker tasks at once
-        (3, None, 64, 16, 16),  # few groups: as many workers as one node holds
-        (3, 8, 2, 2, 2),  # --workers above the cluster's CPUs: capped, never oversubscribed
-        (200, 1, 2, 2, 1),
+        (3, None, 2, 2, (1, 2)),  # 2 cores: one group at a time on both
+        (200, None, 64, 16, (32, 2)),  # a cluster: 32 two-worker tasks at once
+        (3, None, 64, 16, (3, 16)),  # few groups: as many workers as one node holds
+        (3, 8, 2, 2, (1, 2)),  # --workers above the cluster's CPUs: capped, never oversubscribed
+        (200, 4, 64, 16, (2, 2)),  # --workers below: 4 threads in all, on a large cluster too
+        (200, 1, 2, 2, (1, 1)),
     ],
 )
 def test_tasks_ask_for_what_they_run(
-    groups: int, workers: int | None, cpus: int, largest_node: int, each: int
+    groups: int, workers: int | None, cpus: int, largest_node: int, layout: tuple[int, int]
 ) -> None:
-    assert task_cpus(groups, workers, cpus, largest_node) == each
+    assert task_layout(groups, workers, cpus, largest_node) == layout
 
 
 def test_without_ray_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
