@@ -152,6 +152,7 @@ def build(instance: Instance) -> Built:
     shadowing.dominance(model, v)
     guidance.balance(model, v)
     guidance.dominance(model, v)
+    guidance.symmetry(model, v)
     aux: list[Aux] = list(v.aux)
     all_terms = terms(v, penalties)
     maximise(model, all_terms, aux)
