@@ -92,9 +92,9 @@ def symmetry(model: cp_model.CpModel, v: Variables) -> None:
     Two lead staff who differ in nothing any rule or term reads (grade, flags, availability,
     preferences, history; no pins, no previous plan) can trade whole plans, so the search
     would otherwise prove each bound once per ordering. Their (years placed, visits per
-    semester) vectors are kept non-increasing along the class. On group16 seeds 1 and 4
-    (three CP-SAT seeds each) this took the time to optimum from 1.3–4.9 s to 1.6–2.0 s;
-    the same ordering over all teachers' rotations alone slowed the hard set down.
+    semester) vectors are kept non-increasing along the class. Group16 seed 4, three CP-SAT
+    seeds: 3.4–12.4 s to optimum without, 2.4–3.6 s with; seed 1 unchanged (1.6–3.2 s). The
+    same ordering over every teacher's rotations alone slowed the hard set down.
     """
     inst = v.instance
     special = {p.teacher_id for p in inst.roster.pins} | {a.teacher_id for a in inst.previous}
