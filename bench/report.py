@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
     from .runner import Record
 
-RESULTS = Path(__file__).parent / "results"
+# Results are committed beside the sets in a source checkout; an installed kgrota never
+# writes into its own site-packages, but into ./kgrota-bench of the working folder.
+_HERE = Path(__file__).parent
+RESULTS = _HERE / "results" if (_HERE.parent / ".git").exists() else Path("kgrota-bench")
 
 # (header, key) of the markdown tables.
 INSTANCE_COLUMNS = (
