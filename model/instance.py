@@ -480,6 +480,27 @@ class Instance:
         age = year - born.year - ((born.month, born.day) > (9, 1))
         return age <= self.profile.young_age
 
+    def swap_capacity(self, group: str, year: int) -> int:
+        """SWAP-EQ's E: pairs a year could field, Σ over grades of min(lead backbones, young
+        member teachers) of that grade, none cadres, none unavailable that year."""
+        lead = self.lead_of[group]
+        sides: dict[Grade, list[int]] = {g: [0, 0] for g in Grade}
+        for t in self._by_group.get(group, ()):
+            if t.grade is None or t.cadre or year in t.unavailable:
+                continue
+            if t.home_kg == lead:
+                sides[t.grade][0] += t.backbone
+            elif self.kg[t.home_kg].role is not Role.AFFILIATE and self.is_young(t, year):
+                sides[t.grade][1] += 1
+        return sum(min(pair) for pair in sides.values())
+
+    @cached_property
+    def _by_group(self) -> Mapping[str, tuple[Teacher, ...]]:
+        out: dict[str, list[Teacher]] = {}
+        for t in self.roster.teachers:
+            out.setdefault(self.kg[t.home_kg].group, []).append(t)
+        return {g: tuple(ts) for g, ts in out.items()}
+
     def members(self, group: str) -> tuple[str, ...]:
         """GUIDE-SIX: every kindergarten of the group but the lead, in roster order."""
         lead = self.lead_of[group]

@@ -213,9 +213,10 @@ RULES: tuple[Rule, ...] = (
             "member has classes of it. Each names the other as partner, both in the same year. "
             "A teacher's swaps in consecutive years form a run that keeps host and partner and "
             "lasts swap_years years (shorter only where the plan ends). Each year: shortfall = "
-            "max(0, min(swap_min, E) - lead teachers on swap), E = lead backbones with a grade, "
-            "not cadre, not unavailable that year; each unit is a violation (the only part "
-            "that may be soft)."
+            "max(0, min(swap_min, E) - lead teachers on swap), E = Σ over grades of min(lead "
+            "backbones, young teachers of the group's non-affiliate members) of that grade, "
+            "none cadres, none unavailable that year (Instance.swap_capacity); each unit is a "
+            "violation (the only part that may be soft)."
         ),
     ),
     Rule(

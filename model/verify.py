@@ -723,20 +723,10 @@ def _check_swap_pairs(ix: _Index) -> Iterator[Violation]:
 
 def _check_swap_min(ix: _Index) -> Iterator[Violation]:
     want = ix.inst.profile.swap_min
-    eligible: Counter[tuple[str, int]] = Counter()
-    for t in ix.inst.teachers:
-        if (
-            t.home_kg == ix.lead_of_kg(t.home_kg)
-            and t.backbone
-            and not t.cadre
-            and t.grade is not None
-        ):
-            for year in ix.inst.horizon.year_list:
-                eligible[(t.home_kg, year)] += year not in t.unavailable
     on_swap = Counter((ix.inst.teacher[tid].home_kg, year) for tid, year in ix.swaps)
-    for lead in ix.inst.lead_of.values():
+    for group, lead in ix.inst.lead_of.items():
         for year in ix.inst.horizon.year_list:
-            need = min(want, eligible[(lead, year)])
+            need = min(want, ix.inst.swap_capacity(group, year))
             sent = on_swap[(lead, year)]
             short = max(0, need - sent)
             for unit in range(short):

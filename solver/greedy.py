@@ -162,9 +162,7 @@ class _GroupPlan:
         if not self.profile.enabled("SWAP-EQ"):
             return
         by_grade = [self.backbones[(self.lead, g)] for g in Grade]
-        need = min(
-            self.profile.swap_min, sum(year not in t.unavailable for ts in by_grade for t in ts)
-        )
+        need = min(self.profile.swap_min, self.inst.swap_capacity(self.kgs[0].group, year))
         for b in [t for ts in sorted(by_grade, key=len, reverse=True) for t in ts]:
             if self.swapping[year] >= need:
                 return

@@ -166,8 +166,8 @@ def swap_eq(model: cp_model.CpModel, v: Variables) -> Violations:
     """SWAP-EQ: as many young teachers as backbones per member, grade and start; one teacher's
     runs never touch; the yearly minimum of lead teachers on swap as violations.
 
-    The minimum is min(swap_min, E), E = lead backbones with a grade, not cadres, available
-    that year; only it follows the profile's severity (the rest is structure).
+    The minimum is min(swap_min, E), E = `Instance.swap_capacity` (pairs the group could field
+    that year); only it follows the profile's severity (the rest is structure).
     """
     sw = v.swaps
     for (m, _, s), (outgoing, incoming) in sw.sides.items():
@@ -188,9 +188,8 @@ def swap_eq(model: cp_model.CpModel, v: Variables) -> Violations:
     ]
     out = Violations()
     for y in v.years:
-        eligible = sum(y not in t.unavailable for t in backbones)
         away = [var for t in backbones for _, var in sw.of(t.teacher_id, y)]
-        out.require(min(inst.profile.swap_min, eligible), away)
+        out.require(min(inst.profile.swap_min, inst.swap_capacity(v.facts.name, y)), away)
     return out
 
 

@@ -152,14 +152,32 @@ def test_no_swaps_while_the_rule_is_off() -> None:
     assert not swaps(solved(inst)) and not swaps(greedy(inst))
 
 
-def test_soft_minimum_reports_shortfalls() -> None:
-    # nobody young at the members: no swap is possible, E = 6 lead backbones a year
-    inst = alliance(youth=False, profile=alliance_profile("soft"))
+def test_no_young_counterpart_means_no_shortfall() -> None:
+    # nobody young at the members: no pair is possible, E = 0, so even a hard minimum holds
+    inst = alliance(youth=False)
     result = solve_group(inst, time_limit=20, workers=1, seed=0)
     assert result.status is SolveStatus.OPTIMAL
-    assert result.terms["penalty:SWAP-EQ"] == -2 * len(inst.horizon.year_list)
+    assert not swaps(result.assignments)
+    assert verify(inst, result.assignments).ok
+
+
+def test_soft_minimum_reports_shortfalls() -> None:
+    # the office forbids every lead backbone's swap in the first year: E = 2 pairs stay possible
+    ids = [t.teacher_id for t in alliance().teachers if t.home_kg == "L" and t.backbone]
+    forbid = [Pin(t, SWAP, None, START, forbidden=True) for t in ids]
+    inst = alliance(pins=forbid, profile=alliance_profile("soft"))
+    result = solve_group(inst, time_limit=20, workers=1, seed=0)
+    assert result.status is SolveStatus.OPTIMAL
     assert evaluate(inst, result.assignments) == (result.terms, result.objective)
-    hard = alliance(youth=False)
+    short = [
+        v.year
+        for r in verify(inst, result.assignments).rules
+        if r.rule.id == "SWAP-EQ"
+        for v in r.violations
+    ]
+    assert short.count(START) == 2  # both pairs of the first year are missing
+    assert result.terms["penalty:SWAP-EQ"] == -len(short)
+    hard = alliance(pins=forbid)
     assert solve_group(hard, time_limit=20, workers=1, seed=0).status is SolveStatus.INFEASIBLE
 
 
