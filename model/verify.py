@@ -849,11 +849,23 @@ def _check_cover_3y(ix: _Index) -> Iterator[Violation]:
             yield Violation(
                 "COVER-3Y",
                 f"{t.teacher_id} takes part in no exchange in {start}–{end} "
-                f"(以{width}年为周期全员轮训)",
+                f"(以{width}年为周期全员轮训){_cover_reason(ix, t)}",
                 teacher_id=t.teacher_id,
                 kg_id=t.home_kg,
                 year=end,
             )
+
+
+def _cover_reason(ix: _Index, t: Teacher) -> str:
+    """Why no plan could cover a teacher, where the profile opens no activity to her at all:
+    the lead's own staff never shadow, and only backbones rotate or swap and guide staff
+    guide (GUIDE-CAP)."""
+    inst = ix.inst
+    if t.home_kg != ix.lead_of_kg(t.home_kg) or t.backbone:
+        return ""
+    if inst.profile.enabled("GUIDE-SIX") and inst.guide_staff(t):
+        return ""
+    return "; no exchange is open to the lead's own non-backbone staff under this profile"
 
 
 def _check_pin(ix: _Index) -> Iterator[Violation]:

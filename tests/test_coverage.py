@@ -124,3 +124,19 @@ def test_hire_year_starts_the_windows() -> None:
     inst = district()
     late = teacher("M1-late", "M1", Grade.SMALL, hired=START + 1)
     assert windows(inst, late) == []  # the first window would end after the plan
+
+
+def test_uncovered_lead_staff_are_told_why() -> None:
+    """The lead's ordinary teachers have no activity at all: the shortfall says so."""
+    inst = district()
+    report = verify(inst, [])
+    reasons = {
+        v.teacher_id: v.message
+        for r in report.rules
+        if r.rule.id == "COVER-3Y"
+        for v in r.violations
+    }
+    lead_plain = next(t for t in inst.teachers if t.home_kg == "L" and not t.backbone)
+    member = next(t for t in inst.teachers if t.home_kg == "M1" and not t.backbone)
+    assert "no exchange is open" in reasons[lead_plain.teacher_id]
+    assert "no exchange is open" not in reasons[member.teacher_id]
