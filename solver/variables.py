@@ -136,8 +136,8 @@ class Variables:
     - ``shd[(t, i)]``: teacher t shadows at the lead in plan semester i (0 = first autumn).
     - ``swaps``: swap runs and their yearly channels (solver/swap.py; empty unless SWAP-EQ).
     - ``placed[(t, y)]``: t is on some year-long placement in y, channelled as the sum of
-      the rotation and induction variables; being a 0/1 sum, it also keeps a teacher to one
-      placement a year (ONE-PLACE). Rules state presence, terms and staffing through it, so
+      the rotation, induction and swap variables; being a 0/1 sum, it also keeps a teacher to
+      one placement a year (ONE-PLACE). Rules state presence, terms and staffing through it, so
       they stay small however many hosts there are.
     - ``guide[(p, i)]``: guidance visits the lead's person p makes in plan semester i;
       ``guided[(m, i)]``: visits member m receives then; ``reserve[(p, m, i)]``: one of them
@@ -157,6 +157,7 @@ class Variables:
         self.ind_year: dict[str, int] = {}
         self.shd: dict[tuple[str, int], cp_model.IntVar] = {}
         self.aux: list[Aux] = []  # channel variables, with their value from the decisions
+        self._history: dict[str, dict[int, str | None]] = {}  # yearlong_history per teacher
         fixed = eligible_anyway(instance)
         for t in instance.teachers:
             self._add_rotations(model, t, (t.teacher_id, Activity.ROTATION) in fixed)
@@ -186,16 +187,11 @@ class Variables:
     def _add_rotations(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
         if not (t.backbone or pinned):
             return
-        profile = self.instance.profile
-        history = yearlong_history(self.instance, t.teacher_id)
         for y in self.years:
             if y in t.unavailable:
                 continue
             for host in rotation_hosts(self.instance, self.facts, t):
-                span = range(y, y + 1)
-                if profile.enabled("TERM-2Y") and not term_allows(
-                    history, host, span, profile.max_term_years
-                ):
+                if not self._term_ok(t, host, range(y, y + 1)):
                     continue
                 self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
                     f"rot[{t.teacher_id},{host},{y}]"
@@ -204,9 +200,12 @@ class Variables:
     def _term_ok(self, t: Teacher, host: str, span: range) -> bool:
         """TERM-2Y against history for a stay at host over span (always true when off)."""
         profile = self.instance.profile
-        return not profile.enabled("TERM-2Y") or term_allows(
-            yearlong_history(self.instance, t.teacher_id), host, span, profile.max_term_years
-        )
+        if not profile.enabled("TERM-2Y"):
+            return True
+        history = self._history.get(t.teacher_id)
+        if history is None:  # once per teacher: asked for every host and year
+            history = self._history[t.teacher_id] = yearlong_history(self.instance, t.teacher_id)
+        return term_allows(history, host, span, profile.max_term_years)
 
     def _add_induction(self, model: cp_model.CpModel, t: Teacher) -> None:
         """IND-LEAD: only new teachers away from the lead, only in their first year."""
@@ -215,13 +214,7 @@ class Variables:
         if year is None or t.home_kg == self.facts.lead or not profile.enabled("IND-LEAD"):
             return
         self.ind_year[t.teacher_id] = year
-        if year in t.unavailable:
-            return
-        history = yearlong_history(self.instance, t.teacher_id)
-        span = range(year, year + 1)
-        if profile.enabled("TERM-2Y") and not term_allows(
-            history, self.facts.lead, span, profile.max_term_years
-        ):
+        if year in t.unavailable or not self._term_ok(t, self.facts.lead, range(year, year + 1)):
             return
         self.ind[t.teacher_id] = model.new_bool_var(f"ind[{t.teacher_id}]")
 
