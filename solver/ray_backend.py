@@ -49,6 +49,7 @@ def solve_groups(
     time_limit: float,
     workers: int | None,
     seed: int,
+    gap: float = 0.0,
     address: str | None = None,
 ) -> Iterator[GroupResult]:
     """Group results as they finish; `workers` caps the CPUs used (default: the cluster's)."""
@@ -79,7 +80,9 @@ def solve_groups(
 
         def submit(count: int) -> None:
             for part in itertools.islice(queue, count):
-                pending.append(task.remote(part, time_limit=time_limit, workers=each, seed=seed))
+                pending.append(
+                    task.remote(part, time_limit=time_limit, workers=each, seed=seed, gap=gap)
+                )
 
         submit(at_once)  # a window, not all at once: `workers` bounds the threads on a cluster
         while pending:

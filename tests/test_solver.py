@@ -332,3 +332,51 @@ def test_unknown_backend_and_stray_address() -> None:
         solve(two_groups(), backend="dask")
     with pytest.raises(ValueError, match="address is for the ray backend"):
         solve(two_groups(), address="auto")
+
+
+def test_gap_stops_early_but_only_a_reached_bound_is_optimal() -> None:
+    # CP-SAT says OPTIMAL once within relative_gap_limit; kgrota says so only at the bound.
+    gap = 0.3
+    statuses = set()
+    for kgs, seed, mode in [(3, 1, "loose"), (3, 2, "loose"), (4, 3, "loose"), (3, 3, "tight")]:
+        inst = Instance.create(
+            generate(groups=1, kgs=kgs, seed=seed, mode=mode), load_profile("default"), START
+        )
+        optimum = solve_group(inst, time_limit=20, workers=1, seed=0).objective
+        result = solve_group(inst, time_limit=20, workers=1, seed=0, gap=gap)
+        assert result.objective is not None and result.best_bound is not None
+        assert optimum is not None and result.best_bound >= optimum >= result.objective
+        if result.status is SolveStatus.OPTIMAL:
+            assert result.objective == result.best_bound == optimum
+        else:
+            assert result.status is SolveStatus.FEASIBLE
+            shortfall = (result.best_bound - result.objective) / max(1, abs(result.objective))
+            assert 0 < shortfall <= gap and result.gap == pytest.approx(shortfall)
+        report = verify(inst, result.assignments)
+        assert report.ok, report.failures
+        assert report.objective == result.objective
+        statuses.add(result.status)
+    assert statuses == {SolveStatus.OPTIMAL, SolveStatus.FEASIBLE}  # both ways exercised
+
+
+@pytest.mark.parametrize("gap", [-0.01, 1.0, float("nan")])
+def test_gap_outside_zero_to_one_is_refused(gap: float) -> None:
+    inst = two_groups()
+    with pytest.raises(ValueError, match="gap must be a fraction"):
+        solve_group(inst.for_group(inst.roster.groups[0]), time_limit=1, workers=1, seed=0, gap=gap)
+    with pytest.raises(ValueError, match="gap must be a fraction"):
+        solve(inst, time_limit=1, workers=1, gap=gap)
+
+
+def test_solve_gives_every_group_the_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, float] = {}
+
+    def spy(part: Instance, **kw: Any) -> GroupResult:
+        seen[part.roster.groups[0]] = kw["gap"]
+        return solve_group(part, **kw)
+
+    monkeypatch.setattr(solve_module, "solve_group", spy)
+    inst = two_groups()
+    schedule = solve(inst, time_limit=20, workers=1, gap=0.3)
+    assert seen == dict.fromkeys(inst.roster.groups, 0.3)
+    assert verify(inst, schedule.assignments).ok
