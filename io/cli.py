@@ -104,6 +104,13 @@ def _rules_table(report: Report) -> Table:
     return table
 
 
+def _status(group: GroupResult) -> str:
+    """The status, with the gap when a schedule is not proven optimal (FEASIBLE)."""
+    if group.status is SolveStatus.FEASIBLE and group.gap is not None:
+        return f"{group.status.value} (gap {group.gap:.2%})"
+    return group.status.value
+
+
 def _groups_table(schedule: Schedule) -> Table:
     table = Table(title="求解 solve")
     for col in (
@@ -197,7 +204,9 @@ def _solve(
     backend: str = "local",
     previous: Path | None = None,
     address: str | None = None,
+    gap: float = 0.0,
 ) -> tuple[Schedule, Report]:
+    """Read, solve (`gap`: a fraction, 0 proves each group optimal), verify, write."""
     from ..solver.solve import check_backend, solve  # OR-Tools: load it only when solving
 
     check_backend(backend, address)  # before reading a large roster
@@ -217,15 +226,16 @@ def _solve(
     ) as bar:
         task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
 
-        def progress(result: Any) -> None:
+        def progress(result: GroupResult) -> None:
             bar.advance(task)
-            bar.console.print(f"  {result.group}: {result.status.value} in {result.seconds:.1f}s")
+            bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
 
         schedule = solve(
             instance,
             time_limit=time_limit,
             workers=workers,
             seed=seed,
+            gap=gap,
             backend=backend,
             address=address,
             progress=progress,
@@ -285,6 +295,16 @@ def _remedy(group: GroupResult) -> str:
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
+    "--gap",
+    "gap_percent",
+    metavar="PERCENT",
+    type=click.FloatRange(0, 100, max_open=True),
+    default=0.0,
+    show_default=True,
+    help="Stop a group once its plan is proven within PERCENT % of the best possible "
+    "(0: prove optimal).",
+)
+@click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -319,6 +339,7 @@ def solve(
     time_limit: float,
     workers: int | None,
     seed: int,
+    gap_percent: float,
     previous: Path | None,
     backend: str,
     address: str | None,
@@ -342,6 +363,7 @@ def solve(
         backend,
         previous,
         address,
+        gap_percent / 100,
     )
     _conclude(schedule, report, out_path)
 

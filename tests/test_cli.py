@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from kgrota.io.cli import main
+from kgrota.io.cli import _status, main
 from kgrota.io.roster import read_roster, write_roster
 from kgrota.io.schedule_io import read_schedule
-from kgrota.model import Activity, Instance, load_profile
+from kgrota.model import Activity, GroupResult, Instance, SolveStatus, load_profile
 from kgrota.model.generate import generate, qingtongxia_roster
 from kgrota.model.verify import verify
 
@@ -115,6 +116,8 @@ def test_bad_roster_exits_2_with_location(tmp_path: Path) -> None:
         ("validate", "missing.xlsx"),  # same for validate
         ("solve", "r.xlsx", "-o", "r.xlsx"),  # output would overwrite the roster
         ("solve", "r.xlsx", "-o", "p.xlsx", "--profile", "nope"),  # unknown profile
+        ("solve", "r.xlsx", "-o", "p.xlsx", "--gap", "-1"),  # a gap below 0 %
+        ("solve", "r.xlsx", "-o", "p.xlsx", "--gap", "100"),  # 100 %: nothing would be proven
     ],
 )
 def test_usage_errors_exit_2(
@@ -147,3 +150,27 @@ def test_infeasible_group_names_the_rule_to_relax(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 1, output
     assert "SWAP-EQ" in output and 'severity = "soft"' in output
+
+
+def test_status_of_a_group_stopped_within_the_gap_shows_the_gap() -> None:
+    stopped = GroupResult("g", SolveStatus.FEASIBLE, (), objective=198, best_bound=216.0)
+    assert _status(stopped) == "FEASIBLE (gap 9.09%)"
+    proven = GroupResult("g", SolveStatus.OPTIMAL, (), objective=216, best_bound=216.0)
+    assert _status(proven) == "OPTIMAL"
+
+
+def test_solve_with_a_gap_stops_groups_within_it(tmp_path: Path) -> None:
+    roster_path = tmp_path / "roster.xlsx"
+    write_roster(generate(groups=2, kgs=4, seed=3, start_year=2026), roster_path)
+    out = tmp_path / "plan.json"
+    code, output = run(
+        "solve", str(roster_path), "-o", str(out), "--start-year", "2026", "--workers", "1",
+        "--gap", "30",
+    )  # fmt: skip
+    assert code == 0, output
+    # One progress line per group: OPTIMAL only when proven, else FEASIBLE with its gap.
+    lines = re.findall(r"^  \S+: (OPTIMAL|FEASIBLE \(gap ([\d.]+)%\)) in ", output, re.MULTILINE)
+    assert len(lines) == 2
+    assert all(float(gap) <= 30 for status, gap in lines if status != "OPTIMAL")
+    code, output = run("verify", str(roster_path), str(out))
+    assert code == 0, output
