@@ -1,5 +1,5 @@
-"""``python -m kgrota.bench SET [--time-limit S] [--workers N] [--seeds K] [--no-mip] [--hint]
-[--out DIR]``: run a benchmark set and write its JSON and markdown results."""
+"""``python -m kgrota.bench SET [--time-limit S] [--workers N] [--seeds K] [--gap PERCENT]
+[--no-mip] [--hint] [--out DIR]``: run a benchmark set and write its JSON and markdown results."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ def _progress(record: Record) -> None:
     )
 
 
+def _percent(text: str) -> float:
+    """A gap in percent, 0 ≤ p < 100."""
+    try:
+        value = float(text)
+        if 0 <= value < 100:
+            return value
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a percentage in [0, 100)")
+
+
 def main(argv: list[str] | None = None, prog: str = "python -m kgrota.bench") -> int:
     """Run the set the arguments name (`prog`: how the usage line names the command)."""
     parser = argparse.ArgumentParser(prog=prog, description=__doc__)
@@ -37,12 +48,24 @@ def main(argv: list[str] | None = None, prog: str = "python -m kgrota.bench") ->
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per group")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="CP-SAT workers")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (set default)")
+    parser.add_argument(
+        "--gap",
+        type=_percent,
+        default=0.0,
+        metavar="PERCENT",
+        help="stop a group once proven within PERCENT %% of the best possible, CP-SAT and HiGHS "
+        "alike (default 0: prove optimal)",
+    )
     parser.add_argument("--no-mip", action="store_true", help="skip the HiGHS MIP peer")
     parser.add_argument("--hint", action="store_true", help="give CP-SAT the greedy plan as hint")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = parser.parse_args(argv)
     params = Params(
-        time_limit=args.time_limit, workers=args.workers, mip=not args.no_mip, hint=args.hint
+        time_limit=args.time_limit,
+        workers=args.workers,
+        mip=not args.no_mip,
+        hint=args.hint,
+        gap=args.gap / 100,
     )
     print(f"{args.set}: {SETS[args.set].description}", file=sys.stderr)
     results = run_set(args.set, params, seeds=args.seeds, progress=_progress)

@@ -1,5 +1,7 @@
 """Solve one MPS file with HiGHS and print one JSON line: ``python -m kgrota.bench.highs_worker
-FILE TIME_LIMIT THREADS SEED``. Imports highspy and no OR-Tools (they clash in one process).
+FILE TIME_LIMIT THREADS SEED [GAP OFFSET]``. Imports highspy and no OR-Tools (they clash in
+one process). GAP is ``mip_rel_gap`` (default 0: prove the optimum, as CP-SAT does by default);
+HiGHS measures it with the CP-SAT objective's OFFSET added, as CP-SAT measures its own.
 
 The JSON holds the model status, the MPS objective and dual bound (minimisation, without the
 CP-SAT offset or scale), the seconds spent reading and solving, the peak RSS and the size.
@@ -19,6 +21,7 @@ from .memory import peak_rss_mb
 
 def main(argv: list[str]) -> int:
     path, time_limit, threads, seed = argv[0], float(argv[1]), int(argv[2]), int(argv[3])
+    gap, offset = (float(argv[4]), float(argv[5])) if len(argv) > 4 else (0.0, 0.0)
     highspy: Any = importlib.import_module("highspy")  # untyped, and optional
     highs = highspy.Highs()
     for option, value in (
@@ -26,18 +29,19 @@ def main(argv: list[str]) -> int:
         ("time_limit", time_limit),
         ("threads", threads),
         ("random_seed", seed),
-        ("mip_rel_gap", 0.0),  # prove the optimum, as CP-SAT does by default
+        ("mip_rel_gap", gap),
     ):
         highs.setOptionValue(option, value)
     started = time.perf_counter()
     highs.readModel(path)
+    highs.changeObjectiveOffset(offset)  # the relative gap depends on it
     highs.run()
     seconds = time.perf_counter() - started
     info = highs.getInfo()
     feasible = info.primal_solution_status == 2  # kSolutionStatusFeasible
 
-    def finite(value: float) -> float | None:
-        return value if math.isfinite(value) and abs(value) < 1e30 else None
+    def finite(value: float) -> float | None:  # in the MPS file's terms: without the offset
+        return value - offset if math.isfinite(value) and abs(value) < 1e30 else None
 
     lp = highs.getLp()
     result = {

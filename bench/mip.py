@@ -258,12 +258,19 @@ class HighsRun:
         return self.status == "Optimal"
 
 
-def run_highs(mip: Mip, path: Path, *, time_limit: float, threads: int, seed: int = 0) -> HighsRun:
-    """Write the MPS file and solve it with HiGHS in a subprocess (never in this process)."""
+def run_highs(
+    mip: Mip, path: Path, *, time_limit: float, threads: int, seed: int = 0, gap: float = 0.0
+) -> HighsRun:
+    """Write the MPS file and solve it with HiGHS in a subprocess (never in this process).
+
+    `gap` > 0 is HiGHS's ``mip_rel_gap``, measured with the objective's offset as CP-SAT
+    measures its ``relative_gap_limit``.
+    """
     path.write_text(mip.to_mps(path.stem), encoding="ascii")
     cmd = [sys.executable, "-m", "kgrota.bench.highs_worker", str(path), str(time_limit)]
+    cmd += [str(threads), str(seed), *([str(gap), str(mip.offset)] if gap else [])]
     done = subprocess.run(
-        [*cmd, str(threads), str(seed)],
+        cmd,
         capture_output=True,
         text=True,
         check=False,

@@ -5,7 +5,8 @@ is its own, with ``workers`` CP-SAT workers and no hint unless asked. A roster o
 groups is solved as the product solves it, by `kgrota.solver.solve.solve` (greedy hint; one
 process per core with one worker each, never more workers than cores); its RSS is the peak
 of those processes. The HiGHS peer runs on the same model in its own subprocess, with the
-same time limit and as many threads as the group's CP-SAT workers.
+same time limit and as many threads as the group's CP-SAT workers. A relative `gap` stops
+both solvers alike (CP-SAT's ``relative_gap_limit``, HiGHS's ``mip_rel_gap``).
 
 `run_set` returns the results as plain JSON data (report.py writes them). See
 bench/README.md for the protocol and the fields.
@@ -60,6 +61,7 @@ class Params:
     mip: bool = True
     hint: bool = False  # greedy as a complete CP-SAT hint (off: measure the model alone)
     cp_seed: int = 0
+    gap: float = 0.0  # relative gap at which a group stops (0: prove optimal), both solvers
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def solve_task(task: GroupTask) -> Record:
         workers=task.workers,
         seed=p.cp_seed,
         hint=plan if p.hint else None,
+        gap=p.gap,
     )
     record = group_record(
         task.instance, instance, result, base, workers=task.workers, rss_mb=peak_rss_mb()
@@ -203,15 +206,28 @@ def mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -
                 time_limit=p.time_limit,
                 threads=threads,
                 seed=p.cp_seed,
+                gap=p.gap,
             )
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             return {"skipped": f"MIP peer failed: {exc}"}
-    both = run.optimal and result.status is SolveStatus.OPTIMAL
+    # HiGHS says Optimal within mip_rel_gap too: a proof only without a gap or at its bound.
+    proven = run.optimal and (p.gap == 0 or _meets(run.objective, run.bound))
+    both = proven and result.status is SolveStatus.OPTIMAL
+    # Times compare when both reached the goal: the optimum, or the gap when one is set.
+    cp_done = result.status is SolveStatus.OPTIMAL or (
+        p.gap > 0 and result.gap is not None and result.gap <= p.gap
+    )
     out: Record = {"skipped": None, **asdict(run)}
     out["same_model"] = len(proto.variables) == result.variables == run.columns
     out["agree"] = _agree(result, run.objective, run.bound, both)
-    out["time_ratio"] = result.seconds / run.seconds if both and out["agree"] else None
+    timed = run.optimal and cp_done and out["agree"]
+    out["time_ratio"] = result.seconds / run.seconds if timed else None
     return out
+
+
+def _meets(objective: float | None, bound: float | None) -> bool:
+    """An objective at its bound (integer objectives: within 0.5)."""
+    return objective is not None and bound is not None and abs(bound - objective) < 0.5
 
 
 def _agree(
@@ -330,6 +346,7 @@ def _run_roster(
             time_limit=params.time_limit,
             workers=cores,
             seed=params.cp_seed,
+            gap=params.gap,
             progress=done,
         )
     if params.mip:

@@ -220,6 +220,22 @@ def test_mip_translation_has_cp_sat_optimum(seed: int, tmp_path: Path) -> None:
     assert run.bound == pytest.approx(solver.objective_value)
 
 
+@needs_highs
+@pytest.mark.parametrize("seed", range(6))
+def test_highs_gap_reports_in_cp_sat_terms(seed: int, tmp_path: Path) -> None:
+    # The worker adds the objective's offset for HiGHS's gap and takes it off again.
+    maximise = seed % 2 == 0
+    mip = from_cp_proto(_random_model(seed, maximise=maximise).proto)
+    exact = run_highs(mip, tmp_path / "a.mps", time_limit=10, threads=1)
+    loose = run_highs(mip, tmp_path / "b.mps", time_limit=10, threads=1, gap=0.5)
+    assert loose.status == exact.status
+    if exact.objective is None or loose.objective is None or loose.bound is None:
+        return  # infeasible
+    assert abs(loose.bound - loose.objective) <= 0.5 * max(1, abs(loose.objective)) + 1e-6
+    sign = 1 if maximise else -1  # no plan beats the optimum, no bound falls short of it
+    assert sign * loose.objective <= sign * exact.objective + 1e-6 <= sign * loose.bound + 2e-6
+
+
 def test_mip_translation_refuses_what_it_cannot_express() -> None:
     m = cp_model.CpModel()
     x = m.new_int_var(0, 5, "x")
@@ -233,9 +249,9 @@ def test_mip_translation_refuses_what_it_cannot_express() -> None:
         from_cp_proto(m.proto)
 
 
-def _tiny_task(mip: bool) -> GroupTask:
+def _tiny_task(mip: bool, gap: float = 0.0) -> GroupTask:
     roster = generate(groups=1, kgs=2, seed=1)  # proves optimal in well under a second
-    params = Params(time_limit=20.0, workers=1, mip=mip)
+    params = Params(time_limit=20.0, workers=1, mip=mip, gap=gap)
     return GroupTask("s1", roster.groups[0], roster, "default", params, workers=1)
 
 
@@ -247,6 +263,16 @@ def test_mip_peer_matches_cp_sat_on_a_tiny_instance() -> None:
     assert mip["skipped"] is None and mip["same_model"] is True
     assert mip["objective"] == pytest.approx(record["objective"])
     assert mip["agree"] is True and mip["time_ratio"] > 0
+
+
+@needs_highs
+def test_mip_peer_with_a_gap_times_both_to_the_gap() -> None:
+    record = runner.solve_task(_tiny_task(mip=True, gap=0.3))
+    mip = record["mip"]
+    assert record["verified"] is True and record["gap"] <= 0.3
+    assert mip["status"] == "Optimal"  # HiGHS within its mip_rel_gap
+    assert abs(mip["bound"] - mip["objective"]) <= 0.3 * abs(mip["objective"])
+    assert mip["agree"] is True and mip["time_ratio"] > 0  # both reached the gap
 
 
 def test_mip_peer_reports_missing_highspy(monkeypatch: pytest.MonkeyPatch) -> None:
