@@ -153,6 +153,7 @@ def build(instance: Instance) -> Built:
     guidance.balance(model, v)
     guidance.dominance(model, v)
     guidance.symmetry(model, v)
+    guidance.pools(model, v)
     aux: list[Aux] = list(v.aux)
     all_terms = terms(v, penalties)
     maximise(model, all_terms, aux)

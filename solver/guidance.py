@@ -174,6 +174,65 @@ def cap(model: cp_model.CpModel, v: Variables) -> None:
         _at_most(model, [var for _, var in v.guiding(i)], profile.guide_slot_cap * slots)
 
 
+def pools(model: cp_model.CpModel, v: Variables) -> None:
+    """Cuts: per year, the lead's guides as a pool of capacity against the pool's limit.
+
+    A guide not placed in year y makes at most ``a`` visits (ONE-PLACE: Σ guide + a·placed
+    ≤ a); the guides together make at most L (GUIDE-CAP: guide_slot_cap × slots a
+    semester), and those of one slot key at most slots a semester (AWAY-SLOT). With spare
+    capacity s = Σ a − L, placing k0 = s // a guides costs no visit and each further one a
+    visits, but the LP relaxation places k0 + r/a of them (r = s % a) at no cost. When the
+    guides who may be placed share one ``a`` the integer hull has the facet through k0 and
+    k0 + 1 placed: Σ visits + (a − r)·Σ placed ≤ L + (a − r)·k0. Implied by the rows it is
+    derived from (added only while those rules are hard), so it removes no schedule.
+    Measured on the city's hardest groups: 西苑第5 from 56 s to 1 s, 青松博雅 from 13 s to
+    1.4 s (HiGHS finds these as MIR cuts; CP-SAT's cut search did not).
+    """
+    profile = v.instance.profile
+    if profile.severity("ONE-PLACE") is not Severity.HARD or not v.guide:
+        return
+    slots = v.instance.horizon.slots_per_semester
+    teacher = v.instance.teacher
+    guides = list(dict.fromkeys(p for p, _ in v.guide))
+    limits: list[tuple[list[str], int]] = []  # (guides, limit per semester)
+    if profile.severity("GUIDE-CAP") is Severity.HARD:
+        limits.append((guides, profile.guide_slot_cap * slots))
+    if profile.severity("AWAY-SLOT") is Severity.HARD:
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for p in guides:
+            by_key[teacher[p].slot_key].append(p)
+        limits += [(members, slots) for members in by_key.values()]
+    for y in v.years:
+        semesters = v.semesters_of(y)
+        for members, limit in limits:
+            _pool_cut(model, v, members, y, limit * len(semesters))
+
+
+def _pool_cut(model: cp_model.CpModel, v: Variables, guides: list[str], y: int, limit: int) -> None:
+    visits: list[cp_model.IntVar] = []
+    placed: list[cp_model.IntVar] = []
+    spare, loads = -limit, set()
+    for p in guides:
+        xs = [v.guide[(p, i)] for i in v.semesters_of(y) if (p, i) in v.guide]
+        if not xs:
+            continue
+        most = yearly_guidance(v, xs)  # the `a` of ONE-PLACE's row (staffing.one_place)
+        visits += xs
+        spare += most
+        if (p, y) in v.placed:
+            placed.append(v.placed[(p, y)])
+            loads.add(most)
+    if len(loads) != 1 or spare < 0:
+        return
+    (a,) = loads
+    k0, r = divmod(spare, a)
+    if r:
+        model.add(
+            cp_model.LinearExpr.sum(visits) + (a - r) * cp_model.LinearExpr.sum(placed)
+            <= limit + (a - r) * k0
+        )
+
+
 def _at_most(model: cp_model.CpModel, xs: Sequence[cp_model.IntVar], limit: int) -> None:
     """Σ xs ≤ limit, left out when the domains already imply it."""
     if sum(upper(x) for x in xs) > limit:

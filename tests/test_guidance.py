@@ -213,6 +213,27 @@ def test_yearly_load_and_unavailability_bind() -> None:
     assert not [a for a in visits if a.teacher_id == "L-c0" and a.year == START]
 
 
+def test_pool_cuts_bind_and_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Five small backbones at the lead (one slot key: 9 slots × 2 semesters = 18 visits a
+    # year against 5 × 4 = 20), three weak members wanting 18 visits a year: every backbone
+    # sent on rotation beyond the first costs 4 visits, the first only 2.
+    kgs = [kg("L", Role.LEAD, 5, (3, 0, 0, 0))]
+    kgs += [kg(f"M{i}", Role.MEMBER, 1, (1, 0, 0, 0)) for i in (1, 2, 3)]
+    teachers = [teacher(f"L-b{i}", "L", backbone=True) for i in range(5)]
+    teachers += [teacher(f"L-s{i}", "L") for i in range(6)]
+    teachers += [teacher(f"{k.kg_id}-s{i}", k.kg_id) for k in kgs[1:] for i in range(2)]
+    inst = instance(kgs, teachers, profile=profile(guide_slot_cap=3))
+    with_cuts = build(inst).model.proto
+    monkeypatch.setattr("kgrota.solver.guidance._pool_cut", lambda *args: None)
+    assert len(build(inst).model.proto.constraints) < len(with_cuts.constraints)
+    plain = solved(inst)
+    monkeypatch.undo()
+    cut = solved(inst)
+    assert cut.objective == plain.objective
+    assert [a for a in cut.assignments if a.activity is Activity.ROTATION]
+    assert cut.terms["penalty:GUIDE-SIX"] < 0  # the pool binds
+
+
 def test_cadre_only_guidance(tight_small: Instance) -> None:
     inst = dataclasses.replace(tight_small, profile=profile(guide_staff="cadre"))
     visits = guidance(solved(inst).assignments)
