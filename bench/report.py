@@ -94,6 +94,11 @@ def _group_row(g: Record) -> list[Any]:
     return [g[key] for _, key in GROUP_COLUMNS] + highs
 
 
+def _gap(gap: float) -> str:
+    """The stopping rule: proven optimum, or within a relative gap (results before --gap: 0)."""
+    return f"stop within {gap:.2%} of the bound" if gap else "to proven optimum"
+
+
 def markdown(results: Record) -> str:
     """The results as a markdown page: setting, summary, scaling, instances, groups."""
     p, m, s = results["params"], results["machine"], results["summary"]
@@ -103,7 +108,8 @@ def markdown(results: Record) -> str:
         "",
         f"{results['description']}. Profile `{p['profile']}`, {p['years']} years from "
         f"{p['start_year']}, seeds {p['seeds']}.",
-        f"CP-SAT time limit {p['time_limit']:g} s per group, {p['workers']} workers, seed "
+        f"CP-SAT time limit {p['time_limit']:g} s per group, "
+        f"{_gap(p.get('gap', 0.0))}, {p['workers']} workers, seed "
         f"{p['cp_seed']}, greedy hint (one-group rosters) {'on' if p['hint'] else 'off'}; MIP "
         f"peer {'on' if p['mip'] else 'off'}.",
         f"Machine: {m['cores']} cores, {m['platform']}, Python {m['python']}, OR-Tools "

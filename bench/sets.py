@@ -69,9 +69,10 @@ def _groups(count: int) -> Callable[[Size, int], Roster]:
 
 
 CITY = (200, (7, 16))  # groups, kindergartens per group
-# Positions in the city roster (seed 1) of its slowest groups for CP-SAT (run of 2026-11-24:
-# 74–76 s to proven optimum against a median of 0.8 s; HiGHS proved them in 0.5–3.5 s).
-HARD_GROUPS = (159, 161, 99)
+# Positions in the city roster (seed 1) of its slowest groups for CP-SAT with the default
+# profile (guidance on; city run at 1326b92: 星河明珠 60 s at a 0.15 % gap, 北辰西苑 13 s,
+# 凤凰南桥 11 s, 嘉禾花园 11 s, against a median of 0.6 s).
+HARD_GROUPS = (87, 49, 88, 95)
 GROUP_COUNTS = (25, 50, 100, 200)  # the groups set: the city's first N groups
 
 
@@ -148,7 +149,7 @@ SETS: dict[str, BenchSet] = {
         ),
         BenchSet(
             "hard",
-            "the city's slowest groups for CP-SAT, each alone (~180–350 teachers)",
+            "the city's slowest groups for CP-SAT, each alone (~340–410 teachers)",
             HARD_GROUPS,
             (1,),
             _city_group,

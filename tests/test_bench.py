@@ -128,7 +128,7 @@ def test_sets_are_seeded_and_sized() -> None:
     assert len({b.label for b in scaling}) == 4
     hard = SETS["hard"].rosters()
     assert all(len(b.roster.groups) == 1 for b in hard)  # each alone: solve_group, own RSS
-    assert [b.label for b in hard] == ["g159-s1", "g161-s1", "g99-s1"]
+    assert [b.label for b in hard] == ["g87-s1", "g49-s1", "g88-s1", "g95-s1"]
 
 
 def test_groups_set_nests_the_city_and_time_is_fitted_against_groups() -> None:
