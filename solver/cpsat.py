@@ -192,7 +192,6 @@ def configure(
     full LP from the start proves optimality 10–100× sooner. With 2 workers the default
     portfolio (default_lp + LNS) left 16-kindergarten groups at wide gaps after 60 s.
     """
-    check_gap(gap)
     params.max_time_in_seconds = time_limit
     params.relative_gap_limit = gap
     params.num_workers = workers

@@ -308,10 +308,7 @@ class Variables:
 
     @cached_property
     def _shd_by_semester(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
-        out: dict[int, list[tuple[str, cp_model.IntVar]]] = {}
-        for (t, i), var in self.shd.items():
-            out.setdefault(i, []).append((t, var))
-        return out
+        return _by_semester(self.shd)
 
     @cached_property
     def by_home(self) -> dict[str, list[Teacher]]:
@@ -360,10 +357,7 @@ class Variables:
 
     @cached_property
     def _guide_by_semester(self) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
-        out: dict[int, list[tuple[str, cp_model.IntVar]]] = {}
-        for (t, i), var in self.guide.items():
-            out.setdefault(i, []).append((t, var))
-        return out
+        return _by_semester(self.guide)
 
     def guiding(self, semester: int) -> list[tuple[str, cp_model.IntVar]]:
         """(guide, count) of guidance visits the lead's staff may make in a plan semester."""
@@ -381,6 +375,16 @@ class Variables:
         yield from self.guide.values()
         yield from self.guided.values()
         yield from self.reserve.values()
+
+
+def _by_semester(
+    variables: dict[tuple[str, int], cp_model.IntVar],
+) -> dict[int, list[tuple[str, cp_model.IntVar]]]:
+    """Plan semester → (teacher, var) of a (teacher, semester)-keyed family."""
+    out: dict[int, list[tuple[str, cp_model.IntVar]]] = {}
+    for (t, i), var in variables.items():
+        out.setdefault(i, []).append((t, var))
+    return out
 
 
 def _total(xs: list[cp_model.IntVar], value_of: ValueOf) -> int:
