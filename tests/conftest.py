@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from kgrota.model import (
     Grade,
+    GroupResult,
     HistoryRecord,
     Instance,
     Kindergarten,
@@ -17,14 +19,38 @@ from kgrota.model import (
     Profile,
     Role,
     Roster,
+    RuleSetting,
+    Severity,
+    SolveStatus,
     Teacher,
     load_profile,
 )
+from kgrota.model.verify import verify
+from kgrota.solver.cpsat import solve_group
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 START = 2026
+
+
+def profile(**changes: Any) -> Profile:
+    """The default profile with numbers changed and rules given as ``RULE_ID=(severity, weight)``."""
+    base = load_profile("default")
+    rules = {k: RuleSetting(Severity(v[0]), v[1]) for k, v in changes.items() if k.isupper()}
+    fields = {k: v for k, v in changes.items() if not k.isupper()}
+    return dataclasses.replace(base, **fields, rules={**base.rules, **rules})
+
+
+def solved(inst: Instance, status: SolveStatus = SolveStatus.OPTIMAL) -> GroupResult:
+    """Solve one group deterministically; the verifier must agree on feasibility and objective."""
+    result = solve_group(inst, time_limit=20, workers=1, seed=0)
+    assert result.status is status
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        report = verify(inst, result.assignments)
+        assert report.ok, report.failures
+        assert (report.terms, report.objective) == (result.terms, result.objective)
+    return result
 
 
 def kg(

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import conftest
 import pytest
 from conftest import START, instance, loose_group, teacher
 from test_greedy import assert_sound
@@ -17,13 +18,12 @@ from kgrota.model import (
     Instance,
     RuleSetting,
     Severity,
-    SolveStatus,
     load_profile,
 )
 from kgrota.model.generate import generate
-from kgrota.model.verify import evaluate, verify
+from kgrota.model.verify import verify
 from kgrota.solver.coverage import windows
-from kgrota.solver.cpsat import build, solve_group
+from kgrota.solver.cpsat import build
 from kgrota.solver.greedy import greedy
 
 if TYPE_CHECKING:
@@ -60,10 +60,7 @@ def uncovered(inst: Instance, plan: Sequence[Assignment]) -> list[str]:
 
 
 def solved(inst: Instance) -> list[Assignment]:
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
-    assert result.status is SolveStatus.OPTIMAL
-    assert evaluate(inst, result.assignments) == (result.terms, result.objective)
-    return list(result.assignments)
+    return list(conftest.solved(inst).assignments)
 
 
 def test_everyone_who_can_take_part_does() -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import START, instance, kg, teacher
+from conftest import START, instance, kg, profile, solved, teacher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,20 +16,15 @@ from kgrota.model import (
     Activity,
     Assignment,
     Grade,
-    GroupResult,
     Instance,
     Pin,
-    Profile,
     Role,
-    RuleSetting,
     Semester,
-    Severity,
-    SolveStatus,
     Teacher,
     load_profile,
 )
 from kgrota.model.verify import evaluate, verify
-from kgrota.solver.cpsat import build, solve_group
+from kgrota.solver.cpsat import build
 from kgrota.solver.greedy import greedy
 from kgrota.solver.packing import colour_edges, transport
 
@@ -38,24 +33,6 @@ if TYPE_CHECKING:
 
 GUIDE = Activity.GUIDANCE
 ITEMS = len(load_profile("default").guide_items)
-
-
-def profile(**changes: Any) -> Profile:
-    """The default profile (GUIDE-SIX soft) with numbers and ``RULE_ID=(severity, weight)``."""
-    base = load_profile("default")
-    rules = {k: RuleSetting(Severity(v[0]), v[1]) for k, v in changes.items() if k.isupper()}
-    fields = {k: v for k, v in changes.items() if not k.isupper()}
-    return dataclasses.replace(base, **fields, rules={**base.rules, **rules})
-
-
-def solved(inst: Instance) -> GroupResult:
-    """An optimal solve the verifier passes, with the verifier's objective and terms."""
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
-    assert result.status is SolveStatus.OPTIMAL
-    report = verify(inst, result.assignments)
-    assert report.ok, report.failures
-    assert (report.terms, report.objective) == (result.terms, result.objective)
-    return result
 
 
 def guidance(plan: Sequence[Assignment]) -> list[Assignment]:

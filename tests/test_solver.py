@@ -4,13 +4,12 @@ equal the solver's."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from typing import Any
 
 import pytest
-from conftest import START, instance, kg, staff, teacher
+from conftest import START, instance, kg, profile, solved, staff, teacher
 
 from kgrota.model import (
     RULES,
@@ -21,11 +20,8 @@ from kgrota.model import (
     HistoryRecord,
     Instance,
     Pin,
-    Profile,
     Role,
-    RuleSetting,
     Semester,
-    Severity,
     SolveStatus,
     Teacher,
     load_profile,
@@ -39,25 +35,6 @@ from kgrota.solver.solve import solve
 
 ROT, IND, SHD = Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING
 SMALL_ONLY = (1, 0, 0, 0)
-
-
-def profile(**changes: Any) -> Profile:
-    """The default profile with numbers changed and rules given as ``RULE_ID=(severity, weight)``."""
-    base = load_profile("default")
-    rules = {k: RuleSetting(Severity(v[0]), v[1]) for k, v in changes.items() if k.isupper()}
-    fields = {k: v for k, v in changes.items() if not k.isupper()}
-    return dataclasses.replace(base, **fields, rules={**base.rules, **rules})
-
-
-def solved(inst: Instance, status: SolveStatus = SolveStatus.OPTIMAL) -> GroupResult:
-    """Solve one group deterministically; the verifier must agree on feasibility and objective."""
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
-    assert result.status is status
-    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        report = verify(inst, result.assignments)
-        assert report.ok, report.failures
-        assert (report.terms, report.objective) == (result.terms, result.objective)
-    return result
 
 
 def of(result: GroupResult, activity: Activity) -> list[Assignment]:
