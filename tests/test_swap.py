@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
+import conftest
 import pytest
 from conftest import START, instance, kg, staff, teacher
 from test_greedy import breaches
@@ -100,14 +101,7 @@ def lead_swaps_by_year(plan: Sequence[Assignment], lead: str = "L") -> Counter[i
 
 def solved(inst: Instance, status: SolveStatus = SolveStatus.OPTIMAL) -> list[Assignment]:
     """Solve; the verifier must pass the schedule and agree on the objective and its terms."""
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
-    assert result.status is status
-    if status is not SolveStatus.OPTIMAL:
-        return []
-    report = verify(inst, result.assignments)
-    assert report.ok, report.failures
-    assert evaluate(inst, result.assignments) == (result.terms, result.objective)
-    return list(result.assignments)
+    return list(conftest.solved(inst, status).assignments)
 
 
 def test_alliance_swaps_pair_up_each_year() -> None:
