@@ -34,6 +34,7 @@ from ..model import (
 from ..model.generate import generate as generate_roster
 from ..model.generate import qingpu_roster
 from ..model.instance import academic_year
+from ..model.rules.pins import PIN
 from ..model.verify import verify as verify_schedule
 from .errors import InputError, Problem
 from .roster import read_roster, validate_roster, write_roster
@@ -270,7 +271,7 @@ def _remedy(group: GroupResult) -> str:
         return "no single rule's relaxation helps: check staffing, unavailable years and pins"
     ways = [
         "dropping the pins that conflict (pins sheet 锁定)"
-        if rule_id == "PIN"
+        if rule_id == PIN.id
         else f'making {rule_id} soft ([rules.{rule_id}] severity = "soft" in the profile)'
         for rule_id in group.relaxations
     ]

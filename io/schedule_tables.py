@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..model import (
     RULE_BY_ID,
+    RULES,
     Activity,
     Assignment,
     Grade,
@@ -24,6 +25,7 @@ from ..model import (
     Teacher,
     Violation,
 )
+from ..model.rules.staffing import required as staffing_required
 from .headers import Column
 
 Cell = str | int | float | dt.date | None  # dt.datetime is a dt.date
@@ -82,31 +84,6 @@ ASSIGNMENT_COLUMNS = (
     Column("rules", "依据规则"),
 )
 
-# Rules that govern each activity (SPEC §2), listed on every assignment; ids not (yet) in the
-# catalogue or switched off by the profile are left out.
-ACTIVITY_RULES: dict[Activity, tuple[str, ...]] = {
-    Activity.ROTATION: (
-        "ROT-PER-GRADE",
-        "ROT-PAIRS",
-        "ROT-DOWN",
-        "TERM-2Y",
-        "STAFF-CLASS",
-        "ONE-PLACE",
-    ),
-    Activity.INDUCTION: ("IND-LEAD", "IND-MENTOR", "TERM-2Y", "STAFF-CLASS", "ONE-PLACE"),
-    Activity.SHADOWING: (
-        "SHD-LEN",
-        "SHD-CAP",
-        "SHD-COOL",
-        "SHD-VETO",
-        "SHD-EACH-SEM",
-        "AWAY-SLOT",
-        "ONE-PLACE",
-    ),
-    Activity.GUIDANCE: ("GUIDE-SIX", "GUIDE-LEN", "GUIDE-CAP", "AWAY-SLOT", "ONE-PLACE"),
-    Activity.SWAP: ("SWAP-EQ", "TERM-2Y", "STAFF-CLASS", "ONE-PLACE"),
-}
-
 SEVERITY_ZH = {"hard": "硬性", "soft": "软性", "off": "关闭"}
 STATUS_ZH = {"passed": "通过", "failed": "未通过", "shortfall": "未满足", "off": "关闭"}
 TERM_ZH = {
@@ -162,10 +139,11 @@ class _View:
             self.by_teacher[a.teacher_id].append(a)
             if a.activity is Activity.INDUCTION and a.partner:
                 self.mentees[(a.partner, a.year)].append(a.teacher_id)
+        # The rules that govern each activity (Rule.activities), as the profile has them on.
         enabled = instance.profile.enabled
         self.rule_ids = {
-            act: " ".join(r for r in ids if r in RULE_BY_ID and enabled(r))
-            for act, ids in ACTIVITY_RULES.items()
+            act: " ".join(r.id for r in RULES if act in r.activities and enabled(r.id))
+            for act in Activity
         }
 
     def kg_name(self, kg_id: str | None) -> str | None:
@@ -298,7 +276,7 @@ class _View:
                 home = inst.home_count(kg.kg_id, grade)
                 if not home and not kg.classes_of(grade):
                     continue
-                required = inst.required(kg.kg_id, grade)
+                required = staffing_required(inst, kg.kg_id, grade)
                 for y in self.years:
                     key = (kg.kg_id, grade, y)
                     at_home = home - out[key]

@@ -429,8 +429,11 @@ class Instance:
         """
         if self.profile.mode != "auto":
             return self.profile.mode
-        roles = {k.role for k in self.roster.kindergartens if k.group == group}
-        return "tight" if Role.BRANCH in roles else "loose"
+        return "tight" if group in self._with_branches else "loose"
+
+    @cached_property
+    def _with_branches(self) -> frozenset[str]:
+        return frozenset(k.group for k in self.roster.kindergartens if k.role is Role.BRANCH)
 
     @cached_property
     def history_by_teacher(self) -> Mapping[str, tuple[HistoryRecord, ...]]:
@@ -460,39 +463,9 @@ class Instance:
                 out[(t.home_kg, t.grade)] = out.get((t.home_kg, t.grade), 0) + 1
         return out
 
-    def required(self, kg_id: str, grade: Grade) -> int:
-        """STAFF-CLASS: teachers that must be present, 2 per class or the home count if short."""
-        need = self.profile.teachers_per_class * self.kg[kg_id].classes_of(grade)
-        return min(need, self.home_count(kg_id, grade))
-
-    def induction_year(self, teacher: Teacher) -> int | None:
-        """The planned year a new teacher (first year of service) is inducted, if any."""
-        if teacher.hire_date is None or teacher.cadre or teacher.grade is None:
-            return None
-        year = academic_year(teacher.hire_date)
-        return year if year in self.horizon.year_list else None
-
-    def is_young(self, teacher: Teacher, year: int) -> bool:
-        """SWAP-EQ: aged at most `young_age` on 1 September of the academic year."""
-        if teacher.birth_date is None:
-            return False
-        born = teacher.birth_date
-        age = year - born.year - ((born.month, born.day) > (9, 1))
-        return age <= self.profile.young_age
-
-    def swap_capacity(self, group: str, year: int) -> int:
-        """SWAP-EQ's E: pairs a year could field, Σ over grades of min(lead backbones, young
-        member teachers) of that grade, none cadres, none unavailable that year."""
-        lead = self.lead_of[group]
-        sides: dict[Grade, list[int]] = {g: [0, 0] for g in Grade}
-        for t in self._by_group.get(group, ()):
-            if t.grade is None or t.cadre or year in t.unavailable:
-                continue
-            if t.home_kg == lead:
-                sides[t.grade][0] += t.backbone
-            elif self.kg[t.home_kg].role is not Role.AFFILIATE and self.is_young(t, year):
-                sides[t.grade][1] += 1
-        return sum(min(pair) for pair in sides.values())
+    def teachers_of(self, group: str) -> tuple[Teacher, ...]:
+        """Teachers whose home is in the group, in roster order."""
+        return self._by_group.get(group, ())
 
     @cached_property
     def _by_group(self) -> Mapping[str, tuple[Teacher, ...]]:
@@ -501,30 +474,9 @@ class Instance:
             out.setdefault(self.kg[t.home_kg].group, []).append(t)
         return {g: tuple(ts) for g, ts in out.items()}
 
-    def members(self, group: str) -> tuple[str, ...]:
-        """GUIDE-SIX: every kindergarten of the group but the lead, in roster order."""
-        lead = self.lead_of[group]
-        return tuple(k.kg_id for k in self.kindergartens if k.group == group and k.kg_id != lead)
-
-    def guide_staff(self, teacher: Teacher) -> bool:
-        """GUIDE-CAP: may guide, i.e. a lead-home cadre, or backbone when the profile allows."""
-        if teacher.home_kg != self.lead(teacher.home_kg):
-            return False
-        return teacher.cadre or (self.profile.guide_staff == "backbone+cadre" and teacher.backbone)
-
-    def cover_start(self, teacher: Teacher) -> int:
-        """COVER-3Y: the first academic year a window may start in for this teacher.
-
-        The look-back of the teacher's group (its earliest history year, or the plan's start
-        when the group has no history), and never before the teacher's first year of service.
-        """
-        first = self._history_start.get(self.kg[teacher.home_kg].group, self.horizon.start_year)
-        if teacher.hire_date is not None:
-            first = max(first, academic_year(teacher.hire_date))
-        return first
-
     @cached_property
-    def _history_start(self) -> Mapping[str, int]:
+    def history_start(self) -> Mapping[str, int]:
+        """Group → the earliest academic year its history reaches back to (groups with history)."""
         out: dict[str, int] = {}
         for h in self.roster.history:
             group = self.kg[self.teacher[h.teacher_id].home_kg].group

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .rules import Rule, Severity
+from .rules.base import Rule, Severity
 
 
 @dataclass(frozen=True)

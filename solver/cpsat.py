@@ -1,9 +1,9 @@
 """One group's CP-SAT model: Variables → rule families → Objective → GroupResult.
 
-`RULE_FAMILIES` is the ordered registry: rule id → builder. A profile severity ``off``
-skips the builder; a soft-capable rule's builder returns its `Violations`, which become
-hard constraints (HARD) or a ``penalty:<ID>`` objective term (SOFT). Rules enforced by
-eligibility alone are listed in `BY_ELIGIBILITY` (see variables.py).
+The families (solver/rules/, in catalogue order) give each rule's builder: a profile
+severity ``off`` skips it; a soft-capable rule's builder returns its `Violations`, which
+become hard constraints (HARD) or a ``penalty:<ID>`` objective term (SOFT). Then every
+family's extras (cuts, symmetry breaking, structure) are added.
 """
 
 from __future__ import annotations
@@ -12,39 +12,21 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from ..model import Activity, Assignment, GroupResult, Instance, Severity, SolveStatus
-from . import coverage, guidance, induction, pins, rotation, shadowing, staffing, swap
+from ..model.rules.induction import IND_MENTOR
 from .objective import MinTerm, Term, maximise, terms
 from .packing import pack_slots
+from .rules import FAMILIES, guidance, induction, swap
 from .variables import Variables
-from .violations import Aux, ValueOf, Violations
+
+if TYPE_CHECKING:
+    from .violations import Aux, ValueOf, Violations
 
 log = logging.getLogger("kgrota")
-
-Builder = Callable[[cp_model.CpModel, Variables], Violations | None]
-
-RULE_FAMILIES: dict[str, Builder] = {
-    "ROT-PER-GRADE": rotation.per_grade,
-    "ROT-DOWN": rotation.down,
-    "TERM-2Y": rotation.term,
-    "IND-LEAD": induction.lead,
-    "IND-MENTOR": induction.mentor,
-    "SHD-CAP": shadowing.cap,
-    "SHD-COOL": shadowing.cooldown,
-    "SHD-EACH-SEM": shadowing.each_semester,
-    "GUIDE-SIX": guidance.six,
-    "GUIDE-CAP": guidance.cap,
-    "SWAP-EQ": swap.swap_eq,
-    "STAFF-CLASS": staffing.staff_class,
-    "AWAY-SLOT": staffing.away_slot,
-    "ONE-PLACE": staffing.one_place,
-    "COVER-3Y": coverage.cover,
-    "PIN": pins.pins,
-}
-BY_ELIGIBILITY = ("ROT-PAIRS", "SHD-VETO", "SHD-LEN", "GUIDE-LEN")
 
 
 @dataclass
@@ -73,7 +55,7 @@ class Built:
         inducted = [t for t, var in v.ind.items() if value_of(var)]
         mentors = (
             induction.pair_mentors(v, value_of, inducted)
-            if v.instance.profile.enabled("IND-MENTOR")
+            if v.instance.profile.enabled(IND_MENTOR.id)
             else {}
         )
         out += [
@@ -138,22 +120,21 @@ def build(instance: Instance) -> Built:
     v = Variables(model, instance)
     profile = instance.profile
     penalties: dict[str, Violations] = {}
-    for rule_id, builder in RULE_FAMILIES.items():
-        severity = profile.severity(rule_id)
-        if severity is Severity.OFF:
-            continue
-        violations = builder(model, v)
-        if violations is None:
-            continue
-        if severity is Severity.HARD:
-            violations.enforce(model)
-        else:
-            penalties[rule_id] = violations
-    shadowing.dominance(model, v)
-    guidance.balance(model, v)
-    guidance.dominance(model, v)
-    guidance.symmetry(model, v)
-    guidance.pools(model, v)
+    for family in FAMILIES:
+        for rule, builder in family.builders.items():
+            severity = profile.severity(rule.id)
+            if severity is Severity.OFF:
+                continue
+            violations = builder(model, v)
+            if violations is None:
+                continue
+            if severity is Severity.HARD:
+                violations.enforce(model)
+            else:
+                penalties[rule.id] = violations
+    for family in FAMILIES:
+        for extra in family.extras:
+            extra.add(model, v)
     aux: list[Aux] = list(v.aux)
     all_terms = terms(v, penalties)
     maximise(model, all_terms, aux)

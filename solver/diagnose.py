@@ -13,21 +13,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import RULES, Instance, RuleSetting, Severity, SolveStatus
+from ..model.rules.pins import PIN
 from .cpsat import solve_group
 
 
 def relaxations(
     instance: Instance, *, time_limit: float, workers: int, seed: int
 ) -> tuple[str, ...]:
-    """Rule ids (``PIN`` for the pins) whose relaxation alone makes one group solvable."""
+    """Rule ids (PIN's for the pins) whose relaxation alone makes one group solvable."""
     profile = instance.profile
     trials: dict[str, RuleSetting] = {
         r.id: RuleSetting(Severity.SOFT, max(1, profile.weight(r.id)))
         for r in RULES
         if r.can_be_soft and profile.severity(r.id) is Severity.HARD
     }
-    if instance.roster.pins and profile.enabled("PIN"):
-        trials["PIN"] = RuleSetting(Severity.OFF, 0)
+    if instance.roster.pins and profile.enabled(PIN.id):
+        trials[PIN.id] = RuleSetting(Severity.OFF, 0)
     found = []
     for rule_id, setting in trials.items():
         relaxed = replace(profile, rules={**profile.rules, rule_id: setting})

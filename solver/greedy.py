@@ -1,8 +1,9 @@
 """Greedy baseline: the plan a careful personnel office would make by hand.
 
 It is the reference the optimiser must beat, a complete hint for CP-SAT and the fallback when
-CP-SAT finds nothing in time, so it keeps every hard rule of model/rules.py (their `detail`
-texts) with its own bookkeeping; it never calls the verifier. Soft rules are pursued in
+CP-SAT finds nothing in time, so it keeps every hard rule of model/rules/ (their `detail`
+texts) with its own bookkeeping; it never calls the verifier. Each step and predicate says
+which rules it implements (`implements`; `PREDICATES` lists them). Soft rules are pursued in
 roster order:
 
 1. fixed pins first (the office asked for them), everything else around them; a forbidden pin
@@ -24,7 +25,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..model import (
     Activity,
@@ -38,10 +41,34 @@ from ..model import (
     Teacher,
     semester_of,
 )
-from .coverage import windows
+from ..model.rules.coverage import COVER_3Y
+from ..model.rules.guidance import GUIDE_CAP, GUIDE_LEN, GUIDE_SIX, guide_staff, members
+from ..model.rules.induction import IND_LEAD, IND_MENTOR, induction_year
+from ..model.rules.pins import PIN
+from ..model.rules.rotation import ROT_DOWN, ROT_PAIRS, ROT_PER_GRADE, TERM_2Y, sends
+from ..model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
+from ..model.rules.staffing import AWAY_SLOT, ONE_PLACE, STAFF_CLASS, required
+from ..model.rules.swap import SWAP_EQ, is_young, swap_capacity
 from .packing import pack_slots
+from .rules.coverage import windows
+
+if TYPE_CHECKING:
+    from ..model.rules import Rule
 
 log = logging.getLogger("kgrota")
+
+F = TypeVar("F", bound=Callable[..., Any])
+PREDICATES: dict[str, tuple[Rule, ...]] = {}  # greedy step or predicate → the rules it keeps
+
+
+def implements(*rules: Rule) -> Callable[[F], F]:
+    """Label a greedy step or predicate with the rules it implements (listed in PREDICATES)."""
+
+    def label(fn: F) -> F:
+        PREDICATES[fn.__qualname__] = rules
+        return fn
+
+    return label
 
 
 def greedy(instance: Instance) -> list[Assignment]:
@@ -78,7 +105,7 @@ class _GroupPlan:
         self.tight = inst.group_mode(group) == "tight"
         self.position = {k.kg_id: i for i, k in enumerate(self.kgs)}
         self.classes = {(k.kg_id, g): k.classes_of(g) for k in self.kgs for g in Grade}
-        self.required = {key: inst.required(*key) for key in self.classes}
+        self.required = {key: required(inst, *key) for key in self.classes}
         self.by_home: dict[str, list[Teacher]] = defaultdict(list)
         # rotation candidates (ROT-PER-GRADE counts non-cadre backbones) by home and grade
         self.backbones: dict[tuple[str, Grade | None], list[Teacher]] = defaultdict(list)
@@ -113,7 +140,7 @@ class _GroupPlan:
         self.swapping: Counter[int] = Counter()  # SWAP-EQ: lead teachers on swap a year
         self.swapped_to: Counter[str] = Counter()  # swap-years a member received, to spread
         # COVER-3Y: the windows (not covered by history) each teacher needs an activity in
-        cover = self.profile.enabled("COVER-3Y")
+        cover = self.profile.enabled(COVER_3Y.id)
         self.windows = {t.teacher_id: windows(inst, t) for t in inst.teachers if cover}
         for h in inst.roster.history:
             if h.activity.year_long:
@@ -141,6 +168,7 @@ class _GroupPlan:
             self._guidance(year)
         return self.year_long + self._pack() + self.guidance
 
+    @implements(ROT_PER_GRADE)
     def _rotations(self, year: int) -> None:
         """ROT-PER-GRADE: the first eligible backbones of each sending kg and grade go out.
 
@@ -156,13 +184,14 @@ class _GroupPlan:
                         if self.classes[(home.kg_id, grade)] > 0:
                             self._send(home.kg_id, grade, year)
 
+    @implements(SWAP_EQ)
     def _swaps(self, year: int) -> None:
         """SWAP-EQ: lead backbones (of the grades with most backbones first) go to members,
         each with a young teacher of that member back, until min(swap_min, E) are away."""
-        if not self.profile.enabled("SWAP-EQ"):
+        if not self.profile.enabled(SWAP_EQ.id):
             return
         by_grade = [self.backbones[(self.lead, g)] for g in Grade]
-        need = min(self.profile.swap_min, self.inst.swap_capacity(self.kgs[0].group, year))
+        need = min(self.profile.swap_min, swap_capacity(self.inst, self.kgs[0].group, year))
         for b in [t for ts in sorted(by_grade, key=len, reverse=True) for t in ts]:
             if self.swapping[year] >= need:
                 return
@@ -170,6 +199,7 @@ class _GroupPlan:
             if pair is not None:
                 self._place_swap(b, *pair, year)
 
+    @implements(ROT_PER_GRADE)
     def _send(self, home: str, grade: Grade, year: int) -> None:
         for t in self.backbones[(home, grade)]:
             if self.sent[(home, grade, year)] >= self.profile.min_per_grade:
@@ -182,12 +212,13 @@ class _GroupPlan:
             if host is not None:
                 self._place_year(t, Activity.ROTATION, host, year)
 
+    @implements(IND_LEAD, IND_MENTOR)
     def _inductions(self, year: int) -> None:
         """IND-LEAD: a new teacher spends her first year at the lead, paired with a mentor."""
-        if not self.profile.enabled("IND-LEAD"):
+        if not self.profile.enabled(IND_LEAD.id):
             return
         for t in self.inst.teachers:
-            if t.grade is None or t.home_kg == self.lead or self.inst.induction_year(t) != year:
+            if t.grade is None or t.home_kg == self.lead or induction_year(self.inst, t) != year:
                 continue
             if not self._free(t, year) or not self._can_leave(t.home_kg, t.grade, year):
                 continue
@@ -199,10 +230,11 @@ class _GroupPlan:
             if mentor is not None:
                 self._place_year(t, Activity.INDUCTION, self.lead, year, partner=mentor)
 
+    @implements(SHD_EACH_SEM, COVER_3Y)
     def _shadowing(self, year: int, sem: Semester) -> None:
         """SHD-EACH-SEM: each non-lead kg sends its first eligible cadre or backbone, one
         still uncovered first (COVER-3Y); then every uncovered teacher who may go."""
-        if self.profile.enabled("SHD-EACH-SEM"):
+        if self.profile.enabled(SHD_EACH_SEM.id):
             for home in self.kgs:
                 if home.kg_id == self.lead or (home.kg_id, year, sem) in self.shadowed_from:
                     continue
@@ -216,13 +248,14 @@ class _GroupPlan:
             if eligible and self._can_shadow(t, year, sem):
                 self._place_short(t, Activity.SHADOWING, self.lead, year, sem)
 
+    @implements(GUIDE_SIX)
     def _guidance(self, year: int) -> None:
         """GUIDE-SIX: item by item, every member in roster order gets one visit if any guide
         and slot can take it."""
-        if not self.profile.enabled("GUIDE-SIX"):
+        if not self.profile.enabled(GUIDE_SIX.id):
             return
         for item in self.profile.guide_items:
-            for m in self.inst.members(self.kgs[0].group):
+            for m in members(self.inst, self.kgs[0].group):
                 if any(a.item == item for a in self._guidance_of(m, year)):
                     continue
                 for sem in sorted(Semester, key=lambda s: (self.guided[(m, year, s)], s.order)):
@@ -232,6 +265,7 @@ class _GroupPlan:
     def _guidance_of(self, member: str, year: int) -> list[Assignment]:
         return [a for a in self.guidance if a.host_kg == member and a.year == year]
 
+    @implements(GUIDE_CAP, GUIDE_LEN, AWAY_SLOT, ONE_PLACE, PIN)
     def _guide_visit(
         self, member: str, year: int, sem: Semester, guides: list[Teacher] | None = None
     ) -> bool:
@@ -242,7 +276,7 @@ class _GroupPlan:
         spread = -(-len(p.guide_items) // 2)  # GUIDE-CAP: per member and semester
         if len(given) >= len(p.guide_items) or self.guided[(member, year, sem)] >= spread:
             return False
-        pool = guides or [t for t in self.by_home[self.lead] if self.inst.guide_staff(t)]
+        pool = guides or [t for t in self.by_home[self.lead] if guide_staff(self.inst, t)]
         for t in sorted(pool, key=lambda t: self.guide_load[(t.teacher_id, year)]):
             if (
                 year in t.unavailable
@@ -269,6 +303,7 @@ class _GroupPlan:
 
     # -- pins --------------------------------------------------------------------------
 
+    @implements(PIN)
     def _place_pins(self) -> None:
         """Fixed pins in the plan's years: year-long ones, then inductions (their mentors
         depend on who is at the lead), then short visits."""
@@ -306,10 +341,9 @@ class _GroupPlan:
     def _pin_guidance(self, t: Teacher, p: Pin) -> None:
         """A pinned guidance visit: to its member (else the first that can take it), in its
         semester (else either), if the teacher may guide and the host is a member (GUIDE-CAP)."""
-        members = self.inst.members(self.kgs[0].group)
-        hosts = [m for m in members if p.host_kg in (None, m)]
+        hosts = [m for m in members(self.inst, self.kgs[0].group) if p.host_kg in (None, m)]
         sems = [p.semester] if p.semester else list(Semester)
-        if t.home_kg == self.lead and self.inst.guide_staff(t):
+        if t.home_kg == self.lead and guide_staff(self.inst, t):
             for host in hosts:
                 for sem in sems:
                     if self._guide_visit(host, p.year, sem, [t]):
@@ -322,7 +356,7 @@ class _GroupPlan:
         span = self._swap_run(p.year)
         lead_side = self.backbones[(self.lead, t.grade)]
         pair: tuple[Teacher, str, Teacher] | None = None
-        if not self.profile.enabled("SWAP-EQ"):
+        if not self.profile.enabled(SWAP_EQ.id):
             pass
         elif t in lead_side:
             members = [m for m in self._swap_members(t) if p.host_kg in (None, m)]
@@ -356,20 +390,20 @@ class _GroupPlan:
 
     # -- eligibility -------------------------------------------------------------------
 
+    @implements(ROT_PER_GRADE)
     def _sends(self, k: Kindergarten) -> bool:
-        """ROT-PER-GRADE: lead and branches (tight); all but affiliates (loose)."""
-        if self.tight:
-            return k.role in (Role.LEAD, Role.BRANCH)
-        return k.role is not Role.AFFILIATE
+        return sends(self.inst, k)
 
     def _present(self, kg_id: str, grade: Grade, year: int) -> int:
         key = (kg_id, grade, year)
         return self.inst.home_count(kg_id, grade) - self.away[key] + self.incoming[key]
 
+    @implements(STAFF_CLASS)
     def _can_leave(self, kg_id: str, grade: Grade, year: int) -> bool:
         """STAFF-CLASS still holds at home with one teacher of the grade fewer."""
         return self._present(kg_id, grade, year) - 1 >= self.required[(kg_id, grade)]
 
+    @implements(ONE_PLACE)
     def _free(self, t: Teacher, year: int) -> bool:
         """ONE-PLACE: available, no year-long placement (history included), no short visit."""
         return (
@@ -378,6 +412,7 @@ class _GroupPlan:
             and (t.teacher_id, year) not in self.short_years
         )
 
+    @implements(TERM_2Y)
     def _term_ok(self, t: Teacher, year: int, host: str, years: int = 1) -> bool:
         """TERM-2Y: the run of consecutive year-long placements through `years` years from
         `year` is short enough and keeps one host."""
@@ -391,6 +426,7 @@ class _GroupPlan:
         run = [hosts[y] for y in range(first, last + 1)]
         return len(run) <= self.profile.max_term_years and all(h == host for h in run)
 
+    @implements(PIN)
     def _is_forbidden(
         self, t: Teacher, activity: Activity, year: int, host: str, sem: Semester | None = None
     ) -> bool:
@@ -400,6 +436,7 @@ class _GroupPlan:
             for p in self.forbidden.get((t.teacher_id, activity, year), ())
         )
 
+    @implements(ROT_PAIRS, ROT_DOWN, ROT_PER_GRADE, PIN, TERM_2Y)
     def _rotation_host(self, t: Teacher, year: int) -> str | None:
         """The weakest host below home (ROT-DOWN); where none is below (a branch in a tight
         group, the weakest members) the weakest other host, since a missed rotation costs more
@@ -462,11 +499,13 @@ class _GroupPlan:
                     return m, t
         return None
 
+    @implements(SWAP_EQ)
     def _young_ok(self, t: Teacher, span: range) -> bool:
         """SWAP-EQ's incoming side: not a cadre, young every year of the run, free to go."""
-        young = all(self.inst.is_young(t, y) for y in span)
+        young = all(is_young(self.inst, t, y) for y in span)
         return not t.cadre and young and self._can_swap(t, self.lead, span)
 
+    @implements(SWAP_EQ, ONE_PLACE, PIN, IND_MENTOR, TERM_2Y)
     def _can_swap(self, t: Teacher, host: str, span: range) -> bool:
         """ONE-PLACE, PIN, IND-MENTOR and TERM-2Y over the run; runs of one teacher never
         touch (swaps in consecutive years would be one longer run)."""
@@ -483,6 +522,7 @@ class _GroupPlan:
             and span[-1] + 1 not in years
         )
 
+    @implements(IND_MENTOR)
     def _mentor(self, grade: Grade, year: int) -> str | None:
         """IND-MENTOR: a backbone of the grade at the lead that year (lead-home and not placed,
         or rotating in) with capacity left, in roster order."""
@@ -496,6 +536,7 @@ class _GroupPlan:
                 return m.teacher_id
         return None
 
+    @implements(COVER_3Y)
     def _uncovered(self, t: Teacher, year: int) -> bool:
         """COVER-3Y: a window through `year` still has no activity of the teacher."""
         tid = t.teacher_id
@@ -505,10 +546,12 @@ class _GroupPlan:
 
         return any(year in w and not any(active(y) for y in w) for w in self.windows.get(tid, ()))
 
+    @implements(SHD_CAP)
     def _cap(self, t: Teacher) -> int:
         """SHD-CAP aggregated over the semester's slots, per stream."""
         return (self.profile.cadre_cap if t.cadre else self.profile.teacher_cap) * self.slots
 
+    @implements(SHD_VETO, SHD_COOL, SHD_CAP, AWAY_SLOT, ONE_PLACE, PIN)
     def _can_shadow(self, t: Teacher, year: int, sem: Semester) -> bool:
         index = self.horizon.semester_index(year, sem)
         gap = 2 * self.profile.cooldown_years
@@ -574,6 +617,7 @@ class _GroupPlan:
         self.busy |= {("member", member, year, sem, slot), ("key", t.slot_key, year, sem, slot)}
         self.short_years.add((t.teacher_id, year))  # ONE-PLACE: no placement that year
 
+    @implements(SHD_LEN, SHD_CAP, AWAY_SLOT)
     def _pack(self) -> list[Assignment]:
         """Deal each semester's shadowing into slots (guidance has its slots already: lead
         staff never share a slot key with shadowing visitors from elsewhere)."""

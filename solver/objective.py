@@ -1,4 +1,4 @@
-"""The objective (model/rules.py OBJECTIVE_TERMS): maximise Σ weight × term.
+"""The objective (model/rules/objective.py OBJECTIVE_TERMS): maximise Σ weight × term.
 
 Every term is reported; only terms with weight > 0 enter the model (PyJobShop's
 Objective.py habit). Term values are read off the decision variables exactly, so they equal
@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from ..model import Activity
-from .variables import Variables, last_history_year
 
 if TYPE_CHECKING:
+    from ..model import Instance
+    from .variables import Variables
     from .violations import Aux, ValueOf, Violations
 
 
@@ -118,13 +119,18 @@ def terms(v: Variables, penalties: dict[str, Violations]) -> list[Term]:
     return out
 
 
+def _last_history_year(instance: Instance, teacher_id: str) -> int | None:
+    years = [max(h.years()) for h in instance.history_by_teacher.get(teacher_id, ())]
+    return max(years) if years else None
+
+
 def _spread(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
     """−(spread_cap − gap) per rotation-year and shadowing visit; gap = years since history."""
     cap = v.instance.profile.spread_cap
     start = v.instance.horizon.start_year
     cost: dict[str, int] = {}
     for t in v.instance.teachers:
-        last = last_history_year(v.instance, t.teacher_id)
+        last = _last_history_year(v.instance, t.teacher_id)
         gap = cap if last is None else min(cap, start - 1 - last)
         cost[t.teacher_id] = cap - gap
     rotations = [(var, -cost[t]) for (t, _, _), var in v.rot.items() if cost[t]]

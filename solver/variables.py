@@ -1,14 +1,10 @@
-"""Eligibility pruning and the decision variables of one group's model.
+"""The decision variables of one group's model.
 
-Only placements some rule could allow get a variable, so the rule modules never see an
-ineligible one. Rules enforced here (a reader looking for them lands in this file):
-
-- ROT-PAIRS: rotation hosts follow the group mode (`rotation_hosts`).
-- SHD-VETO: a teacher with a veto reason gets no shadowing variable.
-- SHD-LEN, GUIDE-LEN: a visit is one slot by construction: short visits are decided per
-  semester, and solver/packing.py gives each chosen visit exactly one slot.
-- TERM-2Y and SHD-COOL against history records (the in-plan parts are in rotation.py and
-  shadowing.py).
+Only placements some rule could allow get a variable, so the rule builders never see an
+ineligible one. Which ones those are, each family decides (solver/rules/): rotation hosts
+and TERM-2Y against history (rotation.py), new teachers' induction year (induction.py),
+the semesters a teacher may shadow in (shadowing.py), who may guide (guidance.py), swap
+sides (swap.py), and what pins or the previous plan open anyway (pins.py).
 """
 
 from __future__ import annotations
@@ -19,8 +15,16 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Activity, Grade, Instance, Role, Semester, Teacher, semester_of
-from .swap import Swaps
+from ..model import Activity, Grade, Instance, Semester, Teacher
+from ..model.rules.guidance import GUIDE_CAP, members
+from ..model.rules.rotation import TERM_2Y, receivers, sends
+from ..model.rules.swap import SWAP_EQ
+from .rules.guidance import guides
+from .rules.induction import induction_candidate
+from .rules.pins import eligible_anyway
+from .rules.rotation import rotation_hosts, term_allows, yearlong_history
+from .rules.shadowing import semesters_open
+from .rules.swap import Swaps
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -49,83 +53,8 @@ class GroupFacts:
             )
         name = groups[0]
         tight = instance.group_mode(name) == "tight"
-        kgs = instance.kindergartens
-        if tight:
-            sending = tuple(k.kg_id for k in kgs if k.role in (Role.LEAD, Role.BRANCH))
-        else:
-            sending = tuple(k.kg_id for k in kgs if k.role is not Role.AFFILIATE)
-        roles = (Role.BRANCH,) if tight else (Role.MEMBER, Role.BRANCH)
-        receivers = tuple(k.kg_id for k in kgs if k.role in roles)
-        return cls(name, instance.lead_of[name], tight, sending, receivers)
-
-
-def eligible_anyway(instance: Instance) -> set[tuple[str, Activity]]:
-    """Teacher-activity pairs that get variables beyond the dominance pruning: fixed pins, and
-    the previous plan's assignments when stability rewards keeping them."""
-    out = {(p.teacher_id, p.activity) for p in instance.roster.pins if not p.forbidden}
-    if instance.profile.stability > 0:
-        out |= {(a.teacher_id, a.activity) for a in instance.previous}
-    return out
-
-
-def yearlong_history(instance: Instance, teacher_id: str) -> dict[int, str | None]:
-    """Academic year → host of the teacher's past year-long placements (TERM-2Y runs)."""
-    return {
-        year: h.host_kg
-        for h in instance.history_by_teacher.get(teacher_id, ())
-        if h.activity.year_long
-        for year in h.years()
-    }
-
-
-def shadowing_history(instance: Instance, teacher_id: str) -> list[int]:
-    """Semester indices (relative to the plan) covered by past shadowing visits (SHD-COOL)."""
-    out: list[int] = []
-    for h in instance.history_by_teacher.get(teacher_id, ()):
-        if h.activity is Activity.SHADOWING:
-            first = instance.horizon.semester_index(*semester_of(h.start))
-            last = instance.horizon.semester_index(*semester_of(h.end or h.start))
-            out.extend(range(first, last + 1))
-    return out
-
-
-def last_history_year(instance: Instance, teacher_id: str) -> int | None:
-    years = [max(h.years()) for h in instance.history_by_teacher.get(teacher_id, ())]
-    return max(years) if years else None
-
-
-def rotation_hosts(instance: Instance, facts: GroupFacts, teacher: Teacher) -> list[str]:
-    """ROT-PAIRS: hosts in the group other than home with classes of the teacher's grade.
-
-    Affiliates neither send nor host; in a tight group exactly one of home and host is the lead.
-    """
-    if teacher.grade is None:
-        return []
-    grade = teacher.grade
-    pairs = instance.profile.enabled("ROT-PAIRS")
-    home = instance.kg[teacher.home_kg]
-    out = []
-    for host in instance.kindergartens:
-        if host.kg_id == home.kg_id or host.classes_of(grade) == 0:
-            continue
-        if pairs:
-            if Role.AFFILIATE in (home.role, host.role):
-                continue
-            if facts.tight and (home.kg_id == facts.lead) == (host.kg_id == facts.lead):
-                continue
-        out.append(host.kg_id)
-    return out
-
-
-def term_allows(history: dict[int, str | None], host: str, span: range, max_years: int) -> bool:
-    """TERM-2Y against history: a stay over `span` joined to adjacent records is short, one host."""
-    if any(y in history for y in span):
-        return False  # already away then per the records
-    if any(adj in history and history[adj] != host for adj in (span[0] - 1, span[-1] + 1)):
-        return False
-    before = next(n for n in range(len(history) + 1) if span[0] - 1 - n not in history)
-    after = next(n for n in range(len(history) + 1) if span[-1] + 1 + n not in history)
-    return before + len(span) + after <= max_years
+        sending = tuple(k.kg_id for k in instance.kindergartens if sends(instance, k))
+        return cls(name, instance.lead_of[name], tight, sending, receivers(instance, name))
 
 
 class Variables:
@@ -165,7 +94,7 @@ class Variables:
             self._add_shadowing(model, t, (t.teacher_id, Activity.SHADOWING) in fixed)
         self.swaps = (
             Swaps.create(model, instance, self._term_ok, self.aux)
-            if instance.profile.enabled("SWAP-EQ")
+            if instance.profile.enabled(SWAP_EQ.id)
             else Swaps()
         )
         self.placed: dict[tuple[str, int], cp_model.IntVar] = {}
@@ -200,7 +129,7 @@ class Variables:
     def _term_ok(self, t: Teacher, host: str, span: range) -> bool:
         """TERM-2Y against history for a stay at host over span (always true when off)."""
         profile = self.instance.profile
-        if not profile.enabled("TERM-2Y"):
+        if not profile.enabled(TERM_2Y.id):
             return True
         history = self._history.get(t.teacher_id)
         if history is None:  # once per teacher: asked for every host and year
@@ -208,10 +137,8 @@ class Variables:
         return term_allows(history, host, span, profile.max_term_years)
 
     def _add_induction(self, model: cp_model.CpModel, t: Teacher) -> None:
-        """IND-LEAD: only new teachers away from the lead, only in their first year."""
-        profile = self.instance.profile
-        year = self.instance.induction_year(t)
-        if year is None or t.home_kg == self.facts.lead or not profile.enabled("IND-LEAD"):
+        year = induction_candidate(self.instance, self.facts.lead, t)
+        if year is None:
             return
         self.ind_year[t.teacher_id] = year
         if year in t.unavailable or not self._term_ok(t, self.facts.lead, range(year, year + 1)):
@@ -219,56 +146,31 @@ class Variables:
         self.ind[t.teacher_id] = model.new_bool_var(f"ind[{t.teacher_id}]")
 
     def _add_shadowing(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
-        """Shadowing is at the lead by teachers from elsewhere.
-
-        Only cadres and backbones count for SHD-EACH-SEM, so while COVER-3Y is off (it rewards
-        anyone's visit) other teachers get a variable only when a pin fixes their visit
-        (dominance, not a rule).
-        """
-        profile = self.instance.profile
-        rewarded = t.cadre or t.backbone or pinned or profile.enabled("COVER-3Y")
-        if t.home_kg == self.facts.lead or not rewarded:
-            return
-        if t.veto and profile.enabled("SHD-VETO"):
-            return
-        away = yearlong_history(self.instance, t.teacher_id)
-        gap = 2 * profile.cooldown_years if profile.enabled("SHD-COOL") else 0
-        past = shadowing_history(self.instance, t.teacher_id)
-        for i, (y, _) in enumerate(self.semesters):
-            if y in t.unavailable or y in away or any(abs(i - h) < gap for h in past):
-                continue
+        for i in semesters_open(self.instance, self.facts.lead, t, self.semesters, pinned):
             self.shd[(t.teacher_id, i)] = model.new_bool_var(f"shd[{t.teacher_id},{i}]")
 
     def _add_guidance(self, model: cp_model.CpModel, fixed: set[tuple[str, Activity]]) -> None:
         """Guidance counts per semester (packed into slots by solver/packing.py).
 
-        Guides are the lead's guidance staff (`Instance.guide_staff`) when GUIDE-SIX asks for
-        visits, and otherwise only those a pin or the previous plan has guiding; no guide, no
-        variable. Reservations are the pinned or previously planned (guide, member, semester)
-        visits that the packing honours first.
+        Guides as `guides` says (no guide, no variable). Reservations are the pinned or
+        previously planned (guide, member, semester) visits that the packing honours first.
         """
         inst, profile = self.instance, self.instance.profile
         slots = inst.horizon.slots_per_semester
-        capped = profile.enabled("GUIDE-CAP")
+        capped = profile.enabled(GUIDE_CAP.id)
         wanted = {t for t, activity in fixed if activity is Activity.GUIDANCE}
-        guides = [
-            t
-            for t in inst.teachers
-            if t.home_kg == self.facts.lead
-            and (inst.guide_staff(t) or not capped)
-            and (profile.enabled("GUIDE-SIX") or t.teacher_id in wanted)
-        ]
-        if not guides:
+        staff = guides(inst, self.facts.lead, wanted)
+        if not staff:
             return
         most = min(slots, profile.guide_max_per_year) if capped else slots
-        for t in guides:
+        for t in staff:
             for i, (y, _) in enumerate(self.semesters):
                 if y not in t.unavailable:
                     self.guide[(t.teacher_id, i)] = model.new_int_var(
                         0, most, f"guide[{t.teacher_id},{i}]"
                     )
         spread = min(slots, -(-len(profile.guide_items) // 2)) if capped else slots
-        for m in inst.members(self.facts.name):
+        for m in members(inst, self.facts.name):
             for i in range(len(self.semesters)):
                 self.guided[(m, i)] = model.new_int_var(0, spread, f"guided[{m},{i}]")
         for guide, m, i in sorted(self._reservations()):

@@ -22,9 +22,9 @@ from kgrota.model import (
 )
 from kgrota.model.generate import generate
 from kgrota.model.verify import verify
-from kgrota.solver.coverage import windows
 from kgrota.solver.cpsat import build
 from kgrota.solver.greedy import greedy
+from kgrota.solver.rules.coverage import windows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -26,6 +26,8 @@ from kgrota.model import (
     load_profile,
 )
 from kgrota.model.generate import generate, qingpu_roster
+from kgrota.model.rules.guidance import guide_staff
+from kgrota.model.rules.staffing import required
 from kgrota.model.verify import verify
 from kgrota.solver.greedy import greedy
 
@@ -52,8 +54,8 @@ def breaches(inst: Instance, plan: Sequence[Assignment]) -> list[str]:
         for g in Grade:
             for y in inst.horizon.year_list:
                 key = (k.kg_id, g, y)
-                if inst.home_count(k.kg_id, g) - away[key] + arrive[key] < inst.required(
-                    k.kg_id, g
+                if inst.home_count(k.kg_id, g) - away[key] + arrive[key] < required(
+                    inst, k.kg_id, g
                 ):
                     out.append(f"STAFF-CLASS {key}")
     sent = Counter(
@@ -218,7 +220,7 @@ def test_guidance_keeps_its_limits(who: str) -> None:
     assert_sound(inst, plan)
     p, visits = inst.profile, [a for a in plan if a.activity is GUIDE]
     assert visits
-    assert all(inst.guide_staff(inst.teacher[a.teacher_id]) for a in visits)
+    assert all(guide_staff(inst, inst.teacher[a.teacher_id]) for a in visits)
     assert who == "backbone+cadre" or all(inst.teacher[a.teacher_id].cadre for a in visits)
     assert max(Counter((a.teacher_id, a.year) for a in visits).values()) <= p.guide_max_per_year
     assert max(Counter((a.year, a.semester, a.slot) for a in visits).values()) <= p.guide_slot_cap

@@ -201,7 +201,7 @@ def test_pool_cuts_bind_and_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) ->
     teachers += [teacher(f"{k.kg_id}-s{i}", k.kg_id) for k in kgs[1:] for i in range(2)]
     inst = instance(kgs, teachers, profile=profile(guide_slot_cap=3))
     with_cuts = build(inst).model.proto
-    monkeypatch.setattr("kgrota.solver.guidance._pool_cut", lambda *args: None)
+    monkeypatch.setattr("kgrota.solver.rules.guidance._pool_cut", lambda *args: None)
     assert len(build(inst).model.proto.constraints) < len(with_cuts.constraints)
     plain = solved(inst)
     monkeypatch.undo()

@@ -31,6 +31,8 @@ from kgrota.model import (
 )
 from kgrota.model.generate import generate, lechang_roster, qingpu_roster, qingtongxia_roster
 from kgrota.model.profile import SIX_ITEMS
+from kgrota.model.rules.guidance import members
+from kgrota.model.rules.swap import is_young
 from kgrota.model.verify import verify
 from kgrota.solver.cpsat import solve_group
 
@@ -226,12 +228,12 @@ def test_lechang_delivers_the_six_visits_to_every_member() -> None:
         guide = inst.teacher[a.teacher_id]
         assert guide.home_kg == lead and (guide.backbone or guide.cadre)
         items[(a.host_kg, a.year)].append(a.item)
-    members = inst.members(group)
-    assert any(inst.kg[m].role is Role.AFFILIATE for m in members)  # 加盟园 are guided too
+    guided = members(inst, group)
+    assert any(inst.kg[m].role is Role.AFFILIATE for m in guided)  # 加盟园 are guided too
     # The lead has staff enough: every member gets all six items every year, and not all in
     # one semester (GUIDE-CAP: at most three a semester).
     assert violations(report, "GUIDE-SIX") == 0 == result.terms["penalty:GUIDE-SIX"]
-    for m in members:
+    for m in guided:
         for year in inst.horizon.year_list:
             assert sorted(items[(m, year)]) == sorted(SIX_ITEMS)
     semesters = Counter((a.host_kg, a.year, a.semester) for a in of(result, GUIDE))
@@ -261,7 +263,7 @@ def test_huaiyuan_sends_only_cadres_with_the_one_item() -> None:
     per_member_year = Counter((a.host_kg, a.year) for a in visits)
     assert set(per_member_year.values()) == {1}  # one 团队进驻 a member a year, at most
     assert violations(report, "GUIDE-SIX") == (
-        len(inst.members(roster.groups[0])) * inst.horizon.years - len(visits)
+        len(members(inst, roster.groups[0])) * inst.horizon.years - len(visits)
     )
 
 
@@ -282,7 +284,7 @@ def test_qingtongxia_swaps_pairs_of_lead_backbones_and_member_young_teachers() -
         assert t.grade == p.grade
         if t.home_kg == lead:
             assert t.backbone and not t.cadre and a.host_kg == p.home_kg != lead
-            assert partner.host_kg == lead and inst.is_young(p, year)
+            assert partner.host_kg == lead and is_young(inst, p, year)
     assert violations(report, "SWAP-EQ") == 0
 
 

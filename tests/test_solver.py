@@ -12,7 +12,6 @@ import pytest
 from conftest import START, instance, kg, profile, solved, staff, teacher
 
 from kgrota.model import (
-    RULES,
     Activity,
     Assignment,
     Grade,
@@ -29,7 +28,7 @@ from kgrota.model import (
 from kgrota.model.generate import generate
 from kgrota.model.verify import evaluate, verify
 from kgrota.solver import solve as solve_module
-from kgrota.solver.cpsat import BY_ELIGIBILITY, RULE_FAMILIES, build, solve_group
+from kgrota.solver.cpsat import build, solve_group
 from kgrota.solver.greedy import greedy
 from kgrota.solver.solve import solve
 
@@ -50,11 +49,6 @@ def lead_and_members(n: int, member_tier: int = 1) -> list[Any]:
     return [kg("L", Role.LEAD, 5, SMALL_ONLY)] + [
         kg(f"M{i}", Role.MEMBER, member_tier, SMALL_ONLY) for i in range(1, n + 1)
     ]
-
-
-def test_registry_covers_every_rule() -> None:
-    assert set(RULE_FAMILIES) | set(BY_ELIGIBILITY) == {r.id for r in RULES}
-    assert not set(RULE_FAMILIES) & set(BY_ELIGIBILITY)
 
 
 def test_fixtures_solve_and_verify(tight_small: Instance, loose_small: Instance) -> None:

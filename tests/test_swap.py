@@ -26,6 +26,7 @@ from kgrota.model import (
     load_profile,
 )
 from kgrota.model.generate import generate
+from kgrota.model.rules.swap import is_young
 from kgrota.model.verify import evaluate, verify
 from kgrota.solver.cpsat import build, solve_group
 from kgrota.solver.greedy import greedy
@@ -92,7 +93,7 @@ def assert_pairs(inst: Instance, plan: Sequence[Assignment]) -> None:
             assert a.host_kg == partner.home_kg and back.host_kg == lead
             assert inst.kg[a.host_kg].role is Role.MEMBER
         else:
-            assert a.host_kg == lead and not t.cadre and inst.is_young(t, a.year)
+            assert a.host_kg == lead and not t.cadre and is_young(inst, t, a.year)
 
 
 def lead_swaps_by_year(plan: Sequence[Assignment], lead: str = "L") -> Counter[int]:

@@ -1,4 +1,6 @@
-"""PIN: the office's fixed and forbidden assignments."""
+"""PIN on the CP-SAT side: the office's fixed and forbidden assignments (the rule's meaning:
+model/rules/pins.py). Fixed pins, and the previous plan's assignments while stability rewards
+keeping them, also open variables the dominance pruning would leave out (`eligible_anyway`)."""
 
 from __future__ import annotations
 
@@ -7,12 +9,23 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Activity, Pin
+from ...model import Activity, Instance, Pin
+from ...model.rules.pins import PIN
+from .base import Family
 
 if TYPE_CHECKING:
-    from .variables import Variables
+    from ..variables import Variables
 
 log = logging.getLogger("kgrota")
+
+
+def eligible_anyway(instance: Instance) -> set[tuple[str, Activity]]:
+    """Teacher-activity pairs that get variables beyond the dominance pruning: fixed pins, and
+    the previous plan's assignments when stability rewards keeping them."""
+    out = {(p.teacher_id, p.activity) for p in instance.roster.pins if not p.forbidden}
+    if instance.profile.stability > 0:
+        out |= {(a.teacher_id, a.activity) for a in instance.previous}
+    return out
 
 
 def matching(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
@@ -62,3 +75,6 @@ def pins(model: cp_model.CpModel, v: Variables) -> None:
                     pin.year,
                 )
             model.add(cp_model.LinearExpr.sum(xs) >= 1)  # guidance: counts, not booleans
+
+
+FAMILY = Family(builders={PIN: pins})

@@ -1,5 +1,6 @@
-"""Swaps (置换交流, SWAP-EQ; 002 plan 4 四(三)1): lead backbones go to members for a year, as
-many young teachers of those members come to the lead.
+"""Swaps (置换交流, SWAP-EQ; 002 plan 4 四(三)1) on the CP-SAT side: lead backbones go to
+members for a year, as many young teachers of those members come to the lead. The rule's
+meaning: model/rules/swap.py.
 
 A swap is decided as the *start* of a run of ``swap_years`` years (cut where the plan ends),
 so a run keeps its host and partner by construction. Per member, grade and start year the
@@ -9,8 +10,8 @@ Two runs of one teacher never touch (swaps in consecutive years would be one lon
 Swaps are year-long placements: `Variables.placements` lists them, so ONE-PLACE, TERM-2Y
 (with history via the eligibility check), STAFF-CLASS, IND-MENTOR presence and PIN see them.
 
-This module imports no other solver module at run time: variables.py builds `Swaps` while it
-creates its variables, before the ``placed`` channels that sum them.
+variables.py builds `Swaps` while it creates its variables, before the ``placed`` channels
+that sum them.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Activity, Assignment, Grade, Instance, Role, Teacher
-from .violations import Aux, ValueOf, Violations
+from ...model import Activity, Assignment, Grade, Instance, Role, Teacher
+from ...model.rules.swap import SWAP_EQ, is_young, swap_capacity
+from ..violations import Aux, ValueOf, Violations
+from .base import Family
 
 if TYPE_CHECKING:
-    from .variables import Variables
+    from ..variables import Variables
 
 SwapKey = tuple[str, str, int]  # teacher id, host kg, year
 SideKey = tuple[str, Grade, int]  # member, grade, run start
@@ -105,7 +108,7 @@ class Swaps:
                         if t.home_kg == m.kg_id
                         and t.grade is grade
                         and not t.cadre
-                        and all(instance.is_young(t, y) for y in span)
+                        and all(is_young(instance, t, y) for y in span)
                         and free(t, lead, span)
                     ]
                     if outgoing and incoming:
@@ -166,7 +169,7 @@ def swap_eq(model: cp_model.CpModel, v: Variables) -> Violations:
     """SWAP-EQ: as many young teachers as backbones per member, grade and start; one teacher's
     runs never touch; the yearly minimum of lead teachers on swap as violations.
 
-    The minimum is min(swap_min, E), E = `Instance.swap_capacity` (pairs the group could field
+    The minimum is min(swap_min, E), E = `swap_capacity` (pairs the group could field
     that year); only it follows the profile's severity (the rest is structure).
     """
     sw = v.swaps
@@ -189,7 +192,7 @@ def swap_eq(model: cp_model.CpModel, v: Variables) -> Violations:
     out = Violations()
     for y in v.years:
         away = [var for t in backbones for _, var in sw.of(t.teacher_id, y)]
-        out.require(min(inst.profile.swap_min, inst.swap_capacity(v.facts.name, y)), away)
+        out.require(min(inst.profile.swap_min, swap_capacity(inst, v.facts.name, y)), away)
     return out
 
 
@@ -229,3 +232,6 @@ def starts_in(sw: Swaps, schedule: Sequence[Assignment]) -> list[cp_model.IntVar
 
 def _total(xs: list[cp_model.IntVar], value_of: ValueOf) -> int:
     return sum(value_of(x) for x in xs)
+
+
+FAMILY = Family(builders={SWAP_EQ: swap_eq})

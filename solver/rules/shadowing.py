@@ -1,6 +1,8 @@
-"""Shadowing at the lead, decided per teacher and semester (SPEC §9): SHD-CAP, SHD-COOL,
-SHD-EACH-SEM. Visits are dealt into slots afterwards by solver/packing.py, which is exact
-under the aggregated caps here. SHD-VETO and SHD-LEN are eligibility (variables.py).
+"""Shadowing at the lead on the CP-SAT side, decided per teacher and semester (SPEC §9):
+SHD-CAP, SHD-COOL, SHD-EACH-SEM as constraints; SHD-VETO, SHD-LEN and SHD-COOL against history
+as eligibility (`semesters_open`). Visits are dealt into slots afterwards by
+solver/packing.py, which is exact under the aggregated caps here. The rules' meaning:
+model/rules/shadowing.py.
 """
 
 from __future__ import annotations
@@ -9,12 +11,55 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Activity, Severity
-from .variables import eligible_anyway
-from .violations import Violations
+from ...model import Activity, Severity, semester_of
+from ...model.rules.coverage import COVER_3Y
+from ...model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
+from ..violations import Violations
+from .base import Extra, Family
+from .pins import eligible_anyway
+from .rotation import yearlong_history
 
 if TYPE_CHECKING:
-    from .variables import Variables
+    from ...model import Instance, Semester, Teacher
+    from ..variables import Variables
+
+
+def shadowing_history(instance: Instance, teacher_id: str) -> list[int]:
+    """Semester indices (relative to the plan) covered by past shadowing visits (SHD-COOL)."""
+    out: list[int] = []
+    for h in instance.history_by_teacher.get(teacher_id, ()):
+        if h.activity is Activity.SHADOWING:
+            first = instance.horizon.semester_index(*semester_of(h.start))
+            last = instance.horizon.semester_index(*semester_of(h.end or h.start))
+            out.extend(range(first, last + 1))
+    return out
+
+
+def semesters_open(
+    inst: Instance, lead: str, t: Teacher, semesters: tuple[tuple[int, Semester], ...], pinned: bool
+) -> list[int]:
+    """Plan semesters in which the teacher may shadow at the lead (one slot each: SHD-LEN).
+
+    Not the lead's own staff; not with a veto (SHD-VETO); not in an unavailable year or a
+    year away per the history; not within the cooldown of a past visit (SHD-COOL). Only
+    cadres and backbones count for SHD-EACH-SEM, so while COVER-3Y is off (it rewards
+    anyone's visit) other teachers may shadow only where a pin fixes their visit
+    (dominance, not a rule).
+    """
+    profile = inst.profile
+    rewarded = t.cadre or t.backbone or pinned or profile.enabled(COVER_3Y.id)
+    if t.home_kg == lead or not rewarded:
+        return []
+    if t.veto and profile.enabled(SHD_VETO.id):
+        return []
+    away = yearlong_history(inst, t.teacher_id)
+    gap = 2 * profile.cooldown_years if profile.enabled(SHD_COOL.id) else 0
+    past = shadowing_history(inst, t.teacher_id)
+    return [
+        i
+        for i, (y, _) in enumerate(semesters)
+        if y not in t.unavailable and y not in away and all(abs(i - h) >= gap for h in past)
+    ]
 
 
 def cap(model: cp_model.CpModel, v: Variables) -> None:
@@ -76,10 +121,11 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     any visit of an uncovered teacher, so while it is on nothing is dropped.
     """
     profile = v.instance.profile
-    if profile.enabled("COVER-3Y"):
+    if profile.enabled(COVER_3Y.id):
         return
-    rewarded = profile.severity("SHD-EACH-SEM") is Severity.HARD or (
-        profile.severity("SHD-EACH-SEM") is Severity.SOFT and profile.weight("SHD-EACH-SEM") > 0
+    severity = profile.severity(SHD_EACH_SEM.id)
+    rewarded = severity is Severity.HARD or (
+        severity is Severity.SOFT and profile.weight(SHD_EACH_SEM.id) > 0
     )
     pinned = {t for t, activity in eligible_anyway(v.instance) if activity is Activity.SHADOWING}
     for kg_id, teachers in v.by_home.items():
@@ -90,3 +136,10 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
             xs = [v.shd[(t, i)] for t in free if (t, i) in v.shd]
             if len(xs) > rewarded:
                 model.add(cp_model.LinearExpr.sum(xs) <= int(rewarded))
+
+
+FAMILY = Family(
+    builders={SHD_CAP: cap, SHD_COOL: cooldown, SHD_EACH_SEM: each_semester},
+    eligibility=(SHD_LEN, SHD_VETO, SHD_COOL),
+    extras=(Extra("dominance", (SHD_EACH_SEM, COVER_3Y), dominance),),
+)

@@ -1,26 +1,28 @@
-"""COVER-3Y (深圳 004 二(二)2(5) "以三年为周期…全员轮训"): everyone takes part in some activity
-within every window of ``cover_years`` academic years.
+"""COVER-3Y (深圳 004 二(二)2(5) "以三年为周期…全员轮训") on the CP-SAT side: everyone takes part
+in some activity within every window of ``cover_years`` academic years.
 
-One requirement per teacher and window (rules.py detail): windows end in a planned year and
-start no earlier than `Instance.cover_start`; a history record of any activity in the window
+One requirement per teacher and window (model/rules/coverage.py): windows end in a planned year and
+start no earlier than `cover_start`; a history record of any activity in the window
 covers it; a window in which the teacher is unavailable every planned year is exempt. The
 activities a plan can give are the year-long placements (the ``placed`` channel), shadowing
 visits and guidance visits (integer counts per person and semester). While the rule is on,
-variables.py gives every non-lead teacher shadowing variables and shadowing.py's dominance
-pruning stands down, so the requirement is reachable wherever a rule allows it.
+shadowing.py opens shadowing to every non-lead teacher and its dominance pruning stands
+down, so the requirement is reachable wherever a rule allows it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .violations import Violations
+from ...model.rules.coverage import COVER_3Y, cover_start
+from ..violations import Violations
+from .base import Family
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-    from ..model import Instance, Teacher
-    from .variables import Variables
+    from ...model import Instance, Teacher
+    from ..variables import Variables
 
 
 def cover(model: cp_model.CpModel, v: Variables) -> Violations:
@@ -37,7 +39,7 @@ def windows(inst: Instance, t: Teacher) -> list[range]:
     """The teacher's windows the plan must cover: not exempt, no history record inside."""
     years = inst.horizon.year_list
     past = {y for h in inst.history_by_teacher.get(t.teacher_id, ()) for y in h.years()}
-    first = inst.cover_start(t)
+    first = cover_start(inst, t)
     out = []
     for end in years:
         window = range(end - inst.profile.cover_years + 1, end + 1)
@@ -57,3 +59,6 @@ def activities(v: Variables, t: Teacher, year: int) -> list[cp_model.IntVar]:
     out += [var for i, var in v.shadowing_of(tid) if i in semesters]
     out += [v.guide[(tid, i)] for i in semesters if (tid, i) in v.guide]
     return out
+
+
+FAMILY = Family(builders={COVER_3Y: cover})

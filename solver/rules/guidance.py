@@ -1,5 +1,6 @@
-"""Guidance visits of the lead's staff to the members (SPEC §9 aggregation): GUIDE-SIX,
-GUIDE-CAP, and the link between the counts.
+"""Guidance visits of the lead's staff to the members on the CP-SAT side (SPEC §9
+aggregation): GUIDE-SIX, GUIDE-CAP, the link between the counts, and this family's cuts and
+symmetry breaking. The rules' meaning: model/rules/guidance.py.
 
 The model decides counts per plan semester (variables.py): ``guide[(p, i)]`` visits made by
 person p, ``guided[(m, i)]`` visits received by member m, and ``reserve[(p, m, i)]`` for a
@@ -7,8 +8,8 @@ pinned or previously planned visit of p to m. `visits` turns a solution into slo
 assignments exactly (packing.transport pairs persons with members, reservations first;
 packing.colour_edges deals the visits into slots; each member's visits of a year get
 distinct items) and `counts` maps a schedule back. GUIDE-LEN is eligibility (one slot by
-construction); the lead's slot-key aggregate (AWAY-SLOT) and no guidance in a placement
-year (ONE-PLACE) are in staffing.py.
+construction); who may guide (`guides`) is GUIDE-CAP's eligibility; the lead's slot-key
+aggregate (AWAY-SLOT) and no guidance in a placement year (ONE-PLACE) are in staffing.py.
 
 Pins (pins.py): a fixed pin naming a host is met by its reservation; one without a host by
 any visit of the teacher in its year (and semester). A forbidden pin is handled
@@ -24,15 +25,35 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Activity, Assignment, Semester, Severity, Teacher
-from .packing import colour_edges, transport
-from .violations import Violations
+from ...model import Activity, Assignment, Semester, Severity, Teacher
+from ...model.rules.coverage import COVER_3Y, cover_start
+from ...model.rules.guidance import GUIDE_CAP, GUIDE_LEN, GUIDE_SIX, guide_staff, members
+from ...model.rules.induction import induction_year
+from ...model.rules.staffing import AWAY_SLOT, ONE_PLACE
+from ..packing import colour_edges, transport
+from ..violations import Violations
+from .base import Extra, Family
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .variables import Variables
-    from .violations import ValueOf
+    from ...model import Instance
+    from ..variables import Variables
+    from ..violations import ValueOf
+
+
+def guides(inst: Instance, lead: str, wanted: set[str]) -> list[Teacher]:
+    """GUIDE-CAP's eligibility: the lead's guidance staff (`guide_staff`) when GUIDE-SIX asks
+    for visits, otherwise only those a pin or the previous plan has guiding (`wanted`)."""
+    profile = inst.profile
+    capped = profile.enabled(GUIDE_CAP.id)
+    return [
+        t
+        for t in inst.teachers
+        if t.home_kg == lead
+        and (guide_staff(inst, t) or not capped)
+        and (profile.enabled(GUIDE_SIX.id) or t.teacher_id in wanted)
+    ]
 
 
 def balance(model: cp_model.CpModel, v: Variables) -> None:
@@ -63,11 +84,11 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     visits that year: dropping any other visit keeps every rule and the objective, and
     leaves no arbitrary visits in the schedule."""
     profile = v.instance.profile
-    severity = profile.severity("GUIDE-SIX")
+    severity = profile.severity(GUIDE_SIX.id)
     if (
         severity is Severity.HARD
-        or (severity is Severity.SOFT and profile.weight("GUIDE-SIX") > 0)
-        or profile.enabled("COVER-3Y")
+        or (severity is Severity.SOFT and profile.weight(GUIDE_SIX.id) > 0)
+        or profile.enabled(COVER_3Y.id)
     ):
         return
     wanted = Counter(
@@ -133,8 +154,8 @@ def _profile_of(v: Variables, t: Teacher) -> tuple[object, ...]:
         t.veto,
         t.unavailable,
         t.preferred_hosts,
-        inst.induction_year(t),
-        inst.cover_start(t) if inst.profile.enabled("COVER-3Y") else None,
+        induction_year(inst, t),
+        cover_start(inst, t) if inst.profile.enabled(COVER_3Y.id) else None,
         tuple(history),  # guides are lead staff: never the young side of a swap
     )
 
@@ -147,7 +168,7 @@ def six(model: cp_model.CpModel, v: Variables) -> Violations:
     """
     need = len(v.instance.profile.guide_items)
     out = Violations()
-    for m in v.instance.members(v.facts.name):
+    for m in members(v.instance, v.facts.name):
         for y in v.years:
             out.require(need, [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided])
     return out
@@ -189,23 +210,23 @@ def pools(model: cp_model.CpModel, v: Variables) -> None:
     1.4 s (HiGHS finds these as MIR cuts; CP-SAT's cut search did not).
     """
     profile = v.instance.profile
-    if profile.severity("ONE-PLACE") is not Severity.HARD or not v.guide:
+    if profile.severity(ONE_PLACE.id) is not Severity.HARD or not v.guide:
         return
     slots = v.instance.horizon.slots_per_semester
     teacher = v.instance.teacher
     guides = list(dict.fromkeys(p for p, _ in v.guide))
     limits: list[tuple[list[str], int]] = []  # (guides, limit per semester)
-    if profile.severity("GUIDE-CAP") is Severity.HARD:
+    if profile.severity(GUIDE_CAP.id) is Severity.HARD:
         limits.append((guides, profile.guide_slot_cap * slots))
-    if profile.severity("AWAY-SLOT") is Severity.HARD:
+    if profile.severity(AWAY_SLOT.id) is Severity.HARD:
         by_key: dict[str, list[str]] = defaultdict(list)
         for p in guides:
             by_key[teacher[p].slot_key].append(p)
-        limits += [(members, slots) for members in by_key.values()]
+        limits += [(pool, slots) for pool in by_key.values()]
     for y in v.years:
         semesters = v.semesters_of(y)
-        for members, limit in limits:
-            _pool_cut(model, v, members, y, limit * len(semesters))
+        for pool, limit in limits:
+            _pool_cut(model, v, pool, y, limit * len(semesters))
 
 
 def _pool_cut(model: cp_model.CpModel, v: Variables, guides: list[str], y: int, limit: int) -> None:
@@ -248,7 +269,7 @@ def upper(var: cp_model.IntVar) -> int:
 def yearly_guidance(v: Variables, xs: Sequence[cp_model.IntVar]) -> int:
     """The most visits one guide's semester counts `xs` of a year allow together."""
     most = sum(upper(x) for x in xs)
-    if v.instance.profile.enabled("GUIDE-CAP"):
+    if v.instance.profile.enabled(GUIDE_CAP.id):
         most = min(most, v.instance.profile.guide_max_per_year)
     return most
 
@@ -262,7 +283,7 @@ def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
     inst = v.instance
     slots = inst.horizon.slots_per_semester
     teacher = inst.teacher
-    by_key = inst.profile.enabled("AWAY-SLOT")
+    by_key = inst.profile.enabled(AWAY_SLOT.id)
     made: list[tuple[str, str, int, Semester, int]] = []
     for i, (year, semester) in enumerate(v.semesters):
         supply = {t: value_of(var) for t, var in v.guiding(i) if value_of(var)}
@@ -297,3 +318,15 @@ def counts(v: Variables, schedule: Sequence[Assignment]) -> dict[int, int]:
         if reserved is not None:
             out[reserved.index] = 1
     return dict(out)
+
+
+FAMILY = Family(
+    builders={GUIDE_SIX: six, GUIDE_CAP: cap},
+    eligibility=(GUIDE_LEN, GUIDE_CAP),
+    extras=(
+        Extra("structure", (GUIDE_SIX, GUIDE_CAP), balance),
+        Extra("dominance", (GUIDE_SIX, COVER_3Y), dominance),
+        Extra("symmetry", (GUIDE_SIX,), symmetry),
+        Extra("cut", (GUIDE_CAP, AWAY_SLOT, ONE_PLACE), pools),
+    ),
+)

@@ -1,4 +1,7 @@
-"""New teachers' first year at the lead: IND-LEAD and IND-MENTOR."""
+"""New teachers' first year at the lead on the CP-SAT side: IND-LEAD, IND-MENTOR (the rules'
+meaning: model/rules/induction.py). Only new teachers away from the lead, in their first year,
+get an induction variable (`induction_candidate`); mentors are named after solving
+(`pair_mentors`)."""
 
 from __future__ import annotations
 
@@ -7,11 +10,22 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Grade, Teacher
-from .violations import ValueOf, Violations
+from ...model import Grade, Teacher
+from ...model.rules.induction import IND_LEAD, IND_MENTOR, induction_year
+from ..violations import ValueOf, Violations
+from .base import Family
 
 if TYPE_CHECKING:
-    from .variables import Variables
+    from ...model import Instance
+    from ..variables import Variables
+
+
+def induction_candidate(inst: Instance, lead: str, t: Teacher) -> int | None:
+    """IND-LEAD: the year a new teacher away from the lead is inducted (None: not one)."""
+    year = induction_year(inst, t)
+    if year is None or t.home_kg == lead or not inst.profile.enabled(IND_LEAD.id):
+        return None
+    return year
 
 
 def lead(model: cp_model.CpModel, v: Variables) -> Violations:
@@ -102,3 +116,6 @@ def pair_mentors(v: Variables, value_of: ValueOf, inducted: list[str]) -> dict[s
                 if i // capacity < len(present):
                     out[t] = present[i // capacity]
     return out
+
+
+FAMILY = Family(builders={IND_LEAD: lead, IND_MENTOR: mentor}, eligibility=(IND_LEAD,))

@@ -1,4 +1,5 @@
-"""Keeping classes staffed and people in one place: STAFF-CLASS, AWAY-SLOT, ONE-PLACE."""
+"""Keeping classes staffed and people in one place on the CP-SAT side: STAFF-CLASS,
+AWAY-SLOT, ONE-PLACE. The rules' meaning: model/rules/staffing.py."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Grade
+from ...model import Grade
+from ...model.rules.staffing import AWAY_SLOT, ONE_PLACE, STAFF_CLASS, required
+from .base import Family
 from .guidance import upper, yearly_guidance
 
 if TYPE_CHECKING:
-    from .variables import Variables
+    from ..variables import Variables
 
 
 def staff_class(model: cp_model.CpModel, v: Variables) -> None:
@@ -21,7 +24,7 @@ def staff_class(model: cp_model.CpModel, v: Variables) -> None:
     inst, lead = v.instance, v.facts.lead
     for kg in inst.kindergartens:
         for grade in Grade:
-            slack = inst.home_count(kg.kg_id, grade) - inst.required(kg.kg_id, grade)
+            slack = inst.home_count(kg.kg_id, grade) - required(inst, kg.kg_id, grade)
             for y in v.years:
                 home = v.home_teachers(kg.kg_id, grade)
                 out = [v.placed[(t.teacher_id, y)] for t in home if (t.teacher_id, y) in v.placed]
@@ -69,3 +72,6 @@ def one_place(model: cp_model.CpModel, v: Variables) -> None:
         if guides:
             most = yearly_guidance(v, guides)
             model.add(cp_model.LinearExpr.sum(guides) + most * placed <= most)
+
+
+FAMILY = Family(builders={STAFF_CLASS: staff_class, AWAY_SLOT: away_slot, ONE_PLACE: one_place})

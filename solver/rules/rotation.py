@@ -1,12 +1,65 @@
-"""Year-long rotations: ROT-PER-GRADE, ROT-DOWN, TERM-2Y (ROT-PAIRS: eligibility, variables.py)."""
+"""Year-long rotations on the CP-SAT side: ROT-PER-GRADE, ROT-DOWN, TERM-2Y as constraints;
+ROT-PAIRS, and TERM-2Y against history, as eligibility (`rotation_hosts`, `term_allows`: a
+placement they refuse gets no variable). The rules' meaning: model/rules/rotation.py."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ortools.sat.python import cp_model
 
-from ..model import Grade
-from .variables import Variables, yearlong_history
-from .violations import Violations
+from ...model import Grade, Role
+from ...model.rules.rotation import ROT_DOWN, ROT_PAIRS, ROT_PER_GRADE, TERM_2Y
+from ..violations import Violations
+from .base import Family
+
+if TYPE_CHECKING:
+    from ...model import Instance, Teacher
+    from ..variables import GroupFacts, Variables
+
+
+def yearlong_history(instance: Instance, teacher_id: str) -> dict[int, str | None]:
+    """Academic year → host of the teacher's past year-long placements (TERM-2Y runs)."""
+    return {
+        year: h.host_kg
+        for h in instance.history_by_teacher.get(teacher_id, ())
+        if h.activity.year_long
+        for year in h.years()
+    }
+
+
+def rotation_hosts(instance: Instance, facts: GroupFacts, teacher: Teacher) -> list[str]:
+    """ROT-PAIRS: hosts in the group other than home with classes of the teacher's grade.
+
+    Affiliates neither send nor host; in a tight group exactly one of home and host is the lead.
+    """
+    if teacher.grade is None:
+        return []
+    grade = teacher.grade
+    pairs = instance.profile.enabled(ROT_PAIRS.id)
+    home = instance.kg[teacher.home_kg]
+    out = []
+    for host in instance.kindergartens:
+        if host.kg_id == home.kg_id or host.classes_of(grade) == 0:
+            continue
+        if pairs:
+            if Role.AFFILIATE in (home.role, host.role):
+                continue
+            if facts.tight and (home.kg_id == facts.lead) == (host.kg_id == facts.lead):
+                continue
+        out.append(host.kg_id)
+    return out
+
+
+def term_allows(history: dict[int, str | None], host: str, span: range, max_years: int) -> bool:
+    """TERM-2Y against history: a stay over `span` joined to adjacent records is short, one host."""
+    if any(y in history for y in span):
+        return False  # already away then per the records
+    if any(adj in history and history[adj] != host for adj in (span[0] - 1, span[-1] + 1)):
+        return False
+    before = next(n for n in range(len(history) + 1) if span[0] - 1 - n not in history)
+    after = next(n for n in range(len(history) + 1) if span[-1] + 1 + n not in history)
+    return before + len(span) + after <= max_years
 
 
 def per_grade(model: cp_model.CpModel, v: Variables) -> Violations:
@@ -48,7 +101,7 @@ def term(model: cp_model.CpModel, v: Variables) -> None:
     """TERM-2Y: a run of consecutive year-long placements is ≤ max_term_years, one host.
 
     Stated on the `placed` channel, so each clause has three literals whatever the number of
-    hosts. History years count as placed (their hosts were checked in variables.py).
+    hosts. History years count as placed (their hosts were checked by `term_allows`).
     """
     limit = v.instance.profile.max_term_years
     first, last = v.years[0], v.years[-1]
@@ -75,3 +128,9 @@ def term(model: cp_model.CpModel, v: Variables) -> None:
                 following.setdefault(host, []).append(var)
             for host, var in v.placements(tid, y):
                 model.add_bool_or([~var, ~placed[y + 1], *following.get(host, [])])
+
+
+FAMILY = Family(
+    builders={ROT_PER_GRADE: per_grade, ROT_DOWN: down, TERM_2Y: term},
+    eligibility=(ROT_PAIRS, TERM_2Y),
+)

@@ -1,0 +1,206 @@
+"""The lead's guidance visits to its members (六个一, 团队进驻): GUIDE-SIX, GUIDE-LEN, GUIDE-CAP.
+
+Catalogue entries and the verifier's checks side by side; solver/rules/guidance.py holds the
+CP-SAT side. Shared with the solver: `members`, `guide_staff`.
+
+Guidance items are compared after `Profile.guide_item` (full name or Chinese part); GUIDE-SIX
+counts every guidance visit to the member with the item, whoever made it (a visit by someone
+who may not guide already fails GUIDE-CAP).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..instance import Activity, Semester
+from ..report import Violation
+from .base import Rule, Severity
+from .plan import Malformed, at, beyond_semester, desc
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..instance import Instance, Teacher
+    from ..schedule import Assignment
+    from .plan import Plan
+
+SHARED = ("members", "guide_staff")
+
+_GUIDE = (Activity.GUIDANCE,)
+
+
+def members(inst: Instance, group: str) -> tuple[str, ...]:
+    """GUIDE-SIX: every kindergarten of the group but the lead, in roster order."""
+    lead = inst.lead_of[group]
+    return tuple(k.kg_id for k in inst.kindergartens if k.group == group and k.kg_id != lead)
+
+
+def guide_staff(inst: Instance, teacher: Teacher) -> bool:
+    """GUIDE-CAP: may guide, i.e. a lead-home cadre, or backbone when the profile allows."""
+    if teacher.home_kg != inst.lead(teacher.home_kg):
+        return False
+    return teacher.cadre or (inst.profile.guide_staff == "backbone+cadre" and teacher.backbone)
+
+
+def _check_six(plan: Plan) -> Iterator[Violation]:
+    profile = plan.inst.profile
+    delivered = {
+        (a.host_kg, a.year, profile.guide_item(a.item))
+        for a in plan.activity(Activity.GUIDANCE)
+        if a.item is not None
+    }
+    for group in plan.inst.roster.groups:
+        for member in members(plan.inst, group):
+            for year in plan.inst.horizon.year_list:
+                for item in profile.guide_items:
+                    if (member, year, item) not in delivered:
+                        yield Violation(
+                            GUIDE_SIX.id,
+                            f"{member} {year}: no guidance visit brings {item} (每学年“六个一”)",
+                            kg_id=member,
+                            year=year,
+                        )
+
+
+def _check_len(plan: Plan) -> Iterator[Violation]:
+    # GUIDE-LEN names "a planned year" itself: it reports guidance outside the plan's years.
+    for kind, a, problem in plan.malformed:
+        if kind is Malformed.OUTSIDE and a.activity is Activity.GUIDANCE:
+            yield at(GUIDE_LEN.id, a, f"{desc(a)}: {problem}")
+    yield from beyond_semester(plan, Activity.GUIDANCE, GUIDE_LEN.id, "蹲点指导不得超过2周")
+
+
+def _guide_problems(plan: Plan, a: Assignment) -> Iterator[str]:
+    t, home, host = plan.of(a), plan.home(a), plan.inst.kg[a.host_kg]
+    lead = plan.inst.lead_of[home.group]
+    if not guide_staff(plan.inst, t):
+        staff = plan.inst.profile.guide_staff.replace("+", " or ")
+        yield f"guidance is by a {staff} whose home is the lead {lead}"
+    if host.group != home.group or host.kg_id == lead:
+        yield f"the host is not a member of group {home.group}"
+    if a.item is None:
+        yield "no guidance item given"
+    elif plan.inst.profile.guide_item(a.item) is None:
+        yield f"{a.item!r} is not one of the profile's guide_items"
+
+
+def _check_cap(plan: Plan) -> Iterator[Violation]:
+    profile = plan.inst.profile
+    per_item: Counter[tuple[str, int, str]] = Counter()
+    per_member_slot: Counter[tuple[str, int, Semester, int]] = Counter()
+    per_member_sem: Counter[tuple[str, int, Semester]] = Counter()
+    per_teacher: Counter[tuple[str, int]] = Counter()
+    per_lead_slot: Counter[tuple[str, int, Semester, int]] = Counter()
+    for a in plan.activity(Activity.GUIDANCE):
+        assert a.semester is not None and a.slot is not None  # Assignment guarantees it
+        problems = list(_guide_problems(plan, a))
+        if problems:
+            yield at(GUIDE_CAP.id, a, f"{desc(a)}: {'; '.join(problems)}")
+        item = profile.guide_item(a.item) if a.item is not None else None
+        if item is not None:
+            per_item[(a.host_kg, a.year, item)] += 1
+        per_member_slot[(a.host_kg, a.year, a.semester, a.slot)] += 1
+        per_member_sem[(a.host_kg, a.year, a.semester)] += 1
+        per_teacher[(a.teacher_id, a.year)] += 1
+        per_lead_slot[(plan.lead_of_kg(plan.of(a).home_kg), a.year, a.semester, a.slot)] += 1
+    spread = (len(profile.guide_items) + 1) // 2  # ceil(len / 2)
+    for (member, year, item), n in per_item.items():
+        if n > 1:
+            yield Violation(
+                GUIDE_CAP.id,
+                f"{member} {year}: {n} guidance visits bring {item}; at most one",
+                kg_id=member,
+                year=year,
+            )
+    for (member, year, sem, slot), n in per_member_slot.items():
+        if n > 1:
+            yield Violation(
+                GUIDE_CAP.id,
+                f"{member} {year} {sem.label} slot {slot}: {n} guidance visits at once; at most one",
+                kg_id=member,
+                year=year,
+                semester=sem.value,
+            )
+    for (member, year, sem), n in per_member_sem.items():
+        if n > spread:
+            yield Violation(
+                GUIDE_CAP.id,
+                f"{member} {year} {sem.label}: {n} guidance visits, more than {spread} a "
+                "semester (spread over the year)",
+                kg_id=member,
+                year=year,
+                semester=sem.value,
+            )
+    for (tid, year), n in per_teacher.items():
+        if n > profile.guide_max_per_year:
+            yield Violation(
+                GUIDE_CAP.id,
+                f"{tid} makes {n} guidance visits in {year}, more than "
+                f"guide_max_per_year={profile.guide_max_per_year}",
+                teacher_id=tid,
+                year=year,
+            )
+    for (lead, year, sem, slot), n in per_lead_slot.items():
+        if n > profile.guide_slot_cap:
+            yield Violation(
+                GUIDE_CAP.id,
+                f"{lead} {year} {sem.label} slot {slot}: {n} staff out on guidance, more than "
+                f"guide_slot_cap={profile.guide_slot_cap}",
+                kg_id=lead,
+                year=year,
+                semester=sem.value,
+            )
+
+
+GUIDE_SIX = Rule(
+    "GUIDE-SIX",
+    "每学年总园应到成员园开展“六个一”培训活动",
+    "each year the lead delivers the profile's guidance items (六个一) to every member",
+    '000 三(三)4 "每学年总园应到成员园开展‘六个一’培训活动"; 003 三(一) 团队进驻',
+    Severity.SOFT,
+    _check_six,
+    weight=6,
+    can_be_soft=True,
+    detail=(
+        "Members: every kindergarten of the group but the lead. For each member, planned "
+        "year and item of guide_items: one violation unless a guidance visit to that "
+        "member that year carries that item."
+    ),
+    keys=("guidance.guide_items",),
+    activities=_GUIDE,
+)
+GUIDE_LEN = Rule(
+    "GUIDE-LEN",
+    "蹲点指导、团队进驻时间不得超过2周",
+    "a guidance stay lasts at most 2 weeks (one slot)",
+    '003 三(一) "跟岗锻炼时间不得超过2周"; 000 三(二)2 蹲点指导',
+    Severity.HARD,
+    _check_len,
+    detail=(
+        "A guidance visit has a planned year, a semester and a slot within the semester's "
+        "slots; its dates span <= slot_weeks <= 2 weeks."
+    ),
+    keys=("horizon.slot_weeks", "horizon.weeks_per_semester"),
+    activities=_GUIDE,
+)
+GUIDE_CAP = Rule(
+    "GUIDE-CAP",
+    "总园派出指导人员有度，分散到各时段",
+    "guidance is by the lead's cadres or backbones, spread over the year, within loads",
+    "000 三(三)4; 003 三(一) 中层副职以上干部",
+    Severity.HARD,
+    _check_cap,
+    detail=(
+        "A guidance visit is made by a teacher whose home is the group's lead and who is a "
+        "cadre, or a backbone when guide_staff is backbone+cadre; its host is a member of "
+        "that group; its item is one of guide_items. Per member, year and item at most one "
+        "visit; per member and slot at most one; per member, year and semester at most "
+        "ceil(len(guide_items) / 2) (spread over the year); per teacher and year at most "
+        "guide_max_per_year; per lead and slot at most guide_slot_cap."
+    ),
+    keys=("guidance.guide_staff", "guidance.guide_max_per_year", "guidance.guide_slot_cap"),
+    activities=_GUIDE,
+)
+
+RULES = (GUIDE_SIX, GUIDE_LEN, GUIDE_CAP)

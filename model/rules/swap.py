@@ -1,0 +1,175 @@
+"""Swaps (置换交流; 002 plan 4 四(三)1): SWAP-EQ.
+
+Catalogue entry and the verifier's check side by side; solver/rules/swap.py holds the CP-SAT
+side. Shared with the solver: `is_young`, `swap_capacity`.
+
+Runs use planned swaps only (the detail does not bring in history; TERM-2Y does); swaps in
+consecutive years are one run, so with ``swap_years = 1`` a teacher never swaps two years in
+a row, and a run may be shorter than ``swap_years`` only if it ends in the last planned year.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from ..instance import Activity, Grade, Role
+from ..report import Violation
+from .base import Part, Rule, Severity
+from .plan import at, consecutive, desc
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from ..instance import Instance, Teacher
+    from ..schedule import Assignment
+    from .plan import Plan
+
+SHARED = ("is_young", "swap_capacity")
+
+
+def is_young(inst: Instance, teacher: Teacher, year: int) -> bool:
+    """Aged at most `young_age` on 1 September of the academic year."""
+    if teacher.birth_date is None:
+        return False
+    born = teacher.birth_date
+    age = year - born.year - ((born.month, born.day) > (9, 1))
+    return age <= inst.profile.young_age
+
+
+def swap_capacity(inst: Instance, group: str, year: int) -> int:
+    """E: pairs a year could field, Σ over grades of min(lead backbones, young member
+    teachers) of that grade, none cadres, none unavailable that year."""
+    lead = inst.lead_of[group]
+    sides: dict[Grade, list[int]] = {g: [0, 0] for g in Grade}
+    for t in inst.teachers_of(group):
+        if t.grade is None or t.cadre or year in t.unavailable:
+            continue
+        if t.home_kg == lead:
+            sides[t.grade][0] += t.backbone
+        elif inst.kg[t.home_kg].role is not Role.AFFILIATE and is_young(inst, t, year):
+            sides[t.grade][1] += 1
+    return sum(min(pair) for pair in sides.values())
+
+
+def _side_problems(plan: Plan, a: Assignment) -> Iterator[str]:
+    """Who may swap where: a lead backbone out to a member, a member's young teacher in."""
+    t, home, host = plan.of(a), plan.home(a), plan.inst.kg[a.host_kg]
+    lead = plan.inst.lead_of[home.group]
+    if t.cadre or t.grade is None:
+        yield "cadres do not swap"
+    if home.kg_id == lead:
+        member = host
+        if not t.backbone:
+            yield "the lead's side of a swap is a backbone teacher"
+        if host.group != home.group or host.role is Role.AFFILIATE:
+            yield f"the host is not a member (not an affiliate) of group {home.group}"
+    else:
+        member = home
+        if host.kg_id != lead:
+            yield f"a member's teacher swaps to the lead {lead}"
+        if home.role is Role.AFFILIATE:
+            yield "affiliates (加盟园) do not swap"
+        if not is_young(plan.inst, t, a.year):
+            yield f"not a young teacher (age <= {plan.inst.profile.young_age} on 1 September)"
+    if t.grade is not None and member.classes_of(t.grade) == 0:
+        yield f"{member.kg_id} has no classes of {t.grade.label}"
+
+
+def _partner_problems(plan: Plan, a: Assignment) -> Iterator[str]:
+    """Partners name each other in the same year; the partner comes from this host, same grade."""
+    if a.partner is None:
+        yield "no swap partner given"
+        return
+    partner = plan.inst.teacher.get(a.partner)
+    if partner is None:
+        yield f"partner {a.partner} is not in the roster"
+        return
+    back = [b for b in plan.swaps.get((a.partner, a.year), []) if b.partner == a.teacher_id]
+    if not back:
+        yield f"partner {a.partner} has no swap in {a.year} naming {a.teacher_id}"
+    if partner.home_kg != a.host_kg:
+        yield f"partner {a.partner} is not from the host {a.host_kg}"
+    if partner.grade != plan.of(a).grade:
+        yield f"partner {a.partner} teaches another grade"
+
+
+def _check_pairs(plan: Plan) -> Iterator[Violation]:
+    for a in plan.activity(Activity.SWAP):
+        problems = [*_side_problems(plan, a), *_partner_problems(plan, a)]
+        if problems:
+            yield at(SWAP_EQ.id, a, f"{desc(a)}: {'; '.join(problems)}")
+    length, last = plan.inst.profile.swap_years, plan.inst.horizon.year_list[-1]
+    by_teacher: dict[str, dict[int, set[tuple[str, str | None]]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
+    for (tid, year), swaps in plan.swaps.items():
+        by_teacher[tid][year].update((a.host_kg, a.partner) for a in swaps)
+    for tid, years in by_teacher.items():
+        for run in consecutive(sorted(years)):
+            span = f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0])
+            kept = {pair for year in run for pair in years[year]}
+            if len(kept) > 1:
+                yield Violation(
+                    SWAP_EQ.id,
+                    f"{tid} changes host or partner within the swap {span}",
+                    teacher_id=tid,
+                    year=run[0],
+                )
+            if len(run) > length or (len(run) < length and run[-1] != last):
+                yield Violation(
+                    SWAP_EQ.id,
+                    f"{tid} swaps in {span} ({len(run)} years); a swap lasts "
+                    f"swap_years={length} (shorter only where the plan ends)",
+                    teacher_id=tid,
+                    year=run[0],
+                )
+
+
+def _check_min(plan: Plan) -> Iterator[Violation]:
+    want = plan.inst.profile.swap_min
+    on_swap = Counter((plan.inst.teacher[tid].home_kg, year) for tid, year in plan.swaps)
+    for group, lead in plan.inst.lead_of.items():
+        for year in plan.inst.horizon.year_list:
+            need = min(want, swap_capacity(plan.inst, group, year))
+            sent = on_swap[(lead, year)]
+            short = max(0, need - sent)
+            for unit in range(short):
+                part = f" (shortfall {unit + 1}/{short})" if short > 1 else ""
+                yield Violation(
+                    SWAP_EQ.id,
+                    f"{lead} {year}: {sent} of {need} lead teachers on swap{part} "
+                    "(每年至少选派2名骨干教师置换交流)",
+                    kg_id=lead,
+                    year=year,
+                )
+
+
+SWAP_EQ = Rule(
+    "SWAP-EQ",
+    "牵头校每年至少选派2名骨干教师和成员校同等数量的青年教师进行置换交流",
+    "the lead sends >= 2 backbones a year to members and takes as many of their young teachers",
+    '002 plan 4 四(三)1 "每年至少要选派2名骨干教师…和成员校同等数量的青年教师进行置换交流"',
+    Severity.OFF,
+    _check_min,
+    weight=30,
+    can_be_soft=True,
+    detail=(
+        "Swaps exist only when this rule is on. A swap is a year-long placement, one of a "
+        "pair: a backbone (not cadre) whose home is the lead goes to a member that is not "
+        "an affiliate, and a young teacher (not cadre, age <= young_age on 1 September of "
+        "that year) of that member goes to the lead; both have the same grade, and the "
+        "member has classes of it. Each names the other as partner, both in the same year. "
+        "A teacher's swaps in consecutive years form a run that keeps host and partner and "
+        "lasts swap_years years (shorter only where the plan ends). Each year: shortfall = "
+        "max(0, min(swap_min, E) - lead teachers on swap), E = Σ over grades of min(lead "
+        "backbones, young teachers of the group's non-affiliate members) of that grade, "
+        "none cadres, none unavailable that year (`swap_capacity`); each unit is a "
+        "violation (the only part that may be soft)."
+    ),
+    keys=("swap.swap_min", "swap.swap_years", "people.young_age"),
+    activities=(Activity.SWAP,),
+    parts=(Part("pairs part", _check_pairs),),
+)
+
+RULES = (SWAP_EQ,)
