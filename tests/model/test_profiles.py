@@ -162,7 +162,7 @@ def test_copied_profile_loads_and_rejects_unknown_keys(name: str, tmp_path: Path
 
 
 def test_readme_tables_cover_every_rule_and_profile() -> None:
-    text = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     rules = text.split("## Rules", 1)[1].split("\n## ", 1)[0]
     ids = re.findall(r"^\| ([A-Z0-9-]+) \|", rules, re.M)
     assert ids == [r.id for r in RULES if r.id != "PIN"] + ["GROUP-SIZE", "PIN"]
