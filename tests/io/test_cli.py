@@ -130,9 +130,25 @@ def test_usage_errors_exit_2(
 
 
 def test_template_validates_after_filling(tmp_path: Path) -> None:
+    # What an office does: write the template, type a small group into it, validate, solve.
     path = tmp_path / "t.xlsx"
     code, _ = run("template", str(path))
     assert code == 0 and path.exists()
+    code, output = run("validate", str(path))
+    assert code == 2 and "没有数据" in output  # the empty template has no data rows
+    wb = load_workbook(path)
+    kgs, teachers = wb["kindergartens 园所"], wb["teachers 教师"]
+    kgs.append(["001", "实验幼儿园", "实验集团", "总园", "公办", "示范", 1, 1, 1])
+    kgs.append(["002", "东街幼儿园", "实验集团", "成员园", "公办", "二级", 1, 1, 1])
+    for i, (home, grade) in enumerate((h, g) for h in ("001", "002") for g in ("小班", "中班", "大班") for _ in range(3)):  # fmt: skip
+        teachers.append([f"T{i:03}", f"教师{i}", home, grade, "是" if i % 3 == 0 else "否", "否", "2015-09", "1990.05"])  # fmt: skip
+    teachers.append(["C001", "园长", "实验幼儿园", None, "否", "是", "2005-09", "1978.03"])
+    wb.save(path)
+    code, output = run("validate", str(path))
+    assert code == 0, output
+    code, output = run("solve", str(path), "-o", str(tmp_path / "plan.xlsx"), "--start-year", "2026")  # fmt: skip
+    assert code == 0, output
+    assert "verified" in output
 
 
 def test_infeasible_group_names_the_rule_to_relax(tmp_path: Path) -> None:
