@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 START = 2026
+
+# Tests read messages in English unless they ask for Chinese (the default for users).
+os.environ["KGROTA_LANG"] = "en"
 
 
 def profile(**changes: Any) -> Profile:
