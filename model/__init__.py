@@ -2,6 +2,7 @@
 
 from .instance import (
     Activity,
+    Gender,
     Grade,
     HistoryRecord,
     Horizon,
@@ -11,6 +12,7 @@ from .instance import (
     Pin,
     Role,
     Roster,
+    SchoolCalendar,
     Semester,
     Teacher,
     academic_year,
@@ -28,6 +30,7 @@ __all__ = [
     "RULE_BY_ID",
     "Activity",
     "Assignment",
+    "Gender",
     "Grade",
     "GroupResult",
     "HistoryRecord",
@@ -44,6 +47,7 @@ __all__ = [
     "RuleResult",
     "RuleSetting",
     "Schedule",
+    "SchoolCalendar",
     "Semester",
     "Severity",
     "SolveStatus",

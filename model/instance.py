@@ -81,6 +81,11 @@ class Activity(Labelled):
         return self in (Activity.ROTATION, Activity.INDUCTION, Activity.SWAP)
 
 
+class Gender(Labelled):
+    FEMALE = "female"
+    MALE = "male"
+
+
 class Semester(Labelled):
     AUTUMN = "autumn"
     SPRING = "spring"
@@ -109,6 +114,8 @@ _ZH: dict[Labelled, str] = {
     Activity.SWAP: "置换交流",
     Semester.AUTUMN: "秋季",
     Semester.SPRING: "春季",
+    Gender.FEMALE: "女",
+    Gender.MALE: "男",
 }
 
 _ALIASES: dict[Labelled, tuple[str, ...]] = {
@@ -129,6 +136,8 @@ _ALIASES: dict[Labelled, tuple[str, ...]] = {
     Activity.SWAP: ("置换",),
     Semester.AUTUMN: ("秋", "秋季学期", "fall"),
     Semester.SPRING: ("春", "春季学期"),
+    Gender.FEMALE: ("女性", "f"),
+    Gender.MALE: ("男性", "m"),
 }
 
 TIER_NAMES: dict[int, str] = {5: "示范", 4: "一级", 3: "二级", 2: "三级", 1: "新建"}
@@ -203,6 +212,13 @@ class Teacher:
     veto: str | None = None
     unavailable: frozenset[int] = frozenset()
     preferred_hosts: tuple[str, ...] = ()
+    gender: Gender | None = None
+    # What offices hold beside the planning fields (issue 11): read, checked, never written to
+    # a schedule. The ID number keys a teacher when the roster has no 工号.
+    id_number: str | None = None
+    school_entry: dt.date | None = None  # 进本园时间
+    on_staff: bool | None = None  # 在编 (True) / 非在编 (False)
+    title: str | None = None  # 职称
 
     def __post_init__(self) -> None:
         if not self.teacher_id:
@@ -250,6 +266,26 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class SchoolCalendar:
+    """The optional 校历 sheet: semester dates and weeks in which nobody is sent out.
+
+    `semesters` maps (academic year, semester) to its first and last teaching day (last may
+    be None: the default length); `blackouts` are (first day, last day, reason) ranges.
+    """
+
+    semesters: tuple[tuple[int, Semester, dt.date, dt.date | None], ...] = ()
+    blackouts: tuple[tuple[dt.date, dt.date, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        for _, _, first, last in self.semesters:
+            if last is not None and last < first:
+                raise ValueError("Must have a semester's first day <= its last day.")
+        for first, last, _ in self.blackouts:
+            if last < first:
+                raise ValueError("Must have a blackout's first day <= its last day.")
+
+
+@dataclass(frozen=True)
 class Roster:
     """What the office's workbook holds, after parsing, in roster order."""
 
@@ -258,6 +294,7 @@ class Roster:
     history: tuple[HistoryRecord, ...] = ()
     distances: tuple[tuple[str, str, float], ...] = ()
     pins: tuple[Pin, ...] = ()
+    calendar: SchoolCalendar = SchoolCalendar()
 
     def __post_init__(self) -> None:
         kg_ids = [k.kg_id for k in self.kindergartens]
@@ -295,6 +332,7 @@ class Roster:
             history=tuple(h for h in self.history if h.teacher_id in t_ids),
             distances=tuple(d for d in self.distances if d[0] in ids and d[1] in ids),
             pins=tuple(p for p in self.pins if p.teacher_id in t_ids),
+            calendar=self.calendar,
         )
 
     @property
