@@ -14,7 +14,8 @@ the fields at the top level and CP-SAT's own parameters in a ``[cp_sat]`` table:
 Unknown keys and parameter names are errors. The CP-SAT parameters that the fields stand for
 (``max_time_in_seconds``, ``num_workers``, ``random_seed``, ``relative_gap_limit``) are refused
 in ``[cp_sat]``: the solve splits its threads and time by the fields (`solve.layout`), so a
-second spelling would be overruled or break that split.
+second spelling would be overruled or break that split. The search phases (cpsat._phases)
+still set their own budget and branching on top of the preset.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from ortools.sat import sat_parameters_pb2
 
 BACKENDS = ("local", "ray")
 
-# A CP-SAT parameter value as TOML gives it; a repeated field's values as a tuple.
-CpSatValue = bool | int | float | str | tuple[str, ...]
+# A CP-SAT parameter value as TOML gives it; a repeated field's values as a list (kept as a
+# tuple).
+CpSatValue = bool | int | float | str | tuple[str, ...] | list[str]
 
 _SAT_FIELDS = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
 # CP-SAT parameters the fields set (cpsat.configure), with the field to write instead.
-OWN_PARAMETERS = {
+_OWN_PARAMETERS = {
     "max_time_in_seconds": "time_limit",
     "num_workers": "workers",
     "num_search_workers": "workers",
@@ -83,8 +85,8 @@ class SolveOptions(SearchOptions):
     hands each group its share (None: every core, or the Ray cluster's CPUs). `gap` is
     relative: 0.005 stops a group once its schedule is proven within 0.5 % of the best
     possible (0: prove it optimal). `address` joins a running Ray cluster (backend ``ray``
-    only). `cp_sat` holds extra CP-SAT parameters by name (a repeated field's values as a
-    tuple; a TOML list becomes one).
+    only). `cp_sat` holds extra CP-SAT parameters by name (a repeated field's values are kept
+    as a tuple).
     """
 
     gap: float = 0.0
@@ -172,8 +174,8 @@ def _check_parameter(name: object, value: object) -> None:
     `value` fits it (type, range, enum label)."""
     if not isinstance(name, str):
         raise ValueError(f"cp_sat: {name!r} is not a parameter name")
-    if name in OWN_PARAMETERS:
-        own = OWN_PARAMETERS[name]
+    if name in _OWN_PARAMETERS:
+        own = _OWN_PARAMETERS[name]
         raise ValueError(f"cp_sat.{name}: kgrota sets it from {own}; set {own} (top level) instead")
     sat = _SAT_FIELDS.get(name)
     if sat is None:
