@@ -1,13 +1,14 @@
-"""``python -m kgrota.bench SET [--time-limit S] [--workers N] [--seeds K] [--gap PERCENT]
-[--no-mip] [--hint] [--out DIR]``: run a benchmark set and write its JSON and markdown results."""
+"""``python -m kgrota.bench SET [--params FILE] [--time-limit S] [--workers N] [--seeds K]
+[--gap PERCENT] [--no-mip] [--hint] [--out DIR]``: run a benchmark set and write its JSON and
+markdown results."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
+from ..solver.options import SolveOptions
 from .report import RESULTS, write_results
 from .runner import Params, Record, run_set
 from .sets import SETS
@@ -45,13 +46,26 @@ def main(argv: list[str] | None = None, prog: str = "python -m kgrota.bench") ->
     """Run the set the arguments name (`prog`: how the usage line names the command)."""
     parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     parser.add_argument("set", choices=sorted(SETS), help="benchmark set (see bench/README.md)")
-    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per group")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="CP-SAT workers")
+    parser.add_argument(
+        "--params",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a TOML preset of solve options and CP-SAT parameters, as for kgrota solve; the "
+        "options below override it",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        help=f"seconds per group (default {SolveOptions().time_limit:g})",
+    )
+    parser.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: all)")
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds (set default)")
     parser.add_argument(
         "--gap",
         type=_percent,
-        default=0.0,
+        default=None,
         metavar="PERCENT",
         help="stop a group once proven within PERCENT %% of the best possible, CP-SAT and HiGHS "
         "alike (default 0: prove optimal)",
@@ -60,13 +74,14 @@ def main(argv: list[str] | None = None, prog: str = "python -m kgrota.bench") ->
     parser.add_argument("--hint", action="store_true", help="give CP-SAT the greedy plan as hint")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = parser.parse_args(argv)
-    params = Params(
-        time_limit=args.time_limit,
-        workers=args.workers,
-        mip=not args.no_mip,
-        hint=args.hint,
-        gap=args.gap / 100,
-    )
+    gap = None if args.gap is None else args.gap / 100
+    try:
+        options = SolveOptions.from_flags(
+            args.params, time_limit=args.time_limit, workers=args.workers, gap=gap
+        )
+    except (ValueError, OSError) as exc:
+        parser.error(str(exc))  # exit 2
+    params = Params(options, mip=not args.no_mip, hint=args.hint)
     print(f"{args.set}: {SETS[args.set].description}", file=sys.stderr)
     results = run_set(args.set, params, seeds=args.seeds, progress=_progress)
     json_path, md_path = write_results(results, args.out)

@@ -99,6 +99,13 @@ def _gap(gap: float) -> str:
     return f"stop within {gap:.2%} of the bound" if gap else "to proven optimum"
 
 
+def _cp_sat(params: Record | None) -> str:
+    """The preset's own CP-SAT parameters, if any (results before --params had none)."""
+    if not params:
+        return ""
+    return "; CP-SAT " + ", ".join(f"`{k} = {v}`" for k, v in params.items())
+
+
 def markdown(results: Record) -> str:
     """The results as a markdown page: setting, summary, scaling, instances, groups."""
     p, m, s = results["params"], results["machine"], results["summary"]
@@ -111,7 +118,7 @@ def markdown(results: Record) -> str:
         f"CP-SAT time limit {p['time_limit']:g} s per group, "
         f"{_gap(p.get('gap', 0.0))}, {p['workers']} workers, seed "
         f"{p['cp_seed']}, greedy hint (one-group rosters) {'on' if p['hint'] else 'off'}; MIP "
-        f"peer {'on' if p['mip'] else 'off'}.",
+        f"peer {'on' if p['mip'] else 'off'}{_cp_sat(p.get('cp_sat'))}.",
         f"Machine: {m['cores']} cores, {m['platform']}, Python {m['python']}, OR-Tools "
         f"{m['ortools']}, highspy {m['highspy']}; commit {m['commit']}"
         f"{' with uncommitted solver/model edits' if m['dirty'] else ''}.",

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from ..model import Assignment, GroupResult
+    from ..solver.options import SolveOptions
 
 Record = dict[str, Any]
 
@@ -54,14 +55,27 @@ _SCHEDULED = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.GREEDY)
 
 @dataclass(frozen=True)
 class Params:
-    """How every group of a run is solved."""
+    """How every group of a run is solved: CP-SAT as `options` say (their time limit, seed
+    and gap hold for the HiGHS peer too), and the benchmark's own switches."""
 
-    time_limit: float
-    workers: int
+    options: SolveOptions
     mip: bool = True
     hint: bool = False  # greedy as a complete CP-SAT hint (off: measure the model alone)
-    cp_seed: int = 0
-    gap: float = 0.0  # relative gap at which a group stops (0: prove optimal), both solvers
+
+    def record(self) -> Record:
+        """The parameters as the results JSON records them (the field names predate
+        `SolveOptions`: reports read old results too)."""
+        o = self.options
+        return {
+            "time_limit": o.time_limit,
+            "workers": o.threads,
+            "mip": self.mip,
+            "hint": self.hint,
+            "cp_seed": o.seed,
+            "gap": o.gap,
+            "backend": o.backend,
+            "cp_sat": dict(o.cp_sat),
+        }
 
 
 @dataclass(frozen=True)
@@ -173,14 +187,8 @@ def solve_task(task: GroupTask) -> Record:
     instance = Instance.create(task.roster, load_profile(task.profile), START_YEAR, YEARS)
     p = task.params
     plan, base = baseline(instance)
-    result = solve_group(
-        instance,
-        time_limit=p.time_limit,
-        workers=task.workers,
-        seed=p.cp_seed,
-        hint=plan if p.hint else None,
-        gap=p.gap,
-    )
+    options = replace(p.options, workers=task.workers)
+    result = solve_group(instance, options, hint=plan if p.hint else None)
     record = group_record(
         task.instance, instance, result, base, workers=task.workers, rss_mb=peak_rss_mb()
     )
@@ -198,24 +206,25 @@ def mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -
         mip = from_cp_proto(proto)
     except Unsupported as exc:
         return {"skipped": f"MIP peer skipped: {exc}"}
+    o = p.options
     with tempfile.TemporaryDirectory(prefix="kgrota-mip-") as tmp:
         try:
             run = run_highs(
                 mip,
                 Path(tmp) / "model.mps",
-                time_limit=p.time_limit,
+                time_limit=o.time_limit,
                 threads=threads,
-                seed=p.cp_seed,
-                gap=p.gap,
+                seed=o.seed,
+                gap=o.gap,
             )
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             return {"skipped": f"MIP peer failed: {exc}"}
     # HiGHS says Optimal within mip_rel_gap too: a proof only without a gap or at its bound.
-    proven = run.optimal and (p.gap == 0 or _meets(run.objective, run.bound))
+    proven = run.optimal and (o.gap == 0 or _meets(run.objective, run.bound))
     both = proven and result.status is SolveStatus.OPTIMAL
     # Times compare when both reached the goal: the optimum, or the gap when one is set.
     cp_done = result.status is SolveStatus.OPTIMAL or (
-        p.gap > 0 and result.gap is not None and result.gap <= p.gap
+        o.gap > 0 and result.gap is not None and result.gap <= o.gap
     )
     out: Record = {"skipped": None, **asdict(run)}
     out["same_model"] = len(proto.variables) == result.variables == run.columns
@@ -285,7 +294,7 @@ def run_set(
         "description": bench_set.description,
         "date": dt.date.today().isoformat(),
         "params": {
-            **asdict(params),
+            **params.record(),
             "profile": bench_set.profile,
             "start_year": START_YEAR,
             "years": YEARS,
@@ -306,7 +315,7 @@ def _run_alone(
     br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
 ) -> tuple[list[Record], None]:
     """A one-group roster in a fresh spawned process, so that its peak RSS is its own."""
-    workers = min(params.workers, os.cpu_count() or 1)
+    workers = min(params.options.threads, os.cpu_count() or 1)
     task = GroupTask(br.label, br.roster.groups[0], br.roster, profile, params, workers)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=1) as pool:
@@ -328,7 +337,7 @@ def _run_roster(
     instance = Instance.create(br.roster, load_profile(profile), START_YEAR, YEARS)
     parts = {g: instance.for_group(g) for g in br.roster.groups}
     bases = {g: baseline(part)[1] for g, part in parts.items()}
-    cores = min(params.workers, os.cpu_count() or 1)
+    cores = min(params.options.threads, os.cpu_count() or 1)
     processes, workers = layout(len(parts), cores)  # as solve() will split the threads
     records: dict[str, Record] = {}
 
@@ -341,14 +350,7 @@ def _run_roster(
             progress(records[g])
 
     with ChildPeak() as peak:
-        schedule = solve(
-            instance,
-            time_limit=params.time_limit,
-            workers=cores,
-            seed=params.cp_seed,
-            gap=params.gap,
-            progress=done,
-        )
+        schedule = solve(instance, replace(params.options, workers=cores), progress=done)
     if params.mip:
         with ThreadPoolExecutor(cores) as threads:  # each peer is a subprocess: threads suffice
             peers = threads.map(

@@ -11,6 +11,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +37,7 @@ from ..model.generate import qingpu_roster
 from ..model.instance import academic_year
 from ..model.rules.pins import PIN
 from ..model.verify import verify as verify_schedule
+from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
 from .errors import InputError, Problem
 from .roster import read_roster, validate_roster, write_roster
 from .schedule_io import read_schedule, write_schedule
@@ -163,13 +165,126 @@ profile_option = click.option(
 )
 
 
-time_limit_option = click.option(
-    "--time-limit",
-    type=click.FloatRange(0.1),
-    default=60.0,
-    show_default=True,
-    help="Seconds per group.",
+_DEFAULT = SolveOptions()  # for the help texts: the defaults live in SolveOptions only
+
+_SOLVE_FLAGS = (
+    click.option(
+        "--params",
+        "params_file",
+        metavar="FILE",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="A TOML preset of the options below and CP-SAT parameters ([cp_sat] table); "
+        "flags given here override it.",
+    ),
+    click.option(
+        "--time-limit",
+        type=click.FloatRange(0.1),
+        default=None,
+        help=f"Seconds per group.  [default: {_DEFAULT.time_limit:g}]",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(1),
+        default=None,
+        help="CP-SAT workers (default: all cores).",
+    ),
+    click.option("--seed", type=int, default=None, help=f"[default: {_DEFAULT.seed}]"),
+    click.option(
+        "--gap",
+        "gap_percent",
+        metavar="PERCENT",
+        type=click.FloatRange(0, 100, max_open=True),
+        default=None,
+        help="Stop a group once its plan is proven within PERCENT % of the best possible "
+        "(default 0: prove optimal).",
+    ),
+    click.option(
+        "--backend",
+        type=click.Choice(BACKENDS),
+        default=None,
+        help="Where groups are solved: local processes, or Ray tasks (needs kgrota[ray]).  "
+        f"[default: {_DEFAULT.backend}]",
+    ),
+    click.option(
+        "--address",
+        default=None,
+        help="Ray cluster to join (with --backend ray; default: start Ray on this machine).",
+    ),
 )
+_SOLVE_FLAG_NAMES = (
+    "params_file",
+    "time_limit",
+    "workers",
+    "seed",
+    "gap_percent",
+    "backend",
+    "address",
+)
+
+
+def _solve_flags(func: F) -> F:
+    """Add the solve options as flags (`_gather` hands them on as one `SolveOptions`)."""
+    for flag in reversed(_SOLVE_FLAGS):
+        func = flag(func)
+    return func
+
+
+def _gather(into: str, make: Callable[[dict[str, Any]], object], *names: str) -> Callable[[F], F]:
+    """Hand the command the click values of `names` as one value: ``into=make(values)``."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(**values: Any) -> Any:
+            mine = {name: values.pop(name) for name in names}
+            return func(**values, **{into: make(mine)})
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _options(flags: dict[str, Any]) -> SolveOptions:
+    """The preset file's options (or the defaults) with the flags given in their place."""
+    path, percent = flags.pop("params_file"), flags.pop("gap_percent")
+    options = SolveOptions.from_flags(path, **flags, gap=None if percent is None else percent / 100)
+    if options.backend == "ray":
+        from ..solver.ray_backend import require_ray
+
+        require_ray()  # a usage error now, not after reading a large roster
+    return options
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one solve reads and writes; how it solves is a `SolveOptions`."""
+
+    roster: Path
+    out: Path
+    profile: Profile
+    start_year: int
+    years: int | None = None  # None: the profile's
+    previous: Path | None = None  # a schedule being revised
+    fmt: str = "xlsx"
+
+    def __post_init__(self) -> None:
+        if self.out.resolve() == self.roster.resolve():
+            raise ValueError(f"{self.out}: the schedule must not overwrite the roster")
+
+
+def _job(values: dict[str, Any]) -> Job:
+    """The solve command's job from its arguments, with the defaults they leave open."""
+    out: Path = values["out_path"]
+    start_year = values["start_year"]
+    return Job(
+        roster=values["roster"],
+        out=out,
+        profile=load_profile(values["profile"]),
+        start_year=start_year if start_year is not None else default_start_year(),
+        years=values["years"],
+        previous=values["previous"],
+        fmt=values["fmt"] or ("json" if out.suffix.lower() == ".json" else "xlsx"),
+    )
 
 
 @main.command()
@@ -192,29 +307,14 @@ def validate(roster: Path, profile: str) -> None:
     out.print(f"[green]✓[/green] {roster}: valid ({len(problems)} warning(s))")
 
 
-def _solve(
-    roster_path: Path,
-    out_path: Path,
-    profile: Profile,
-    start_year: int,
-    years: int | None,
-    time_limit: float,
-    workers: int | None,
-    seed: int,
-    fmt: str,
-    backend: str = "local",
-    previous: Path | None = None,
-    address: str | None = None,
-    gap: float = 0.0,
-) -> tuple[Schedule, Report]:
-    """Read, solve (`gap`: a fraction, 0 proves each group optimal), verify, write."""
-    from ..solver.solve import check_backend, solve  # OR-Tools: load it only when solving
+def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
+    """Read, solve, verify, write."""
+    from ..solver.solve import solve  # the CP-SAT model: load it only when solving
 
-    check_backend(backend, address)  # before reading a large roster
-    roster, warnings = read_roster(roster_path)
+    roster, warnings = read_roster(job.roster)
     _print_warnings(warnings)
-    kept = read_schedule(previous).assignments if previous is not None else ()
-    instance = Instance.create(roster, profile, start_year, years, previous=kept)
+    kept = read_schedule(job.previous).assignments if job.previous is not None else ()
+    instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
     groups = roster.groups
     with Progress(
         SpinnerColumn(),
@@ -231,18 +331,9 @@ def _solve(
             bar.advance(task)
             bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
 
-        schedule = solve(
-            instance,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            gap=gap,
-            backend=backend,
-            address=address,
-            progress=progress,
-        )
+        schedule = solve(instance, options, progress=progress)
     report = verify_schedule(instance, schedule.assignments)
-    write_schedule(out_path, schedule, instance, report, fmt)
+    write_schedule(job.out, schedule, instance, report, job.fmt)
     out.print(_groups_table(schedule))
     return schedule, report
 
@@ -290,38 +381,11 @@ def _remedy(group: GroupResult) -> str:
 @click.option(
     "--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile)."
 )
-@time_limit_option
-@click.option(
-    "--workers", type=click.IntRange(1), default=None, help="CP-SAT workers (default: all cores)."
-)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--gap",
-    "gap_percent",
-    metavar="PERCENT",
-    type=click.FloatRange(0, 100, max_open=True),
-    default=0.0,
-    show_default=True,
-    help="Stop a group once its plan is proven within PERCENT % of the best possible "
-    "(0: prove optimal).",
-)
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="A schedule being revised: keep as much of it as the rules allow (stability).",
-)
-@click.option(
-    "--backend",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="Where groups are solved: local processes, or Ray tasks (needs kgrota[ray]).",
-)
-@click.option(
-    "--address",
-    default=None,
-    help="Ray cluster to join (with --backend ray; default: start Ray on this machine).",
 )
 @click.option(
     "--format",
@@ -330,43 +394,14 @@ def _remedy(group: GroupResult) -> str:
     default=None,
     help="Default: from OUT's suffix.",
 )
+@_solve_flags
 @_guard
-def solve(
-    roster: Path,
-    out_path: Path,
-    profile: str,
-    start_year: int | None,
-    years: int | None,
-    time_limit: float,
-    workers: int | None,
-    seed: int,
-    gap_percent: float,
-    previous: Path | None,
-    backend: str,
-    address: str | None,
-    fmt: str | None,
-) -> None:
+@_gather("job", _job, "roster", "out_path", "profile", "start_year", "years", "previous", "fmt")
+@_gather("options", _options, *_SOLVE_FLAG_NAMES)
+def solve(job: Job, options: SolveOptions) -> None:
     """Plan rotations, inductions and shadowing visits; write and verify the schedule."""
-    if out_path.resolve() == roster.resolve():
-        raise ValueError(f"{out_path}: the schedule must not overwrite the roster")
-    fmt = fmt or ("json" if out_path.suffix.lower() == ".json" else "xlsx")
-    year = start_year if start_year is not None else default_start_year()
-    schedule, report = _solve(
-        roster,
-        out_path,
-        load_profile(profile),
-        year,
-        years,
-        time_limit,
-        workers,
-        seed,
-        fmt,
-        backend,
-        previous,
-        address,
-        gap_percent / 100,
-    )
-    _conclude(schedule, report, out_path)
+    schedule, report = _solve(job, options)
+    _conclude(schedule, report, job.out)
 
 
 @main.command()
@@ -451,27 +486,18 @@ DEMO_START_YEAR = 2026
     default=Path("kgrota-demo"),
     show_default=True,
 )
-@time_limit_option
+@_solve_flags
 @_guard
-def demo(out_dir: Path, time_limit: float) -> None:
+@_gather("options", _options, *_SOLVE_FLAG_NAMES)
+def demo(out_dir: Path, options: SolveOptions) -> None:
     """Write the shipped qingpu-2023 scenario (seed 001's seven groups) and solve it."""
     roster_path = out_dir / "roster.xlsx"
     write_roster(qingpu_roster(start_year=DEMO_START_YEAR), roster_path)
     out.print(f"wrote {roster_path} (青浦区 2023: 7 groups, synthetic teachers)")
-    schedule_path = out_dir / "schedule.xlsx"
-    schedule, report = _solve(
-        roster_path,
-        schedule_path,
-        load_profile("qingpu"),
-        DEMO_START_YEAR,
-        None,
-        time_limit,
-        None,
-        0,
-        "xlsx",
-    )
-    _conclude(schedule, report, schedule_path)
-    out.print(f"next: kgrota verify {roster_path} {schedule_path}")
+    job = Job(roster_path, out_dir / "schedule.xlsx", load_profile("qingpu"), DEMO_START_YEAR)
+    schedule, report = _solve(job, options)
+    _conclude(schedule, report, job.out)
+    out.print(f"next: kgrota verify {roster_path} {job.out}")
 
 
 @main.command()
@@ -483,8 +509,13 @@ def demo(out_dir: Path, time_limit: float) -> None:
 @click.option(
     "--groups", type=click.IntRange(1), default=None, help="Default: the fewest that fit."
 )
-@click.option("--time-limit", type=click.FloatRange(0.1), default=30.0, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1),
+    default=PartitionOptions.time_limit,
+    show_default=True,
+)
+@click.option("--seed", type=int, default=PartitionOptions.seed, show_default=True)
 @_guard
 def partition(
     kgs_path: Path, out_path: Path, max_size: int, groups: int | None, time_limit: float, seed: int
@@ -501,9 +532,8 @@ def partition(
         raise ValueError(f"{out_path}: the roster must not overwrite the kindergarten list")
     sites = read_partition_input(kgs_path)
     with err.status(f"partitioning {len(sites)} kindergartens"):
-        result = solve_partition(
-            sites, max_size=max_size, groups=groups, time_limit=time_limit, seed=seed
-        )
+        options = PartitionOptions(time_limit=time_limit, seed=seed)
+        result = solve_partition(sites, max_size=max_size, groups=groups, options=options)
     breaches = check_partition(sites, result, max_size)
     if breaches:
         raise Failed("partition fails its check: " + "; ".join(breaches))

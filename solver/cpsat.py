@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from ..model import Activity, Assignment, GroupResult, Instance, Severity, SolveStatus
 from ..model.rules.induction import IND_MENTOR
 from .objective import MinTerm, Term, maximise, terms
+from .options import SolveOptions
 from .packing import pack_slots
 from .rules import FAMILIES, guidance, induction, swap
 from .variables import Variables
@@ -149,34 +150,24 @@ _PORTFOLIO = ("max_lp", "fixed", "reduced_costs", "pseudo_costs", "quick_restart
 _OPENING = 2.0
 
 
-def check_gap(gap: float) -> None:
-    """A `ValueError` unless 0 ≤ gap < 1: a relative gap, 0.005 for 0.5 %."""
-    if not 0.0 <= gap < 1.0:
-        raise ValueError(f"gap must be a fraction in [0, 1) (0.005 is 0.5 %), not {gap}")
-
-
-def configure(
-    params: cp_model.SatParameters,
-    *,
-    time_limit: float,
-    workers: int,
-    seed: int,
-    gap: float = 0.0,
-) -> None:
+def configure(params: cp_model.SatParameters, options: SolveOptions) -> None:
     """Search parameters (SPEC §9), measured on synthetic 3–16 kindergarten groups.
 
-    `gap` > 0 stops once (bound − objective) / max(1, |objective|) ≤ gap; CP-SAT then says
-    OPTIMAL although nothing is proven (`_result` tells the two apart).
+    `options.workers` are this search's own (`solve` has split the threads; None: every
+    core). A `gap` > 0 stops once (bound − objective) / max(1, |objective|) ≤ gap; CP-SAT then
+    says OPTIMAL although nothing is proven (`_result` tells the two apart). The preset's own
+    CP-SAT parameters (`options.cp_sat`) come last, so they override any of these.
 
     The model's LP relaxation is within about 1% of the optimum, but CP-SAT's default
     (linearization level 1, rows added lazily, 2,000 root iterations) sees little of it: the
     full LP from the start proves optimality 10–100× sooner. With 2 workers the default
     portfolio (default_lp + LNS) left 16-kindergarten groups at wide gaps after 60 s.
     """
-    params.max_time_in_seconds = time_limit
-    params.relative_gap_limit = gap
+    workers = options.threads
+    params.max_time_in_seconds = options.time_limit
+    params.relative_gap_limit = options.gap
     params.num_workers = workers
-    params.random_seed = seed
+    params.random_seed = options.seed
     params.linearization_level = 2
     params.add_lp_constraints_lazily = False
     params.root_lp_iterations = 100_000
@@ -184,6 +175,7 @@ def configure(
         params.subsolvers.extend(_PORTFOLIO)
     elif workers == 2:
         params.subsolvers.append("max_lp")
+    options.merge_cp_sat(params)
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
@@ -201,22 +193,18 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
 
 def solve_group(
     instance: Instance,
+    options: SolveOptions = SolveOptions(),
     *,
-    time_limit: float,
-    workers: int,
-    seed: int,
     hint: Sequence[Assignment] | None = None,
     log_callback: Callable[[str], None] | None = None,
-    gap: float = 0.0,
 ) -> GroupResult:
-    """Build and solve one group; the same seed with ``workers=1`` gives the same schedule.
+    """Build and solve one group; the same seed with 1 worker gives the same schedule.
 
     The search runs in phases (`_phases`), each from the best schedule so far; phase budgets
-    are deterministic time, so a 1-worker solve stays reproducible. With a relative `gap`
+    are deterministic time, so a 1-worker solve stays reproducible. With a relative gap
     (0.005: 0.5 %) every phase stops once within it, and the group is FEASIBLE unless its
-    schedule reaches the bound.
+    schedule reaches the bound. `options.time_limit` bounds all phases together.
     """
-    check_gap(gap)
     started = time.perf_counter()
     built = build(instance)
     if hint is not None:
@@ -228,18 +216,18 @@ def solve_group(
             [fairness], cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE
         )
     runs: list[tuple[cp_model.CpSolver, cp_model.CpSolverStatus]] = []
-    for adjust, budget in _phases(workers, fairness is not None):
-        remaining = time_limit - (time.perf_counter() - started)
+    for adjust, budget in _phases(options.threads, fairness is not None):
+        remaining = options.time_limit - (time.perf_counter() - started)
         if remaining <= 0 or (runs and runs[-1][1] in _FINAL):
             break
-        solver = _solver(remaining, workers, seed, gap, log_callback)
+        solver = _solver(replace(options, time_limit=remaining), log_callback)
         adjust(solver.parameters)
         if budget is not None:
             solver.parameters.max_deterministic_time = budget
         runs.append((solver, _run(built, solver, callback)))
         if runs[-1][1] == cp_model.FEASIBLE:
             built.hint_values(runs[-1][0].value)
-    return _result(built, instance, runs, started, callback.first, gap)
+    return _result(built, instance, runs, started, callback.first, options.gap)
 
 
 Adjust = Callable[[cp_model.SatParameters], None]
@@ -281,15 +269,9 @@ def _partial_fixed(params: cp_model.SatParameters) -> None:
 _FINAL = (cp_model.OPTIMAL, cp_model.INFEASIBLE)
 
 
-def _solver(
-    time_limit: float,
-    workers: int,
-    seed: int,
-    gap: float,
-    log_callback: Callable[[str], None] | None,
-) -> cp_model.CpSolver:
+def _solver(options: SolveOptions, log_callback: Callable[[str], None] | None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    configure(solver.parameters, time_limit=time_limit, workers=workers, seed=seed, gap=gap)
+    configure(solver.parameters, options)
     if log_callback is not None:
         solver.parameters.log_search_progress = True
         solver.parameters.log_to_stdout = False

@@ -11,16 +11,19 @@ or the tries ran out of time.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..model import RULES, Instance, RuleSetting, Severity, SolveStatus
 from ..model.rules.pins import PIN
 from .cpsat import solve_group
 
+if TYPE_CHECKING:
+    from .options import SolveOptions
 
-def relaxations(
-    instance: Instance, *, time_limit: float, workers: int, seed: int
-) -> tuple[str, ...]:
-    """Rule ids (PIN's for the pins) whose relaxation alone makes one group solvable."""
+
+def relaxations(instance: Instance, options: SolveOptions) -> tuple[str, ...]:
+    """Rule ids (PIN's for the pins) whose relaxation alone makes one group solvable; each
+    try is one `solve_group` with these options (the caller keeps their time limit short)."""
     profile = instance.profile
     trials: dict[str, RuleSetting] = {
         r.id: RuleSetting(Severity.SOFT, max(1, profile.weight(r.id)))
@@ -32,9 +35,7 @@ def relaxations(
     found = []
     for rule_id, setting in trials.items():
         relaxed = replace(profile, rules={**profile.rules, rule_id: setting})
-        result = solve_group(
-            replace(instance, profile=relaxed), time_limit=time_limit, workers=workers, seed=seed
-        )
+        result = solve_group(replace(instance, profile=relaxed), options)
         if result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
             found.append(rule_id)
     return tuple(found)

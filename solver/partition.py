@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -45,6 +44,7 @@ from ..model.partition import (
     weighted,
 )
 from ..model.schedule import SolveStatus
+from .options import PartitionOptions
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -315,12 +315,12 @@ def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) 
 
 
 def _solve(
-    m: _Model, time_limit: float, workers: int | None, seed: int
+    m: _Model, time_limit: float, options: PartitionOptions
 ) -> tuple[SolveStatus | None, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.num_workers = workers or os.cpu_count() or 1
-    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = options.threads
+    solver.parameters.random_seed = options.seed
     code = solver.solve(m.model)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
@@ -332,16 +332,13 @@ def partition(
     *,
     max_size: int = DEFAULT_MAX_SIZE,
     groups: int | None = None,
-    time_limit: float = 30.0,
-    workers: int | None = None,
-    seed: int = 0,
-    prune: bool = True,
     weights: PartitionWeights = PartitionWeights(),
+    options: PartitionOptions = PartitionOptions(),
 ) -> Partition:
     """Divide ``kgs`` into districts of at most ``max_size``, each led by an eligible centre.
 
     ``groups`` defaults to the fewest districts that fit. Raises ValueError when there are
-    fewer eligible centres than districts. Two stages share ``time_limit``: the most compact
+    fewer eligible centres than districts. Two stages share the time limit: the most compact
     partition (p-median, from the greedy clustering), then the whole objective with total
     distance at most ``weights.slack_percent`` above it and never above the greedy's. The
     result is checked with `check_partition`; if CP-SAT finds nothing usable the greedy
@@ -351,12 +348,12 @@ def partition(
     d = _data(kgs, max_size, groups)
     greedy = _greedy(d)
     warm = _result(d, greedy, weights, SolveStatus.GREEDY)
-    m = _build(d, _candidates(d, greedy, prune), weights)
+    m = _build(d, _candidates(d, greedy, options.prune), weights)
     m.model.add(m.distance <= warm.terms["distance"])
 
     m.model.minimize(m.distance)
     m.add_hint(greedy)
-    status, solver = _solve(m, time_limit * COMPACT_SHARE, workers, seed)
+    status, solver = _solve(m, options.time_limit * COMPACT_SHARE, options)
     compact = m.assignment(solver.value, d.n) if status is not None else greedy
     distance_bound = solver.best_objective_bound if status is not None else None
     cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
@@ -364,11 +361,11 @@ def partition(
     m.model.add(m.distance <= cap)
     m.model.minimize(weights.distance * m.distance + cp_model.LinearExpr.sum(m.balance))
     m.add_hint(compact)
-    status, solver = _solve(m, time_limit - (time.perf_counter() - started), workers, seed)
+    status, solver = _solve(m, options.time_limit - (time.perf_counter() - started), options)
     result, bound = warm, None
     notes: tuple[str, ...] = ()
     if status is None:
-        notes = (f"CP-SAT {solver.status_name()} in {time_limit}s; greedy used",)
+        notes = (f"CP-SAT {solver.status_name()} in {options.time_limit}s; greedy used",)
     else:
         found = _result(d, m.assignment(solver.value, d.n), weights, status)
         breaches = check_partition(d.kgs, found, max_size)
@@ -387,7 +384,7 @@ def partition(
         distance_cap=cap,
         seconds=time.perf_counter() - started,
         variables=len(m.model.proto.variables),
-        pruned=prune,
+        pruned=options.prune,
         notes=notes,
     )
     log.info("partition: %s", str(result).splitlines()[0])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .cpsat import solve_group
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from ..model import GroupResult, Instance
+    from .options import SolveOptions
 
 log = logging.getLogger("kgrota")
 
@@ -43,31 +45,26 @@ def require_ray() -> ModuleType:
     return ray
 
 
-def solve_groups(
-    parts: Sequence[Instance],
-    *,
-    time_limit: float,
-    workers: int | None,
-    seed: int,
-    gap: float = 0.0,
-    address: str | None = None,
-) -> Iterator[GroupResult]:
-    """Group results as they finish; `workers` caps the CPUs used (default: the cluster's)."""
+def solve_groups(parts: Sequence[Instance], options: SolveOptions) -> Iterator[GroupResult]:
+    """Group results as they finish; `options.workers` caps the CPUs used (default: the
+    cluster's) and `options.address` names a cluster to join (default: start Ray here)."""
     ray = require_ray()
     started = not ray.is_initialized()
     if started:
         ray.init(
-            address=address,
+            address=options.address,
             include_dashboard=False,
             log_to_driver=False,  # keep the terminal for kgrota's own progress
             logging_level=logging.ERROR,
         )
-    elif address is not None:
-        log.warning("Ray is already initialised in this process: --address %s unused", address)
+    elif options.address is not None:
+        log.warning(
+            "Ray is already initialised in this process: --address %s unused", options.address
+        )
     pending: list[Any] = []
     try:
         cpus, largest_node = _cpus(ray)
-        at_once, each = task_layout(len(parts), workers, cpus, largest_node)
+        at_once, each = task_layout(len(parts), options.workers, cpus, largest_node)
         log.info(
             "ray: %d group(s) on %d CPU(s): %d task(s) at once, %d CP-SAT worker(s) each",
             len(parts),
@@ -76,13 +73,12 @@ def solve_groups(
             each,
         )
         task = ray.remote(solve_group).options(num_cpus=each)
+        per_group = replace(options, workers=each)
         queue = iter(parts)
 
         def submit(count: int) -> None:
             for part in itertools.islice(queue, count):
-                pending.append(
-                    task.remote(part, time_limit=time_limit, workers=each, seed=seed, gap=gap)
-                )
+                pending.append(task.remote(part, options=per_group))
 
         submit(at_once)  # a window, not all at once: `workers` bounds the threads on a cluster
         while pending:

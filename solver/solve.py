@@ -1,9 +1,11 @@
 """Solve a whole roster: one independent CP-SAT model per group (exchanges never cross groups).
 
 Two backends run the same per-group solves: ``local`` (this machine's processes, below) and
-``ray`` (Ray tasks on this machine or a cluster, ray_backend.py). Either way never more
-CP-SAT threads run at once than `workers` (default: all cores, or the Ray cluster's CPUs),
-and results stream back group by group as they finish, largest groups submitted first.
+``ray`` (Ray tasks on this machine or a cluster, ray_backend.py), as `SolveOptions.backend`
+says. Either way never more CP-SAT threads run at once than `SolveOptions.workers` (default:
+all cores, or the Ray cluster's CPUs), and results stream back group by group as they
+finish, largest groups submitted first. Each group's search gets the same options with its
+share of the threads as `workers`.
 
 A group gets at least 2 CP-SAT workers when there are 2 threads: the search pairs a
 bound-proving worker with LNS (cpsat.solve_group), and SPEC §9 measured one 2-worker solve
@@ -18,8 +20,9 @@ loose groups take 3–9 s with 1 worker against 0.2 s with 2, see cpsat._phases)
   ``num_cpus``). Processes and tasks get `Instance`s (plain frozen dataclasses); CP-SAT
   objects never cross a process boundary.
 
-`time_limit` is per group, and so is `gap` (a fraction: 0.005 stops a group once its schedule
-is proven within 0.5 % of the best possible; such a group is FEASIBLE, see cpsat._result).
+The time limit is per group, and so is the gap (a fraction: 0.005 stops a group once its
+schedule is proven within 0.5 % of the best possible; such a group is FEASIBLE, see
+cpsat._result).
 A group CP-SAT leaves UNKNOWN falls back to `greedy_fallback`'s schedule (status GREEDY; the
 greedy baseline unless None is passed), scored by the verifier.
 The greedy schedule is not given to CP-SAT as a hint: far below the optimum, it slowed the
@@ -31,65 +34,45 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Assignment, GroupResult, Instance, Schedule, SolveStatus
 from ..model.verify import evaluate
-from .cpsat import check_gap, solve_group
+from .cpsat import solve_group
 from .diagnose import relaxations
 from .greedy import greedy
+from .options import SolveOptions
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 log = logging.getLogger("kgrota")
 
-BACKENDS = ("local", "ray")
 DIAGNOSE_SECONDS = 10.0  # per relaxation tried on an infeasible group (solver/diagnose.py)
 
 
 def solve(
     instance: Instance,
+    options: SolveOptions = SolveOptions(),
     *,
-    time_limit: float = 60.0,
-    workers: int | None = None,
-    seed: int = 0,
-    gap: float = 0.0,
-    backend: str = "local",
-    address: str | None = None,
     progress: Callable[[GroupResult], None] | None = None,
     greedy_fallback: Callable[[Instance], list[Assignment]] | None = greedy,
 ) -> Schedule:
     """Plan every group of the instance and gather the groups' results into one schedule.
 
-    `address` joins a running Ray cluster (backend ``ray`` only; default: start Ray here).
     An infeasible group is diagnosed afterwards: its result lists the rules whose relaxation
     alone would let it solve (`GroupResult.relaxations`).
     """
-    check_backend(backend, address)
-    if time_limit <= 0:
-        raise ValueError("time_limit must be positive (seconds per group).")
-    if workers is not None and workers < 1:
-        raise ValueError("workers must be at least 1.")
-    check_gap(gap)
     parts = {g: instance.for_group(g) for g in instance.roster.groups}
     largest_first = sorted(parts.values(), key=lambda p: -len(p.teachers))  # balances the load
-    if backend == "ray":
+    if options.backend == "ray":
         from .ray_backend import solve_groups  # Ray is an optional extra
 
-        finished = solve_groups(
-            largest_first,
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-            gap=gap,
-            address=address,
-        )
+        finished = solve_groups(largest_first, options)
     else:
-        finished = _local(largest_first, time_limit, workers or os.cpu_count() or 1, seed, gap)
+        finished = _local(largest_first, options)
     results: dict[str, GroupResult] = {}
     for result in finished:
         if result.status is SolveStatus.UNKNOWN and greedy_fallback is not None:
@@ -97,16 +80,13 @@ def solve(
         results[result.group] = result
         if progress is not None:
             progress(result)
-    threads = workers or os.cpu_count() or 1
-    for group, result in results.items():  # after the pool: the cores are free again
+    # After the pool, the cores are free again: each try gets them all, for a short while.
+    trial = replace(
+        options, time_limit=min(options.time_limit, DIAGNOSE_SECONDS), workers=options.threads
+    )
+    for group, result in results.items():
         if result.status is SolveStatus.INFEASIBLE:
-            found = relaxations(
-                parts[group],
-                time_limit=min(time_limit, DIAGNOSE_SECONDS),
-                workers=threads,
-                seed=seed,
-            )
-            results[group] = replace(result, relaxations=found)
+            results[group] = replace(result, relaxations=relaxations(parts[group], trial))
     ordered = tuple(results[g] for g in parts)
     return Schedule(
         profile=instance.profile.name,
@@ -118,18 +98,6 @@ def solve(
     )
 
 
-def check_backend(backend: str, address: str | None = None) -> None:
-    """A `ValueError` for an unknown backend, a stray address, or Ray missing (before work)."""
-    if backend not in BACKENDS:
-        raise ValueError(f"backend {backend!r} is not available; use one of: {', '.join(BACKENDS)}")
-    if address is not None and backend != "ray":
-        raise ValueError("an address is for the ray backend (a Ray cluster to join)")
-    if backend == "ray":
-        from .ray_backend import require_ray
-
-        require_ray()
-
-
 def layout(groups: int, threads: int) -> tuple[int, int]:
     """Pool processes (0: solve in this process) and CP-SAT workers per group."""
     processes = min(groups, threads // 2)
@@ -138,30 +106,25 @@ def layout(groups: int, threads: int) -> tuple[int, int]:
     return processes, threads // processes  # processes × each ≤ threads: never oversubscribed
 
 
-def _local(
-    parts: list[Instance], time_limit: float, threads: int, seed: int, gap: float
-) -> Iterator[GroupResult]:
+def _local(parts: list[Instance], options: SolveOptions) -> Iterator[GroupResult]:
     """Group results as they finish."""
-    processes, each = layout(len(parts), threads)
+    processes, each = layout(len(parts), options.threads)
     log.info(
-        "solving %d group(s) with %d thread(s), %.0fs per group", len(parts), threads, time_limit
+        "solving %d group(s) with %d thread(s), %.0fs per group",
+        len(parts),
+        options.threads,
+        options.time_limit,
     )
+    per_group = replace(options, workers=each)
     if processes == 0:
         for part in parts:
-            yield solve_group(part, time_limit=time_limit, workers=each, seed=seed, gap=gap)
+            yield solve_group(part, options=per_group)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        futures = [pool.submit(_solve_one, part, time_limit, each, seed, gap) for part in parts]
+        futures = [pool.submit(solve_group, part, options=per_group) for part in parts]
         for future in as_completed(futures):
             yield future.result()
-
-
-def _solve_one(
-    part: Instance, time_limit: float, workers: int, seed: int, gap: float
-) -> GroupResult:
-    """One group in a pool process (module level, so it pickles by name)."""
-    return solve_group(part, time_limit=time_limit, workers=workers, seed=seed, gap=gap)
 
 
 def _greedy(

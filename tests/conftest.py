@@ -28,6 +28,7 @@ from kgrota.model import (
 )
 from kgrota.model.verify import verify
 from kgrota.solver.cpsat import solve_group
+from kgrota.solver.options import SolveOptions
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -48,7 +49,7 @@ def profile(**changes: Any) -> Profile:
 
 def solved(inst: Instance, status: SolveStatus = SolveStatus.OPTIMAL) -> GroupResult:
     """Solve one group deterministically; the verifier must agree on feasibility and objective."""
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=0))
     assert result.status is status
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         report = verify(inst, result.assignments)

@@ -19,6 +19,7 @@ from kgrota.bench.report import write_results
 from kgrota.bench.runner import GroupTask, Params, fit_exponent, improvement, ratio, run_set
 from kgrota.bench.sets import SETS, BenchSet
 from kgrota.model.generate import generate
+from kgrota.solver.options import SolveOptions
 from kgrota.solver.solve import layout
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ TOP_FIELDS = {
 
 
 def test_small_run_writes_every_field(tmp_path: Path) -> None:
-    results = run_set("small", Params(time_limit=3.0, workers=1, mip=False), seeds=1)
+    results = run_set("small", Params(SolveOptions(time_limit=3.0, workers=1), mip=False), seeds=1)
     json_path, md_path = write_results(results, tmp_path)
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert data.keys() >= TOP_FIELDS
@@ -86,7 +87,7 @@ def test_multi_group_roster_is_solved_by_solve(monkeypatch: pytest.MonkeyPatch) 
     )
     monkeypatch.setitem(SETS, "tiny", tiny)
     mip = importlib.util.find_spec("highspy") is not None
-    results = run_set("tiny", Params(time_limit=20.0, workers=2, mip=mip))
+    results = run_set("tiny", Params(SolveOptions(time_limit=20.0, workers=2), mip=mip))
     [inst] = results["instances"]
     assert inst["solver"] == "solve" and inst["groups_count"] == 3
     assert [g["group"] for g in inst["groups"]] == list(tiny.rosters()[0].roster.groups)
@@ -251,7 +252,7 @@ def test_mip_translation_refuses_what_it_cannot_express() -> None:
 
 def _tiny_task(mip: bool, gap: float = 0.0) -> GroupTask:
     roster = generate(groups=1, kgs=2, seed=1)  # proves optimal in well under a second
-    params = Params(time_limit=20.0, workers=1, mip=mip, gap=gap)
+    params = Params(SolveOptions(time_limit=20.0, workers=1, gap=gap), mip=mip)
     return GroupTask("s1", roster.groups[0], roster, "default", params, workers=1)
 
 

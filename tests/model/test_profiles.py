@@ -35,6 +35,7 @@ from kgrota.model.rules.guidance import members
 from kgrota.model.rules.swap import is_young
 from kgrota.model.verify import verify
 from kgrota.solver.cpsat import solve_group
+from kgrota.solver.options import SolveOptions
 
 PROFILES = ("default", "huaiyuan", "lechang", "qingpu", "qingtongxia", "shenzhen")
 GUIDE, SWAP, SHD = Activity.GUIDANCE, Activity.SWAP, Activity.SHADOWING
@@ -192,7 +193,7 @@ def solved(roster: Roster, name: str, group: str | None = None) -> tuple[GroupRe
     equals the solver's."""
     group = group or roster.groups[0]
     inst = Instance.create(roster, load_profile(name), START).for_group(group)
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=0))
     assert result.status is SolveStatus.OPTIMAL
     report = verify(inst, result.assignments)
     assert report.ok, report.failures

@@ -28,6 +28,7 @@ from kgrota.model.partition import (
     to_roster_kindergartens,
     weighted,
 )
+from kgrota.solver.options import PartitionOptions
 from kgrota.solver.partition import partition, warm_start
 
 if TYPE_CHECKING:
@@ -77,7 +78,9 @@ def district() -> list[KgSite]:
 
 @pytest.fixture(scope="module")
 def solved(district: list[KgSite]) -> Partition:
-    return partition(district, max_size=16, time_limit=4.0, workers=2, seed=0)
+    return partition(
+        district, max_size=16, options=PartitionOptions(time_limit=4.0, workers=2, seed=0)
+    )
 
 
 # --------------------------------------------------------------------------- model side
@@ -224,12 +227,12 @@ def test_too_few_centres_is_a_clear_error() -> None:
     kgs = [site(f"c{i}", PUBLIC, 5, town="x") for i in range(2)]
     kgs += [site(f"m{i}", PRIVATE, 2, town="x") for i in range(38)]
     with pytest.raises(ValueError, match=r"3 districts need 3 centres .* only 2 of the 40"):
-        partition(kgs, max_size=16, time_limit=1.0, workers=1)
+        partition(kgs, max_size=16, options=PartitionOptions(time_limit=1.0, workers=1))
 
 
 def test_too_few_districts_is_a_clear_error(district: list[KgSite]) -> None:
     with pytest.raises(ValueError, match="2 districts of at most 16 cannot hold 40"):
-        partition(district, groups=2, time_limit=1.0, workers=1)
+        partition(district, groups=2, options=PartitionOptions(time_limit=1.0, workers=1))
 
 
 # --------------------------------------------------------------------------- exactness
@@ -260,10 +263,8 @@ def test_unpruned_distance_is_exact_optimum() -> None:
     result = partition(
         kgs,
         max_size=4,
-        time_limit=5.0,
-        workers=1,
-        prune=False,
         weights=PartitionWeights(tier=0, ownership=0),
+        options=PartitionOptions(time_limit=5.0, workers=1, prune=False),
     )
     assert result.status.value == "OPTIMAL"
     assert result.terms["distance"] == _best_distance(kgs, 4, 3)
@@ -284,7 +285,7 @@ def test_towns_only_keeps_towns_together() -> None:
         )
         for i, k in enumerate(kgs)
     ]
-    result = partition(kgs, max_size=10, time_limit=3.0, workers=2)
+    result = partition(kgs, max_size=10, options=PartitionOptions(time_limit=3.0, workers=2))
     assert check_partition(kgs, result, 10) == []
     town = {k.kg_id: k.town for k in kgs}
     assert all(len({town[m] for m in d.members}) == 1 for d in result.districts)

@@ -14,6 +14,7 @@ from kgrota.io.roster import write_roster
 from kgrota.model import Instance, SolveStatus, load_profile
 from kgrota.model.generate import generate
 from kgrota.model.verify import verify
+from kgrota.solver.options import SolveOptions
 from kgrota.solver.ray_backend import task_layout
 from kgrota.solver.solve import solve
 
@@ -42,13 +43,10 @@ def test_district_on_ray_matches_the_local_backend(local_ray: Any) -> None:
     seen: list[str] = []
     on_ray = solve(
         inst,
-        time_limit=20,
-        workers=2,
-        seed=0,
-        backend="ray",
+        SolveOptions(time_limit=20, workers=2, seed=0, backend="ray"),
         progress=lambda r: seen.append(r.group),
     )
-    here = solve(inst, time_limit=20, workers=2, seed=0)
+    here = solve(inst, SolveOptions(time_limit=20, workers=2, seed=0))
     assert sorted(seen) == sorted(inst.roster.groups)  # streamed back, one call per group
     assert [g.group for g in on_ray.groups] == list(inst.roster.groups)
     for remote, local in zip(on_ray.groups, here.groups, strict=True):
@@ -90,7 +88,7 @@ def test_tasks_ask_for_what_they_run(
 def test_without_ray_a_usage_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
     with pytest.raises(ValueError, match=r"pip install 'kgrota\[ray\]'"):
-        solve(district(), backend="ray")
+        solve(district(), SolveOptions(backend="ray"))
     # The CLI says so (exit 2) before it reads the roster, which does not even exist here.
     args = [
         "solve",

@@ -30,6 +30,7 @@ from kgrota.model.verify import evaluate, verify
 from kgrota.solver import solve as solve_module
 from kgrota.solver.cpsat import build, solve_group
 from kgrota.solver.greedy import greedy
+from kgrota.solver.options import SolveOptions
 from kgrota.solver.solve import solve
 
 ROT, IND, SHD = Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING
@@ -240,7 +241,7 @@ def test_pins_fixed_and_forbidden() -> None:
 def test_same_seed_one_worker_same_schedule() -> None:
     roster = generate(groups=1, kgs=5, seed=7, mode="loose")
     inst = Instance.create(roster, load_profile("qingpu"), START)
-    runs = [solve_group(inst, time_limit=20, workers=1, seed=3) for _ in range(2)]
+    runs = [solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=3)) for _ in range(2)]
     assert runs[0].assignments == runs[1].assignments
     assert runs[0].objective == runs[1].objective
 
@@ -250,7 +251,7 @@ def test_same_seed_one_worker_same_schedule() -> None:
 def test_generated_groups_verify_and_match_evaluate(seed: int, mode: str, name: str) -> None:
     roster = generate(groups=1, kgs=(3, 6), seed=seed, mode=mode)
     inst = Instance.create(roster, load_profile(name), START)
-    result = solve_group(inst, time_limit=20, workers=2, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=2, seed=0))
     assert result.status is SolveStatus.OPTIMAL
     report = verify(inst, result.assignments)
     assert report.ok, report.failures
@@ -260,7 +261,9 @@ def test_generated_groups_verify_and_match_evaluate(seed: int, mode: str, name: 
     built = build(inst)
     assert built.evaluate(built.values_of(plan)) == evaluate(inst, plan)[::-1]
     # An optimal hint gives the optimum back.
-    again = solve_group(inst, time_limit=20, workers=2, seed=0, hint=result.assignments)
+    again = solve_group(
+        inst, SolveOptions(time_limit=20, workers=2, seed=0), hint=result.assignments
+    )
     assert again.objective == result.objective
 
 
@@ -272,7 +275,9 @@ def two_groups() -> Instance:
 def test_solve_splits_groups_and_reports_progress() -> None:
     inst = two_groups()
     seen: list[str] = []
-    schedule = solve(inst, time_limit=20, workers=2, progress=lambda r: seen.append(r.group))
+    schedule = solve(
+        inst, SolveOptions(time_limit=20, workers=2), progress=lambda r: seen.append(r.group)
+    )
     assert sorted(seen) == sorted(inst.roster.groups)
     assert [g.group for g in schedule.groups] == list(inst.roster.groups)
     assert schedule.status is SolveStatus.OPTIMAL
@@ -280,7 +285,7 @@ def test_solve_splits_groups_and_reports_progress() -> None:
     assert report.ok
     assert report.objective == sum(g.objective or 0 for g in schedule.groups)
     # Four threads: a spawn pool of two processes with two CP-SAT workers each, same optima.
-    pooled = solve(inst, time_limit=20, workers=4)
+    pooled = solve(inst, SolveOptions(time_limit=20, workers=4))
     assert [g.objective for g in pooled.groups] == [g.objective for g in schedule.groups]
 
 
@@ -290,19 +295,19 @@ def test_unknown_group_falls_back_to_greedy(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(solve_module, "solve_group", nothing)
     inst = two_groups()
-    schedule = solve(inst, time_limit=1)
+    schedule = solve(inst, SolveOptions(time_limit=1))
     assert {g.status for g in schedule.groups} == {SolveStatus.GREEDY}
     assert verify(inst, schedule.assignments).ok
     assert sum(g.objective or 0 for g in schedule.groups) == evaluate(inst, schedule.assignments)[1]
-    bare = solve(inst, time_limit=1, greedy_fallback=None)
+    bare = solve(inst, SolveOptions(time_limit=1), greedy_fallback=None)
     assert bare.status is SolveStatus.UNKNOWN and not bare.assignments
 
 
 def test_unknown_backend_and_stray_address() -> None:
     with pytest.raises(ValueError, match="backend 'dask' is not available"):
-        solve(two_groups(), backend="dask")
+        solve(two_groups(), SolveOptions(backend="dask"))
     with pytest.raises(ValueError, match="address is for the ray backend"):
-        solve(two_groups(), address="auto")
+        solve(two_groups(), SolveOptions(address="auto"))
 
 
 def test_gap_stops_early_but_only_a_reached_bound_is_optimal() -> None:
@@ -313,8 +318,8 @@ def test_gap_stops_early_but_only_a_reached_bound_is_optimal() -> None:
         inst = Instance.create(
             generate(groups=1, kgs=kgs, seed=seed, mode=mode), load_profile("default"), START
         )
-        optimum = solve_group(inst, time_limit=20, workers=1, seed=0).objective
-        result = solve_group(inst, time_limit=20, workers=1, seed=0, gap=gap)
+        optimum = solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=0)).objective
+        result = solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=0, gap=gap))
         assert result.objective is not None and result.best_bound is not None
         assert optimum is not None and result.best_bound >= optimum >= result.objective
         if result.status is SolveStatus.OPTIMAL:
@@ -334,20 +339,23 @@ def test_gap_stops_early_but_only_a_reached_bound_is_optimal() -> None:
 def test_gap_outside_zero_to_one_is_refused(gap: float) -> None:
     inst = two_groups()
     with pytest.raises(ValueError, match="gap must be a fraction"):
-        solve_group(inst.for_group(inst.roster.groups[0]), time_limit=1, workers=1, seed=0, gap=gap)
+        solve_group(
+            inst.for_group(inst.roster.groups[0]),
+            SolveOptions(time_limit=1, workers=1, seed=0, gap=gap),
+        )
     with pytest.raises(ValueError, match="gap must be a fraction"):
-        solve(inst, time_limit=1, workers=1, gap=gap)
+        solve(inst, SolveOptions(time_limit=1, workers=1, gap=gap))
 
 
 def test_solve_gives_every_group_the_gap(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, float] = {}
 
     def spy(part: Instance, **kw: Any) -> GroupResult:
-        seen[part.roster.groups[0]] = kw["gap"]
+        seen[part.roster.groups[0]] = kw["options"].gap
         return solve_group(part, **kw)
 
     monkeypatch.setattr(solve_module, "solve_group", spy)
     inst = two_groups()
-    schedule = solve(inst, time_limit=20, workers=1, gap=0.3)
+    schedule = solve(inst, SolveOptions(time_limit=20, workers=1, gap=0.3))
     assert seen == dict.fromkeys(inst.roster.groups, 0.3)
     assert verify(inst, schedule.assignments).ok

@@ -14,10 +14,11 @@ from kgrota.model.generate import generate
 from kgrota.model.verify import evaluate, verify
 from kgrota.solver.cpsat import solve_group
 from kgrota.solver.greedy import greedy
+from kgrota.solver.options import SolveOptions
 
 
 def _solve(inst: Instance) -> tuple[int, list[str]]:
-    result = solve_group(inst, time_limit=20, workers=2, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=2, seed=0))
     assert result.status.value == "OPTIMAL"
     report = verify(inst, result.assignments)
     assert report.ok, [str(v) for v in report.failures]
@@ -60,14 +61,16 @@ def test_shadowed_one_year_ago_cannot_shadow() -> None:
         )
     ]
     inst = instance(_pair(), teachers, history=history, years=2)
-    result = solve_group(inst, time_limit=20, workers=2, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=2, seed=0))
     visits = [a for a in result.assignments if a.teacher_id == "B-cadre"]
     # autumn START-1 is semester -2: the next visit may come in autumn START+1 at the earliest
     assert all(a.year >= START + 1 for a in visits)
     assert verify(inst, result.assignments).ok
     assert visits  # it still shadows once the cooldown is over
     # without the history it shadows in the first year
-    free = solve_group(instance(_pair(), teachers, years=2), time_limit=20, workers=2, seed=0)
+    free = solve_group(
+        instance(_pair(), teachers, years=2), SolveOptions(time_limit=20, workers=2, seed=0)
+    )
     assert any(a.teacher_id == "B-cadre" and a.year == START for a in free.assignments)
 
 
@@ -78,12 +81,14 @@ def test_two_years_away_is_not_extended() -> None:
         HistoryRecord(away, Activity.ROTATION, "B", dt.date(START - 2, 9, 1), dt.date(START, 7, 10))
     ]
     inst = instance(_pair(), teachers, history=history, years=2)
-    result = solve_group(inst, time_limit=20, workers=2, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=2, seed=0))
     rotations = [a for a in result.assignments if a.activity is Activity.ROTATION]
     assert not any(a.teacher_id == away and a.year == START for a in rotations)
     assert verify(inst, result.assignments).ok
     # without the history the same teacher does rotate in the first year (the rule binds)
-    free = solve_group(instance(_pair(), teachers, years=2), time_limit=20, workers=2, seed=0)
+    free = solve_group(
+        instance(_pair(), teachers, years=2), SolveOptions(time_limit=20, workers=2, seed=0)
+    )
     rotations = [a for a in free.assignments if a.activity is Activity.ROTATION]
     assert any(a.teacher_id == away and a.year == START for a in rotations)
 
@@ -91,7 +96,7 @@ def test_two_years_away_is_not_extended() -> None:
 def test_replanning_keeps_the_previous_plan_where_it_can() -> None:
     roster = generate(groups=1, kgs=5, seed=11, start_year=START, mode="loose")
     inst = Instance.create(roster, load_profile("default"), START, 2)
-    first = solve_group(inst, time_limit=20, workers=2, seed=0)
+    first = solve_group(inst, SolveOptions(time_limit=20, workers=2, seed=0))
     # life changes: the first rotating teacher cannot go in the first year after all
     mover = next(a.teacher_id for a in first.assignments if a.activity is Activity.ROTATION)
     teachers = tuple(
@@ -101,8 +106,8 @@ def test_replanning_keeps_the_previous_plan_where_it_can() -> None:
     changed = replace(roster, teachers=teachers)
     fresh = Instance.create(changed, inst.profile, START, 2)
     again = replace(fresh, previous=first.assignments)
-    plain = solve_group(fresh, time_limit=20, workers=2, seed=0)
-    kept = solve_group(again, time_limit=20, workers=2, seed=0)
+    plain = solve_group(fresh, SolveOptions(time_limit=20, workers=2, seed=0))
+    kept = solve_group(again, SolveOptions(time_limit=20, workers=2, seed=0))
     report = verify(again, kept.assignments)
     assert report.ok and report.objective == kept.objective
     assert kept.terms["stability"] == report.terms["stability"] > 0

@@ -30,6 +30,7 @@ from kgrota.model.rules.swap import is_young
 from kgrota.model.verify import evaluate, verify
 from kgrota.solver.cpsat import build, solve_group
 from kgrota.solver.greedy import greedy
+from kgrota.solver.options import SolveOptions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -150,7 +151,7 @@ def test_no_swaps_while_the_rule_is_off() -> None:
 def test_no_young_counterpart_means_no_shortfall() -> None:
     # nobody young at the members: no pair is possible, E = 0, so even a hard minimum holds
     inst = alliance(youth=False)
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=0))
     assert result.status is SolveStatus.OPTIMAL
     assert not swaps(result.assignments)
     assert verify(inst, result.assignments).ok
@@ -161,7 +162,7 @@ def test_soft_minimum_reports_shortfalls() -> None:
     ids = [t.teacher_id for t in alliance().teachers if t.home_kg == "L" and t.backbone]
     forbid = [Pin(t, SWAP, None, START, forbidden=True) for t in ids]
     inst = alliance(pins=forbid, profile=alliance_profile("soft"))
-    result = solve_group(inst, time_limit=20, workers=1, seed=0)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=1, seed=0))
     assert result.status is SolveStatus.OPTIMAL
     assert evaluate(inst, result.assignments) == (result.terms, result.objective)
     short = [
@@ -173,7 +174,10 @@ def test_soft_minimum_reports_shortfalls() -> None:
     assert short.count(START) == 2  # both pairs of the first year are missing
     assert result.terms["penalty:SWAP-EQ"] == -len(short)
     hard = alliance(pins=forbid)
-    assert solve_group(hard, time_limit=20, workers=1, seed=0).status is SolveStatus.INFEASIBLE
+    assert (
+        solve_group(hard, SolveOptions(time_limit=20, workers=1, seed=0)).status
+        is SolveStatus.INFEASIBLE
+    )
 
 
 def test_term_joins_a_swap_with_the_next_placement() -> None:
