@@ -366,7 +366,7 @@ def _history(
                     continue
                 t = pool[int(rng.integers(len(pool)))]
                 begin, end = past.slot_dates(
-                    year, sem, int(rng.integers(1, past.slots_per_semester + 1))
+                    year, sem, int(rng.integers(1, past.slot_count(year, sem) + 1))
                 )
                 out.append(HistoryRecord(t.teacher_id, Activity.SHADOWING, lead.kg_id, begin, end))
                 used.add(t.teacher_id)

@@ -13,6 +13,8 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .calendar import Week, official, slots, weeks
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -343,12 +345,19 @@ class Roster:
 
 @dataclass(frozen=True)
 class Horizon:
-    """Academic years planned, their semesters and the 2-week slots inside each semester."""
+    """Academic years planned, their semesters and the slots inside each semester.
+
+    A semester runs `weeks_per_semester` teaching weeks from its first day (the 校历 sheet's,
+    else the first Monday of September or of March); its slots are the runs of weeks free of
+    holidays and blackouts, cut into `slot_weeks`-week pieces (model/calendar.py), so their
+    number varies by semester. Slots are numbered from 1 within a semester.
+    """
 
     start_year: int
     years: int = 3
     weeks_per_semester: int = 18
     slot_weeks: int = 2
+    calendar: SchoolCalendar = SchoolCalendar()
 
     def __post_init__(self) -> None:
         if self.years < 1:
@@ -363,31 +372,75 @@ class Horizon:
         return tuple(range(self.start_year, self.start_year + self.years))
 
     @property
-    def slots_per_semester(self) -> int:
-        return self.weeks_per_semester // self.slot_weeks
+    def semesters(self) -> tuple[tuple[int, Semester], ...]:
+        """Planned (year, semester) pairs in order; position = plan semester index."""
+        return tuple((y, s) for y in self.year_list for s in (Semester.AUTUMN, Semester.SPRING))
 
     def semester_index(self, year: int, semester: Semester) -> int:
         """Global semester number: 0 = autumn of the first year; negative for history."""
         return (year - self.start_year) * 2 + semester.order
 
-    def semester_start(self, year: int, semester: Semester) -> dt.date:
-        """First Monday of September (autumn) or of March of the next year (spring)."""
-        first = dt.date(year, 9, 1) if semester is Semester.AUTUMN else dt.date(year + 1, 3, 1)
-        return first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    def semester_days(self, year: int, semester: Semester) -> tuple[dt.date, dt.date]:
+        """First and last teaching day: the 校历's, else the first Monday of September (autumn)
+        or of March of the next year (spring) and `weeks_per_semester` weeks on."""
+        given = {(y, s): (first, last) for y, s, first, last in self.calendar.semesters}
+        first, last = given.get((year, semester), (None, None))
+        if first is None:
+            day = dt.date(year, 9, 1) if semester is Semester.AUTUMN else dt.date(year + 1, 3, 1)
+            first = day + dt.timedelta(days=(7 - day.weekday()) % 7)
+        if last is None:
+            monday = first - dt.timedelta(days=first.weekday())
+            last = monday + dt.timedelta(weeks=self.weeks_per_semester, days=-3)
+        return first, last
+
+    def teaching_weeks(self, year: int, semester: Semester) -> tuple[Week, ...]:
+        """The semester's weeks, each with the reason it is blocked (None: free)."""
+        return self._calendar[(year, semester)][0]
+
+    def slots(self, year: int, semester: Semester) -> tuple[tuple[dt.date, dt.date], ...]:
+        """(first, last day) of each slot of a semester (planned or not)."""
+        if (year, semester) in self._calendar:
+            return self._calendar[(year, semester)][1]
+        return slots(self._weeks(year, semester), self.slot_weeks)
+
+    def slot_count(self, year: int, semester: Semester) -> int:
+        return len(self.slots(year, semester))
 
     def slot_dates(self, year: int, semester: Semester, slot: int) -> tuple[dt.date, dt.date]:
-        """Monday to Friday of a 1-based slot."""
-        start = self.semester_start(year, semester) + dt.timedelta(
-            weeks=(slot - 1) * self.slot_weeks
-        )
-        return start, start + dt.timedelta(weeks=self.slot_weeks, days=-3)
+        """First and last day of a 1-based slot."""
+        return self.slots(year, semester)[slot - 1]
 
     def year_dates(self, year: int) -> tuple[dt.date, dt.date]:
         """First day of autumn teaching to the last teaching day of spring."""
-        last = self.slots_per_semester
-        return self.semester_start(year, Semester.AUTUMN), self.slot_dates(
-            year, Semester.SPRING, last
-        )[1]
+        return (
+            self.semester_days(year, Semester.AUTUMN)[0],
+            self.semester_days(year, Semester.SPRING)[1],
+        )
+
+    def notes(self) -> list[str]:
+        """What the planner should know about the calendar (holiday data not yet official)."""
+        years = sorted({d.year for y, s in self.semesters for d in self.semester_days(y, s)})
+        guessed = [str(y) for y in years if not official(y)]
+        if not guessed:
+            return []
+        return [
+            f"holiday arrangements for {'、'.join(guessed)} are not yet published: the "
+            "statutory days are used; check the 校历 sheet when they are"
+        ]
+
+    def _weeks(self, year: int, semester: Semester) -> tuple[Week, ...]:
+        first, last = self.semester_days(year, semester)
+        return weeks(first, last, self.calendar.blackouts)
+
+    @cached_property
+    def _calendar(
+        self,
+    ) -> dict[tuple[int, Semester], tuple[tuple[Week, ...], tuple[tuple[dt.date, dt.date], ...]]]:
+        out = {}
+        for year, semester in self.semesters:
+            teaching = self._weeks(year, semester)
+            out[(year, semester)] = (teaching, slots(teaching, self.slot_weeks))
+        return out
 
 
 @dataclass(frozen=True)
@@ -426,6 +479,7 @@ class Instance:
             years=years if years is not None else profile.years,
             weeks_per_semester=profile.weeks_per_semester,
             slot_weeks=profile.slot_weeks,
+            calendar=roster.calendar,
         )
         return cls(roster=roster, profile=profile, horizon=horizon, previous=previous)
 

@@ -63,11 +63,10 @@ class Built:
             Assignment(t, Activity.INDUCTION, lead, v.ind_year[t], partner=mentors.get(t))
             for t in inducted
         ]
-        slots = v.instance.horizon.slots_per_semester
         teacher = v.instance.teacher
         for i, (year, semester) in enumerate(v.semesters):
             visitors = [teacher[t] for t, var in v.shadowing(i) if value_of(var)]
-            for t_id, slot in pack_slots(visitors, slots).items():
+            for t_id, slot in pack_slots(visitors, v.slots[i]).items():
                 out.append(Assignment(t_id, Activity.SHADOWING, lead, year, semester, slot))
         out += guidance.visits(v, value_of)
         out += swap.assignments(v.swaps, value_of)

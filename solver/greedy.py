@@ -98,7 +98,7 @@ class _GroupPlan:
         self.inst = inst
         self.profile = inst.profile
         self.horizon = inst.horizon
-        self.slots = inst.horizon.slots_per_semester
+        self.slots = {(y, s): inst.horizon.slot_count(y, s) for y, s in inst.horizon.semesters}
         self.kgs: tuple[Kindergarten, ...] = inst.kindergartens
         group = self.kgs[0].group
         self.lead = inst.lead_of[group]
@@ -288,7 +288,7 @@ class _GroupPlan:
             slot = next(
                 (
                     s
-                    for s in range(1, self.slots + 1)
+                    for s in range(1, self.slots[(year, sem)] + 1)
                     if self.guide_slots[(year, sem, s)] < p.guide_slot_cap
                     and ("member", member, year, sem, s) not in self.busy  # GUIDE-CAP
                     and ("key", t.slot_key, year, sem, s) not in self.busy  # AWAY-SLOT
@@ -379,11 +379,11 @@ class _GroupPlan:
         for sem in Semester:
             if (t.teacher_id, p.year, sem) in self.short:
                 continue
-            if self.away_short[(t.home_kg, t.slot_key, p.year, sem)] >= self.slots:
+            if self.away_short[(t.home_kg, t.slot_key, p.year, sem)] >= self.slots[(p.year, sem)]:
                 continue
             if p.activity is Activity.SHADOWING and self.stream[
                 (t.cadre, p.year, sem)
-            ] >= self._cap(t):
+            ] >= self._cap(t, p.year, sem):
                 continue
             return sem
         return Semester.AUTUMN
@@ -547,9 +547,10 @@ class _GroupPlan:
         return any(year in w and not any(active(y) for y in w) for w in self.windows.get(tid, ()))
 
     @implements(SHD_CAP)
-    def _cap(self, t: Teacher) -> int:
+    def _cap(self, t: Teacher, year: int, sem: Semester) -> int:
         """SHD-CAP aggregated over the semester's slots, per stream."""
-        return (self.profile.cadre_cap if t.cadre else self.profile.teacher_cap) * self.slots
+        limit = self.profile.cadre_cap if t.cadre else self.profile.teacher_cap
+        return limit * self.slots[(year, sem)]
 
     @implements(SHD_VETO, SHD_COOL, SHD_CAP, AWAY_SLOT, ONE_PLACE, PIN)
     def _can_shadow(self, t: Teacher, year: int, sem: Semester) -> bool:
@@ -560,8 +561,8 @@ class _GroupPlan:
             and self._free(t, year)
             and (t.teacher_id, year, sem) not in self.short
             and all(abs(index - s) >= gap for s in self.shadow_sems[t.teacher_id])  # SHD-COOL
-            and self.away_short[(t.home_kg, t.slot_key, year, sem)] < self.slots  # AWAY-SLOT
-            and self.stream[(t.cadre, year, sem)] < self._cap(t)
+            and self.away_short[(t.home_kg, t.slot_key, year, sem)] < self.slots[(year, sem)]
+            and self.stream[(t.cadre, year, sem)] < self._cap(t, year, sem)
             and not self._is_forbidden(t, Activity.SHADOWING, year, self.lead, sem)
         )
 
@@ -625,7 +626,7 @@ class _GroupPlan:
         for (year, sem), visits in sorted(
             self.visits.items(), key=lambda kv: (kv[0][0], kv[0][1].order)
         ):
-            slot_of = pack_slots((v.teacher for v in visits), self.slots)
+            slot_of = pack_slots((v.teacher for v in visits), self.slots[(year, sem)])
             for v in visits:
                 t = v.teacher
                 out.append(

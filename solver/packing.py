@@ -144,7 +144,7 @@ class _Colouring:
         In the two classes' subgraph (paths and even cycles) some path starts and ends with
         the larger colour, since that colour has more edges; swapping on it moves one edge.
         """
-        while True:
+        while self.edges:
             sizes = [self.colour.count(c) for c in range(self.colours)]
             big, small = sizes.index(max(sizes)), sizes.index(min(sizes))
             if sizes[big] - sizes[small] <= 1:

@@ -78,9 +78,8 @@ class Variables:
         self.instance = instance
         self.facts = GroupFacts.of(instance)
         self.years = instance.horizon.year_list
-        self.semesters: tuple[tuple[int, Semester], ...] = tuple(
-            (y, s) for y in self.years for s in sorted(Semester, key=lambda s: s.order)
-        )
+        self.semesters: tuple[tuple[int, Semester], ...] = instance.horizon.semesters
+        self.slots = tuple(instance.horizon.slot_count(y, s) for y, s in self.semesters)
         self.rot: dict[RotKey, cp_model.IntVar] = {}
         self.ind: dict[str, cp_model.IntVar] = {}
         self.ind_year: dict[str, int] = {}
@@ -156,23 +155,23 @@ class Variables:
         previously planned (guide, member, semester) visits that the packing honours first.
         """
         inst, profile = self.instance, self.instance.profile
-        slots = inst.horizon.slots_per_semester
         capped = profile.enabled(GUIDE_CAP.id)
         wanted = {t for t, activity in fixed if activity is Activity.GUIDANCE}
         staff = guides(inst, self.facts.lead, wanted)
         if not staff:
             return
-        most = min(slots, profile.guide_max_per_year) if capped else slots
-        for t in staff:
-            for i, (y, _) in enumerate(self.semesters):
+        spread = -(-len(profile.guide_items) // 2)  # GUIDE-CAP: per member and semester
+        for i, ((y, _), slots) in enumerate(zip(self.semesters, self.slots, strict=True)):
+            most = min(slots, profile.guide_max_per_year) if capped else slots
+            for t in staff:
                 if y not in t.unavailable:
                     self.guide[(t.teacher_id, i)] = model.new_int_var(
                         0, most, f"guide[{t.teacher_id},{i}]"
                     )
-        spread = min(slots, -(-len(profile.guide_items) // 2)) if capped else slots
         for m in members(inst, self.facts.name):
-            for i in range(len(self.semesters)):
-                self.guided[(m, i)] = model.new_int_var(0, spread, f"guided[{m},{i}]")
+            for i, slots in enumerate(self.slots):
+                top = min(slots, spread) if capped else slots
+                self.guided[(m, i)] = model.new_int_var(0, top, f"guided[{m},{i}]")
         for guide, m, i in sorted(self._reservations()):
             if (guide, i) in self.guide and (m, i) in self.guided:
                 self.reserve[(guide, m, i)] = model.new_bool_var(f"reserve[{guide},{m},{i}]")

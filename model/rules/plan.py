@@ -128,12 +128,14 @@ def beyond_semester(plan: Plan, act: Activity, rule: str, zh: str) -> Iterator[V
     Slots are `slot_weeks` <= 2 weeks long by construction (`Horizon`), so a visit in a slot
     of its semester spans at most 2 weeks; `Assignment` already demands semester and slot.
     """
-    slots = plan.inst.horizon.slots_per_semester
+    horizon = plan.inst.horizon
     for a in plan.activity(act):
-        if a.slot is not None and a.slot > slots:
+        assert a.semester is not None and a.slot is not None  # Assignment guarantees it
+        slots = horizon.slot_count(a.year, a.semester)
+        if a.slot > slots:
             yield at(
                 rule,
                 a,
-                f"{desc(a)}: a semester has slots 1..{slots} of {plan.inst.horizon.slot_weeks} "
-                f"weeks ({zh})",
+                f"{desc(a)}: the semester has slots 1..{slots} of at most "
+                f"{horizon.slot_weeks} weeks ({zh})",
             )

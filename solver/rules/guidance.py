@@ -180,7 +180,6 @@ def cap(model: cp_model.CpModel, v: Variables) -> None:
     guide_slot_cap in a slot). Staff, hosts and the per-semester spread are in the domains
     (variables.py); one member per slot is the packing's."""
     profile = v.instance.profile
-    slots = v.instance.horizon.slots_per_semester
     limits = (
         (v.guide, profile.guide_max_per_year),
         (v.guided, len(profile.guide_items)),
@@ -191,7 +190,7 @@ def cap(model: cp_model.CpModel, v: Variables) -> None:
             per_year[(who, v.semesters[i][0])].append(var)
         for xs in per_year.values():
             _at_most(model, xs, limit)
-    for i in range(len(v.semesters)):
+    for i, slots in enumerate(v.slots):
         _at_most(model, [var for _, var in v.guiding(i)], profile.guide_slot_cap * slots)
 
 
@@ -212,21 +211,20 @@ def pools(model: cp_model.CpModel, v: Variables) -> None:
     profile = v.instance.profile
     if profile.severity(ONE_PLACE.id) is not Severity.HARD or not v.guide:
         return
-    slots = v.instance.horizon.slots_per_semester
     teacher = v.instance.teacher
     guides = list(dict.fromkeys(p for p, _ in v.guide))
-    limits: list[tuple[list[str], int]] = []  # (guides, limit per semester)
+    limits: list[tuple[list[str], int]] = []  # (guides, visits a slot)
     if profile.severity(GUIDE_CAP.id) is Severity.HARD:
-        limits.append((guides, profile.guide_slot_cap * slots))
+        limits.append((guides, profile.guide_slot_cap))
     if profile.severity(AWAY_SLOT.id) is Severity.HARD:
         by_key: dict[str, list[str]] = defaultdict(list)
         for p in guides:
             by_key[teacher[p].slot_key].append(p)
-        limits += [(pool, slots) for pool in by_key.values()]
+        limits += [(pool, 1) for pool in by_key.values()]
     for y in v.years:
-        semesters = v.semesters_of(y)
-        for pool, limit in limits:
-            _pool_cut(model, v, pool, y, limit * len(semesters))
+        slots = sum(v.slots[i] for i in v.semesters_of(y))
+        for pool, per_slot in limits:
+            _pool_cut(model, v, pool, y, per_slot * slots)
 
 
 def _pool_cut(model: cp_model.CpModel, v: Variables, guides: list[str], y: int, limit: int) -> None:
@@ -281,7 +279,6 @@ def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
     also keeps each guide in one place per slot), or by guide when AWAY-SLOT is off.
     """
     inst = v.instance
-    slots = inst.horizon.slots_per_semester
     teacher = inst.teacher
     by_key = inst.profile.enabled(AWAY_SLOT.id)
     made: list[tuple[str, str, int, Semester, int]] = []
@@ -291,7 +288,7 @@ def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
         reserved = [(t, m) for (t, m, j), var in v.reserve.items() if j == i and value_of(var)]
         pairs = transport(supply, demand, reserved)
         keys = [(teacher[t].slot_key if by_key else t, m) for t, m in pairs]
-        for (t, m), colour in zip(pairs, colour_edges(keys, slots), strict=True):
+        for (t, m), colour in zip(pairs, colour_edges(keys, v.slots[i]), strict=True):
             made.append((t, m, year, semester, colour + 1))
     items = inst.profile.guide_items
     given: Counter[tuple[str, int]] = Counter()

@@ -65,9 +65,8 @@ def semesters_open(
 def cap(model: cp_model.CpModel, v: Variables) -> None:
     """SHD-CAP aggregated per semester: cadres ≤ cadre_cap × slots, others ≤ teacher_cap × slots."""
     profile = v.instance.profile
-    slots = v.instance.horizon.slots_per_semester
     teacher = v.instance.teacher
-    for i in range(len(v.semesters)):
+    for i, slots in enumerate(v.slots):
         for cadres, limit in ((True, profile.cadre_cap), (False, profile.teacher_cap)):
             xs = [var for t, var in v.shadowing(i) if teacher[t].cadre == cadres]
             if len(xs) > limit * slots:

@@ -43,9 +43,8 @@ def away_slot(model: cp_model.CpModel, v: Variables) -> None:
     Shadowing and guidance visits (the lead's staff, counted per guide) alike; packing then
     puts one key's visits into distinct slots.
     """
-    slots = v.instance.horizon.slots_per_semester
     teacher = v.instance.teacher
-    for i in range(len(v.semesters)):
+    for i, slots in enumerate(v.slots):
         by_key: dict[tuple[str, str], list[cp_model.IntVar]] = {}
         for t, var in [*v.shadowing(i), *v.guiding(i)]:
             by_key.setdefault((teacher[t].home_kg, teacher[t].slot_key), []).append(var)

@@ -552,6 +552,8 @@ def test_large_roster_verifies() -> None:
     # 3,000 kindergartens, 60,000 teachers, 32,400 assignments (its time: bench, not here).
     kgs, teachers, plan = [], [], []
     grades = (Grade.SMALL, Grade.MIDDLE, Grade.LARGE)
+    horizon = instance([kg("L", Role.LEAD, 5)], [], years=3).horizon
+    slots = min(horizon.slot_count(*semester) for semester in horizon.semesters)
     for g in range(300):
         roles = [Role.LEAD] + [Role.BRANCH] * 9
         for j, role in enumerate(roles):
@@ -564,10 +566,12 @@ def test_large_roster_verifies() -> None:
             for y in range(3 if j else 0):  # each branch: a rotation to the lead, three visits
                 lead = f"g{g}k0"
                 plan.append(Assignment(f"{kid}small{y}", ROT, lead, START + y))
-                plan.append(Assignment(f"{kid}c{y % 2}", SHD, lead, START + y, AUT, j))
-                plan.append(Assignment(f"{kid}middle{y + 1}", SHD, lead, START + y, SPR, j))
+                slot = 1 + (j - 1) % slots
+                plan.append(Assignment(f"{kid}c{y % 2}", SHD, lead, START + y, AUT, slot))
+                plan.append(Assignment(f"{kid}middle{y + 1}", SHD, lead, START + y, SPR, slot))
                 guide = f"{lead}{grades[j % 3].value}0"  # the lead's backbones, 3 visits a year
-                plan.append(Assignment(guide, GUIDE, kid, START + y, AUT, j, item=SIX_ITEMS[y]))
+                visit = Assignment(guide, GUIDE, kid, START + y, AUT, slot, item=SIX_ITEMS[y])
+                plan.append(visit)
     inst = instance(kgs, teachers, years=3)
     report = verify(inst, plan)
     assert len(inst.teachers) == 60_000 and len(plan) == 32_400

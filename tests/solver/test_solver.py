@@ -174,18 +174,22 @@ def shadowing_group(
 
 def test_shd_cap_binds_with_many_candidates() -> None:
     # Five members, 2 backbones each, want a visit in each of 2 semesters (weight 100), but
-    # 1 teacher per slot × 2 slots per semester lets only 4 of the 10 through.
+    # 1 teacher per slot × 3 slots a year (6 weeks a semester, first and last blocked,
+    # holiday weeks too) lets only 3 of the 10 through.
     prof = profile(
         teacher_cap=1,
-        weeks_per_semester=4,
+        weeks_per_semester=6,
         **{"SHD-EACH-SEM": ("soft", 100), "ROT-PER-GRADE": ("off", 0)},
     )
     kgs, teachers = shadowing_group(5, 2)
-    result = solved(instance(kgs, teachers, years=1, profile=prof))
+    inst = instance(kgs, teachers, years=1, profile=prof)
+    slots = sum(inst.horizon.slot_count(*semester) for semester in inst.horizon.semesters)
+    assert slots == 3
+    result = solved(inst)
     visits = of(result, SHD)
-    assert len(visits) == 4
+    assert len(visits) == slots
     assert max(Counter((a.semester, a.slot) for a in visits).values()) == 1
-    assert result.terms["penalty:SHD-EACH-SEM"] == -6
+    assert result.terms["penalty:SHD-EACH-SEM"] == -(10 - slots)
 
 
 def test_shd_cool_counts_history() -> None:
@@ -314,7 +318,7 @@ def test_gap_stops_early_but_only_a_reached_bound_is_optimal() -> None:
     # CP-SAT says OPTIMAL once within relative_gap_limit; kgrota says so only at the bound.
     gap = 0.3
     statuses = set()
-    for kgs, seed, mode in [(3, 1, "loose"), (3, 2, "loose"), (4, 3, "loose"), (3, 3, "tight")]:
+    for kgs, seed, mode in [(3, 1, "loose"), (5, 4, "tight"), (6, 3, "tight")]:
         inst = Instance.create(
             generate(groups=1, kgs=kgs, seed=seed, mode=mode), load_profile("default"), START
         )
