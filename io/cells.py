@@ -129,24 +129,24 @@ def years(value: object) -> frozenset[int]:
     return frozenset(year(token) for token in _YEAR_SEPARATORS.split(_str(value)) if token)
 
 
+def _from_one(value: object, pattern: re.Pattern[str], what: str, name: str) -> int:
+    """A whole number >= 1 given as a number or as text matching ``pattern``."""
+    number = _whole(value, pattern)
+    if number is None:
+        raise ValueError(f"{value!r} is not {what}")
+    if number < 1:
+        raise ValueError(f"{name} must be 1 or more")
+    return number
+
+
 def year_count(value: object) -> int:
     """A number of years (3 or 3年), at least 1."""
-    number = _whole(value, _YEAR_COUNT)
-    if number is None:
-        raise ValueError(f"{value!r} is not a number of years")
-    if number < 1:
-        raise ValueError("years must be 1 or more")
-    return number
+    return _from_one(value, _YEAR_COUNT, "a number of years", "years")
 
 
 def slot(value: object) -> int:
     """A slot number within a semester (2, 第2时段), counted from 1."""
-    number = _whole(value, _SLOT)
-    if number is None:
-        raise ValueError(f"{value!r} is not a slot number (1, 2, …)")
-    if number < 1:
-        raise ValueError("slot must be 1 or more")
-    return number
+    return _from_one(value, _SLOT, "a slot number (1, 2, …)", "slot")
 
 
 def _month_of_decimals(value: float) -> int:

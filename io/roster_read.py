@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..model.instance import Grade, HistoryRecord, Kindergarten, Pin, Role, Roster, Teacher
 from . import cells
@@ -29,10 +29,12 @@ from .headers import (
 from .sheets import Problems, Refs, Table, open_workbook
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from ..model.instance import Activity
     from .sheets import Row
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -194,16 +196,11 @@ def _exchange(
     return teacher_id, activity, host
 
 
-def _history(tables: Mapping[str, Table], t_refs: Refs, kg_refs: Refs) -> list[HistoryRecord]:
-    out = []
-    for row in _rows(tables, HISTORY):
-        teacher_id, activity, host = _exchange(row, t_refs, kg_refs, past=True)
-        start = row.need("start", cells.date)
-        end = row.get("end", cells.date)
-        record = row.build(lambda: HistoryRecord(teacher_id, activity, host, start, end))
-        if record is not None:
-            out.append(record)
-    return out
+def _history_record(row: Row, t_refs: Refs, kg_refs: Refs) -> HistoryRecord | None:
+    teacher_id, activity, host = _exchange(row, t_refs, kg_refs, past=True)
+    start = row.need("start", cells.date)
+    end = row.get("end", cells.date)
+    return row.build(lambda: HistoryRecord(teacher_id, activity, host, start, end))
 
 
 def _distances(tables: Mapping[str, Table], kg_refs: Refs) -> list[tuple[str, str, float]]:
@@ -224,17 +221,19 @@ def _distances(tables: Mapping[str, Table], kg_refs: Refs) -> list[tuple[str, st
     return out
 
 
-def _pins(tables: Mapping[str, Table], t_refs: Refs, kg_refs: Refs) -> list[Pin]:
-    out = []
-    for row in _rows(tables, PINS):
-        teacher_id, activity, host = _exchange(row, t_refs, kg_refs, past=False)
-        year = row.need("year", cells.year)
-        semester = row.get("semester", cells.SEMESTER)
-        forbidden = row.need("mode", cells.pin_forbidden)
-        pin = row.build(lambda: Pin(teacher_id, activity, host, year, semester, forbidden))
-        if pin is not None:
-            out.append(pin)
-    return out
+def _pin(row: Row, t_refs: Refs, kg_refs: Refs) -> Pin | None:
+    teacher_id, activity, host = _exchange(row, t_refs, kg_refs, past=False)
+    year = row.need("year", cells.year)
+    semester = row.get("semester", cells.SEMESTER)
+    forbidden = row.need("mode", cells.pin_forbidden)
+    return row.build(lambda: Pin(teacher_id, activity, host, year, semester, forbidden))
+
+
+def _records(
+    tables: Mapping[str, Table], sheet: Sheet, record: Callable[[Row], T | None]
+) -> list[T]:
+    """The sheet's rows as records; a row that fails is left out (its problems say why)."""
+    return [r for row in _rows(tables, sheet) if (r := record(row)) is not None]
 
 
 def parse_roster(path: str | Path) -> ParsedRoster:
@@ -245,9 +244,9 @@ def parse_roster(path: str | Path) -> ParsedRoster:
         raise InputError(problems.found)
     kgs, kg_refs = _kindergartens(problems, tables)
     teachers, t_refs = _teachers(tables, kg_refs)
-    history = _history(tables, t_refs, kg_refs)
+    history = _records(tables, HISTORY, lambda row: _history_record(row, t_refs, kg_refs))
     distances = _distances(tables, kg_refs)
-    pins = _pins(tables, t_refs, kg_refs)
+    pins = _records(tables, PINS, lambda row: _pin(row, t_refs, kg_refs))
     for sheet, refs in ((KINDERGARTENS, kg_refs), (TEACHERS, t_refs)):
         if sheet.key in tables and not refs.rows:
             problems.add(refs.title, None, None, "no data rows (没有数据)")
