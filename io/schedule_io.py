@@ -217,7 +217,7 @@ def _named(titles: Sequence[str], sheet: Sheet) -> str | None:
 def _complete(sheet: Sheet, grid: Grid) -> bool:
     """Whether one of the first rows names every required column of ``sheet``."""
     header = sheets.find_header(sheet, grid)
-    return header is not None and not header.missing
+    return header is not None and header.complete
 
 
 def _missing_header() -> str:
@@ -225,11 +225,11 @@ def _missing_header() -> str:
     return f"no header row with the columns {need} in the first {sheets.HEADER_SCAN_ROWS} rows"
 
 
-def _assignment_grid(book: sheets.Workbook, titles: Sequence[str]) -> tuple[str, Grid] | None:
-    """The first of ``titles`` whose sheet holds an assignments table, with its cells."""
+def _find(book: sheets.Workbook, sheet: Sheet, titles: Sequence[str]) -> tuple[str, Grid] | None:
+    """The first of ``titles`` whose sheet holds the table ``sheet``, with its cells."""
     for title in titles:
         grid = book.rows(title)
-        if grid is not None and _complete(ASSIGNMENT_SHEET, grid):
+        if grid is not None and _complete(sheet, grid):
             return title, grid
     return None
 
@@ -241,7 +241,7 @@ def _read_xlsx(problems: sheets.Problems, source: Path) -> Schedule:
     with book:
         named = _named(book.titles, ASSIGNMENT_SHEET)
         # An office sheet left as "Sheet1" is found by its header instead of its name.
-        found = _assignment_grid(book, [named] if named else book.titles)
+        found = _find(book, ASSIGNMENT_SHEET, [named] if named else book.titles)
         if found is None:
             if named:
                 raise problems.fatal(_missing_header(), named)
@@ -249,8 +249,7 @@ def _read_xlsx(problems: sheets.Problems, source: Path) -> Schedule:
             want = ASSIGNMENT_SHEET.title
             raise problems.fatal(f"no sheet {want!r} with an assignments table (sheets: {names})")
         summary_title = _named(book.titles, SUMMARY_SHEET)
-        summary_grid = book.rows(summary_title) if summary_title else None
-    summary = (summary_title, summary_grid) if summary_title and summary_grid else None
+        summary = _find(book, SUMMARY_SHEET, [summary_title] if summary_title else [])
     return _schedule(problems, found, summary, label=sheets.letter_header, first=1)
 
 
@@ -279,9 +278,12 @@ def _read_json(problems: sheets.Problems, source: Path) -> Schedule:
     grid = _dict_grid(items)
     if not _complete(ASSIGNMENT_SHEET, grid):
         raise problems.fatal(_missing_header(), sheet)
-    summary_grid = (summary_sheet, _dict_grid(summary))
+    summary_grid = _dict_grid(summary)
+    summary_table = (
+        (summary_sheet, summary_grid) if _complete(SUMMARY_SHEET, summary_grid) else None
+    )
     # JSON rows count from 1 below the keys as header row 0.
-    return _schedule(problems, (sheet, grid), summary_grid, label=sheets.header_only, first=0)
+    return _schedule(problems, (sheet, grid), summary_table, label=sheets.header_only, first=0)
 
 
 def _objects(value: object) -> list[dict[str, object]] | None:
@@ -305,13 +307,16 @@ def _schedule(
     label: Callable[[int, str], str],
     first: int,
 ) -> Schedule:
-    """Read the assignments and summary tables (rows numbered as `Table.read`) into a schedule."""
+    """Read the assignments and summary tables (rows numbered as `Table.read`) into a schedule.
+
+    ``summary``, if given, has a header row naming its value column.
+    """
     table = sheets.Table.read(problems, ASSIGNMENT_SHEET, *assignments, label=label, first=first)
     if table is None:  # a column given twice
         raise InputError(problems.errors)
     placed = _assignments(table)
     meta: dict[str, Any] = {}
-    if summary is not None and _complete(SUMMARY_SHEET, summary[1]):
+    if summary is not None:
         meta = _summary(
             sheets.Table.read(problems, SUMMARY_SHEET, *summary, label=label, first=first)
         )
@@ -355,7 +360,8 @@ def _assignments(table: sheets.Table) -> list[tuple[int, Assignment]]:
     return out
 
 
-def _names(value: object, item: Column) -> bool:
+def _is_item(value: object, item: Column) -> bool:
+    """Whether a key or item cell of the summary names ``item``."""
     return value is not None and normalize(value) in item.names
 
 
@@ -365,7 +371,7 @@ def _summary(table: sheets.Table | None) -> dict[str, Any]:
     for row in table or ():
         for item in SUMMARY_ITEMS:
             if item.key not in meta and (
-                _names(row.raw("key"), item) or _names(row.raw("item"), item)
+                _is_item(row.raw("key"), item) or _is_item(row.raw("item"), item)
             ):
                 meta[item.key] = row.get("value", _SUMMARY_PARSERS[item.key])
     return meta
