@@ -255,9 +255,8 @@ def parse_roster(path: str | Path) -> ParsedRoster:
     try:
         roster = Roster(tuple(kgs), tuple(teachers), tuple(history), tuple(distances), tuple(pins))
     except ValueError as exc:  # the row checks above catch everything; this is the backstop
-        raise InputError(
-            [*problems.found, Problem(problems.file, None, None, None, str(exc))]
-        ) from None
+        problems.add(None, None, None, str(exc))
+        raise InputError(problems.found) from None
     return ParsedRoster(roster, problems.found, kg_refs, t_refs)
 
 

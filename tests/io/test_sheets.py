@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from kgrota.io import cells
 from kgrota.io.errors import InputError
-from kgrota.io.headers import Column, Sheet
+from kgrota.io.headers import PARTITION_KGS, Column, Sheet
 from kgrota.io.partition_io import read_partition_input
 from kgrota.io.schedule_io import read_schedule
 from kgrota.io.sheets import (
@@ -191,6 +191,11 @@ def test_workbook_lists_worksheets_and_reads_from_a1(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the readers
+
+
+def test_partition_header_names_do_not_collide() -> None:
+    names = [name for c in PARTITION_KGS.columns for name in c.names]
+    assert len(names) == len(set(names))
 
 
 def test_partition_reader_takes_roster_aliases_and_blank_counts(tmp_path: Path) -> None:
