@@ -39,7 +39,9 @@ from ..model.rules.pins import PIN
 from ..model.verify import verify as verify_schedule
 from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
 from .errors import InputError, Problem
-from .roster import read_roster, validate_roster, write_roster
+from .roster_read import read_roster
+from .roster_validate import validate_roster
+from .roster_write import write_roster
 from .schedule_io import read_schedule, write_schedule
 from .template import write_template
 

@@ -132,6 +132,7 @@ KINDERGARTENS = Sheet(
             width=12,
             choices=_zh(Ownership),
             note="公办/普惠民办/民办",
+            aliases=("办园性质",),
             example="公办",
         ),
         Column(
@@ -140,6 +141,7 @@ KINDERGARTENS = Sheet(
             width=10,
             choices=tuple(TIER_NAMES.values()),
             note="示范/一级/二级/三级/新建 或 5..1",
+            aliases=("办园等级",),
             example="示范",
         ),
         Column("classes_small", "小班数", width=9, note="小班班级数 classes", example="3"),
@@ -159,7 +161,7 @@ KINDERGARTENS = Sheet(
             required=False,
             width=12,
             note="可空 optional",
-            aliases=("街道",),
+            aliases=("街道", "乡镇街道"),
             example="赵巷镇",
         ),
     ),
@@ -339,6 +341,21 @@ PINS = Sheet(
 )
 
 SHEETS: tuple[Sheet, ...] = (KINDERGARTENS, TEACHERS, HISTORY, DISTANCES, PINS)
+
+# The district-partition input (`kgrota partition`): the roster's kindergarten columns without
+# group and role, plus coordinates. Each row needs coordinates or a town.
+PARTITION_KGS = Sheet(
+    KINDERGARTENS.key,
+    KINDERGARTENS.zh,
+    (
+        *(KINDERGARTENS.column(k) for k in ("kg_id", "name", "ownership", "tier", "town")),
+        Column("lat", "纬度", required=False, aliases=("latitude",)),
+        Column("lon", "经度", required=False, aliases=("longitude", "lng")),
+        *(KINDERGARTENS.column(f"classes_{g.value}") for g in Grade),
+    ),
+    required=True,
+    note="园所：每行一所幼儿园及其位置 one row per kindergarten, with its location",
+)
 
 NOTES_TITLE = "notes 说明"
 NOTES_NAMES = spellings("说明", "notes", ("填表说明", "readme"))

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .atomic import write_atomic
+from .cells import literal
 from .headers import NOTES_TITLE, SHEETS, Sheet
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def _write_sheet(book: Workbook, sheet: Sheet, rows: Iterable[Sequence[object]])
     ws.append([title])
     ws.append(_header_cells(ws, sheet))
     for row in rows:
-        ws.append(list(row))
+        ws.append([literal(ws, v) for v in row])
 
 
 def _write_notes(book: Workbook) -> None:
@@ -91,7 +92,7 @@ def _write_notes(book: Workbook) -> None:
     for letter, width in zip("ABCDE", (18, 24, 10, 50, 24), strict=True):
         ws.column_dimensions[letter].width = width
     for line in _NOTES:
-        ws.append([line])
+        ws.append([literal(ws, line)])
     ws.append([])
     header = []
     for text in ("工作表 sheet", "列 column", "必填 required", "说明 notes", "示例 example"):
@@ -102,7 +103,8 @@ def _write_notes(book: Workbook) -> None:
     for sheet in SHEETS:
         for column in sheet.columns:
             required = "是" if column.required else "否"
-            ws.append([sheet.title, column.header, required, column.note, column.example])
+            row = (sheet.title, column.header, required, column.note, column.example)
+            ws.append([literal(ws, v) for v in row])
 
 
 def write_workbook(

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..io.errors import InputError
-from ..io.roster import read_roster, write_roster
+from ..io.roster_read import read_roster
+from ..io.roster_write import write_roster
 from ..model.generate import lechang_roster, qingtongxia_roster
 
 if TYPE_CHECKING:

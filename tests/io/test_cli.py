@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from kgrota.io.cli import _status, main
-from kgrota.io.roster import read_roster, write_roster
+from kgrota.io.roster_read import read_roster
+from kgrota.io.roster_write import write_roster
 from kgrota.io.schedule_io import read_schedule
 from kgrota.model import Activity, GroupResult, Instance, SolveStatus, load_profile
 from kgrota.model.generate import generate, qingtongxia_roster

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from kgrota.io.errors import InputError, Problem
 from kgrota.io.headers import SHEETS, normalize
-from kgrota.io.roster import read_roster, validate_roster, write_roster
+from kgrota.io.roster_read import read_roster
+from kgrota.io.roster_validate import validate_roster
+from kgrota.io.roster_write import write_roster
 from kgrota.io.template import write_template
 from kgrota.model import (
     Activity,

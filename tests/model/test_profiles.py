@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from conftest import START
 
-from kgrota.io.roster import validate_roster, write_roster
+from kgrota.io.roster_validate import validate_roster
+from kgrota.io.roster_write import write_roster
 from kgrota.model import (
     RULES,
     Activity,

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 from conftest import START
 
-from kgrota.io.roster import read_roster, validate_roster
+from kgrota.io.roster_read import read_roster
+from kgrota.io.roster_validate import validate_roster
 from kgrota.model import Instance, Ownership, Role, load_profile
 from kgrota.model.generate import lechang_roster, qingtongxia_roster
 from kgrota.scenarios import build, lechang, qingtongxia
