@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kgrota.io.cli import main
-from kgrota.io.roster import write_roster
+from kgrota.io.roster_write import write_roster
 from kgrota.model.generate import generate
 from kgrota.solver import solve as solve_module
 from kgrota.solver.cpsat import solve_group
