@@ -1,7 +1,9 @@
 """Chinese first: one message catalogue for everything a clerk reads.
 
 Messages are written in English in the code, marked with `_` (``_("{n} problem(s)")``), and
-translated in ``locale/<lang>/LC_MESSAGES/kgrota.po`` (gettext's format, read with Babel).
+translated in ``locale/<lang>/LC_MESSAGES/*.po`` (gettext's format, read with Babel): one
+file per area (``rules.po``, ``cli.po`` …), so that changes to different areas never touch the
+same file; together they are one catalogue.
 The language is Chinese unless ``--lang en`` (the CLI calls `set_language`), ``KGROTA_LANG``
 or an English locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) asks for English. A message
 missing from the catalogue shows in English; tests/model/test_i18n.py keeps the Chinese
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
 
 LANGUAGES = ("zh", "en")
 SOURCE = "en"  # the language the messages are written in
-DOMAIN = "kgrota"
 
 _state = {"language": ""}
 
@@ -63,14 +64,16 @@ def catalogue(lang: str) -> Mapping[str, str]:
     """msgid → translation of one language (empty for the source language)."""
     if lang == SOURCE:
         return {}
-    path = resources.files("kgrota.model") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as handle:
-        po = read_po(handle)
-    return {
-        str(m.id): str(m.string)
-        for m in po
-        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
-    }
+    folder = resources.files("kgrota.model") / "locale" / lang / "LC_MESSAGES"
+    out: dict[str, str] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".po"):
+            with path.open("rb") as handle:
+                po = read_po(handle)
+            for m in po:
+                if m.id and isinstance(m.id, str) and m.string and not m.fuzzy:
+                    out.setdefault(m.id, str(m.string))
+    return out
 
 
 def _(message: str) -> str:

@@ -34,7 +34,7 @@ def _fields(text: str) -> set[str]:
 def test_every_marked_message_has_chinese() -> None:
     zh = i18n.catalogue("zh")
     missing = {m: where for m, where in _marked().items() if m not in zh}
-    assert not missing, f"add to model/locale/zh/LC_MESSAGES/kgrota.po: {missing}"
+    assert not missing, f"add to a .po file of model/locale/zh/LC_MESSAGES/: {missing}"
 
 
 def test_catalogue_has_no_stale_messages() -> None:
