@@ -172,6 +172,11 @@ def academic_year(day: dt.date) -> int:
     return day.year if day.month >= 8 else day.year - 1
 
 
+def next_academic_year(today: dt.date | None = None) -> int:
+    """The next academic year that has not started yet (plans are made ahead)."""
+    return academic_year(today or dt.date.today()) + 1
+
+
 def semester_of(day: dt.date) -> tuple[int, Semester]:
     """Academic year and semester of a date: Aug–Jan autumn, Feb–Jul spring."""
     sem = Semester.AUTUMN if day.month >= 8 or day.month == 1 else Semester.SPRING
