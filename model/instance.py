@@ -77,10 +77,12 @@ class Activity(Labelled):
     SHADOWING = "shadowing"
     GUIDANCE = "guidance"
     SWAP = "swap"
+    LEARNING = "learning"  # a year at a stronger kindergarten to learn (跟岗实践, 001 三(三))
+    EXCHANGE = "exchange"  # cadres exchanged both ways (互派管理人员, 000 三(二)2)
 
     @property
     def year_long(self) -> bool:
-        return self in (Activity.ROTATION, Activity.INDUCTION, Activity.SWAP)
+        return self not in (Activity.SHADOWING, Activity.GUIDANCE)
 
 
 class Gender(Labelled):
@@ -114,6 +116,8 @@ _ZH: dict[Labelled, str] = {
     Activity.SHADOWING: "跟岗学习",
     Activity.GUIDANCE: "蹲点指导",
     Activity.SWAP: "置换交流",
+    Activity.LEARNING: "跟岗实践",
+    Activity.EXCHANGE: "干部交流",
     Semester.AUTUMN: "秋季",
     Semester.SPRING: "春季",
     Gender.FEMALE: "女",
@@ -133,9 +137,11 @@ _ALIASES: dict[Labelled, tuple[str, ...]] = {
     Ownership.PRIVATE: ("私立",),
     Activity.ROTATION: ("轮岗", "交流轮岗", "轮岗交流一学年"),
     Activity.INDUCTION: ("新教师", "入职跟岗", "跟岗一年"),
-    Activity.SHADOWING: ("跟岗", "跟岗锻炼", "挂职", "shadow"),
+    Activity.SHADOWING: ("跟岗", "跟岗锻炼", "shadow"),
     Activity.GUIDANCE: ("蹲点", "团队进驻", "送教", "指导"),
     Activity.SWAP: ("置换",),
+    Activity.LEARNING: ("实践", "师徒带教", "learn"),
+    Activity.EXCHANGE: ("挂职", "挂职锻炼", "干部挂职", "互派干部", "管理人员交流", "双向交流"),
     Semester.AUTUMN: ("秋", "秋季学期", "fall"),
     Semester.SPRING: ("春", "春季学期"),
     Gender.FEMALE: ("女性", "f"),

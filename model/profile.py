@@ -55,6 +55,8 @@ class Profile:
     min_per_grade: int = _f("rotation", 1)
     max_per_grade: int = _f("rotation", 2)
     max_term_years: int = _f("rotation", 2)
+    learn_host_cap: int = _f("rotation", 1)  # LEARN-CAP: learners a host takes per grade a year
+    rest_years: int = _f("rotation", 1)  # REST-YEAR: years at home between two exchanges
     # induction (IND-MENTOR)
     mentor_capacity: int = _f("induction", 1)
     # shadowing (SHD-CAP, SHD-COOL)
@@ -173,7 +175,10 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
                     raise ValueError(f"{where}: unknown key [{key}] {sub} (known: {known})")
                 if by_section[key][sub] is tuple and isinstance(subvalue, list):
                     subvalue = tuple(subvalue)  # TOML arrays: lists of names
-                if not isinstance(subvalue, by_section[key][sub]) or isinstance(subvalue, bool):
+                expected = by_section[key][sub]
+                if not isinstance(subvalue, expected) or (
+                    isinstance(subvalue, bool) and expected is not bool
+                ):
                     raise ValueError(
                         f"{where}: [{key}] {sub} must be {by_section[key][sub].__name__}"
                     )

@@ -49,7 +49,7 @@ class Built:
         v = self.variables
         lead = v.facts.lead
         out = [
-            Assignment(t, Activity.ROTATION, host, y)
+            Assignment(t, v.activity_of(t, host), host, y)
             for (t, host, y), var in v.rot.items()
             if value_of(var)
         ]
@@ -78,7 +78,7 @@ class Built:
         horizon = v.instance.horizon
         chosen: list[cp_model.IntVar | None] = []
         for a in schedule:
-            if a.activity is Activity.ROTATION:
+            if a.activity in (Activity.ROTATION, Activity.LEARNING):
                 chosen.append(v.rot.get((a.teacher_id, a.host_kg, a.year)))
             elif a.activity is Activity.INDUCTION and v.ind_year.get(a.teacher_id) == a.year:
                 chosen.append(v.ind.get(a.teacher_id))

@@ -23,6 +23,7 @@ Its objective is whatever the verifier's evaluation says; nothing is scored here
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -45,7 +46,17 @@ from ..model.rules.coverage import COVER_3Y
 from ..model.rules.guidance import GUIDE_CAP, GUIDE_LEN, GUIDE_SIX, guide_staff, members
 from ..model.rules.induction import IND_LEAD, IND_MENTOR, induction_year
 from ..model.rules.pins import PIN
-from ..model.rules.rotation import ROT_DOWN, ROT_PAIRS, ROT_PER_GRADE, TERM_2Y, sends
+from ..model.rules.rotation import (
+    LEARN_CAP,
+    REST_YEAR,
+    ROT_DOWN,
+    ROT_PAIRS,
+    ROT_PER_GRADE,
+    SUP_YEAR,
+    TERM_2Y,
+    direction,
+    sends,
+)
 from ..model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
 from ..model.rules.staffing import AWAY_SLOT, ONE_PLACE, STAFF_CLASS, required
 from ..model.rules.swap import SWAP_EQ, is_young, swap_capacity
@@ -118,13 +129,13 @@ class _GroupPlan:
         self.visits: dict[tuple[int, Semester], list[_Visit]] = defaultdict(list)
         # teacher -> year -> host of a year-long placement (history included): TERM-2Y, ONE-PLACE
         self.placed: dict[str, dict[int, str | None]] = defaultdict(dict)
-        self.rotating: dict[tuple[str, int], str] = {}  # (teacher, year) -> rotation host
         self.short: set[tuple[str, int, Semester]] = set()  # ONE-PLACE: one short visit a semester
         self.short_years: set[tuple[str, int]] = set()
         self.away: Counter[tuple[str, Grade, int]] = Counter()  # STAFF-CLASS: home staff placed out
         self.incoming: Counter[tuple[str, Grade, int]] = Counter()
         self.sent: Counter[tuple[str, Grade, int]] = Counter()  # ROT-PER-GRADE
-        self.hosted: Counter[str] = Counter()  # rotation-years received, to spread ties
+        self.hosted: Counter[str] = Counter()  # support years received, to spread (SUP-YEAR)
+        self.learners: Counter[tuple[str, Grade, int]] = Counter()  # LEARN-CAP
         self.mentees: Counter[tuple[str, int]] = Counter()  # IND-MENTOR
         self.away_short: Counter[tuple[str, str, int, Semester]] = Counter()  # AWAY-SLOT
         self.stream: Counter[tuple[bool, int, Semester]] = Counter()  # SHD-CAP, aggregated
@@ -210,21 +221,27 @@ class _GroupPlan:
                 continue  # placed, unavailable, visiting, or mentoring at the lead (a pin)
             host = self._rotation_host(t, year)
             if host is not None:
-                self._place_year(t, Activity.ROTATION, host, year)
+                self._place_year(t, direction(self.inst, home, host), host, year)
 
     @implements(IND_LEAD, IND_MENTOR)
     def _inductions(self, year: int) -> None:
-        """IND-LEAD: a new teacher spends her first year at the lead, paired with a mentor."""
+        """IND-LEAD: a new teacher spends her first year at the lead (the lead's own at home),
+        paired with a mentor."""
         if not self.profile.enabled(IND_LEAD.id):
             return
         for t in self.inst.teachers:
-            if t.grade is None or t.home_kg == self.lead or induction_year(self.inst, t) != year:
+            if t.grade is None or induction_year(self.inst, t) != year:
                 continue
-            if not self._free(t, year) or not self._can_leave(t.home_kg, t.grade, year):
+            if self._is_forbidden(t, Activity.INDUCTION, year, self.lead):
                 continue
-            if self._is_forbidden(t, Activity.INDUCTION, year, self.lead) or not self._term_ok(
-                t, year, self.lead
+            away = t.home_kg != self.lead
+            if away and not (
+                self._free(t, year)
+                and self._can_leave(t.home_kg, t.grade, year)
+                and self._term_ok(t, year, self.lead)
             ):
+                continue
+            if not away and year in t.unavailable:
                 continue
             mentor = self._mentor(t.grade, year)
             if mentor is not None:
@@ -403,14 +420,32 @@ class _GroupPlan:
         """STAFF-CLASS still holds at home with one teacher of the grade fewer."""
         return self._present(kg_id, grade, year) - 1 >= self.required[(kg_id, grade)]
 
-    @implements(ONE_PLACE)
-    def _free(self, t: Teacher, year: int) -> bool:
-        """ONE-PLACE: available, no year-long placement (history included), no short visit."""
+    @implements(ONE_PLACE, REST_YEAR)
+    def _free(self, t: Teacher, year: int, placement: bool = True) -> bool:
+        """ONE-PLACE: available, no year-long placement (history included), no short visit;
+        REST-YEAR: an exchange then (a placement, else a shadowing visit) leaves the rest
+        years around every other exchange of hers."""
         return (
             year not in t.unavailable
             and year not in self.placed[t.teacher_id]
             and (t.teacher_id, year) not in self.short_years
+            and self._rested(t, year, placement)
         )
+
+    def _rested(self, t: Teacher, year: int, placement: bool) -> bool:
+        placed = set(self.placed[t.teacher_id]) | ({year} if placement else set())
+        start = self.horizon.start_year
+        visits = {start + s // 2 for s in self.shadow_sems[t.teacher_id]}
+        visits |= set() if placement else {year}
+        stays: list[list[int]] = []  # [first, last] of each run of placement years
+        for y in sorted(placed):
+            if stays and stays[-1][1] == y - 1:
+                stays[-1][1] = y
+            else:
+                stays.append([y, y])
+        exchanges = sorted([(a, b) for a, b in stays] + [(y, y) for y in visits])
+        rest = self.profile.rest_years
+        return all(not 0 < b - a <= rest for (_, a), (b, _) in itertools.pairwise(exchanges))
 
     @implements(TERM_2Y)
     def _term_ok(self, t: Teacher, year: int, host: str, years: int = 1) -> bool:
@@ -436,7 +471,7 @@ class _GroupPlan:
             for p in self.forbidden.get((t.teacher_id, activity, year), ())
         )
 
-    @implements(ROT_PAIRS, ROT_DOWN, ROT_PER_GRADE, PIN, TERM_2Y)
+    @implements(ROT_PAIRS, ROT_DOWN, ROT_PER_GRADE, LEARN_CAP, SUP_YEAR, PIN, TERM_2Y)
     def _rotation_host(self, t: Teacher, year: int) -> str | None:
         """The weakest host below home (ROT-DOWN); where none is below (a branch in a tight
         group, the weakest members) the weakest other host, since a missed rotation costs more
@@ -451,15 +486,19 @@ class _GroupPlan:
             and k.role is not Role.AFFILIATE
             and (not self.tight or (home.kg_id == self.lead) != (k.kg_id == self.lead))
             and self.classes[(k.kg_id, grade)] > 0
-            and not self._is_forbidden(t, Activity.ROTATION, year, k.kg_id)
+            and not self._is_forbidden(t, direction(self.inst, home.kg_id, k.kg_id), year, k.kg_id)
             and self._term_ok(t, year, k.kg_id)
+            and (
+                k.tier <= home.tier
+                or self.learners[(k.kg_id, grade, year)] < self.profile.learn_host_cap
+            )
         ]
         if not hosts:
             return None
         best = min(
             hosts,
             key=lambda k: (
-                k.tier >= home.tier,
+                k.tier > home.tier,  # support first; learning where no weaker host can take her
                 k.tier,
                 self.hosted[k.kg_id],
                 self.position[k.kg_id],
@@ -524,15 +563,14 @@ class _GroupPlan:
 
     @implements(IND_MENTOR)
     def _mentor(self, grade: Grade, year: int) -> str | None:
-        """IND-MENTOR: a backbone of the grade at the lead that year (lead-home and not placed,
-        or rotating in) with capacity left, in roster order."""
-        for m in self.inst.teachers:
+        """IND-MENTOR: a backbone of the lead, of the grade, not away that year, with capacity
+        left, in roster order."""
+        for m in self.by_home[self.lead]:
             if m.grade is not grade or not m.backbone or year in m.unavailable:
                 continue
             if self.mentees[(m.teacher_id, year)] >= self.profile.mentor_capacity:
                 continue
-            at_home = m.home_kg == self.lead and year not in self.placed[m.teacher_id]
-            if at_home or self.rotating.get((m.teacher_id, year)) == self.lead:
+            if year not in self.placed[m.teacher_id]:
                 return m.teacher_id
         return None
 
@@ -558,7 +596,7 @@ class _GroupPlan:
         gap = 2 * self.profile.cooldown_years
         return (
             t.veto is None  # SHD-VETO
-            and self._free(t, year)
+            and self._free(t, year, placement=False)
             and (t.teacher_id, year, sem) not in self.short
             and all(abs(index - s) >= gap for s in self.shadow_sems[t.teacher_id])  # SHD-COOL
             and self.away_short[(t.home_kg, t.slot_key, year, sem)] < self.slots[(year, sem)]
@@ -572,17 +610,20 @@ class _GroupPlan:
         self, t: Teacher, activity: Activity, host: str, year: int, partner: str | None = None
     ) -> None:
         self.year_long.append(Assignment(t.teacher_id, activity, host, year, partner=partner))
+        if partner is not None and activity is Activity.INDUCTION:
+            self.mentees[(partner, year)] += 1
+        if host == t.home_kg:
+            return  # the lead's own new teacher, inducted at home: no placement away
         self.placed[t.teacher_id][year] = host
         if t.grade is not None:
             self.away[(t.home_kg, t.grade, year)] += 1
             self.incoming[(host, t.grade, year)] += 1
+        if activity in (Activity.ROTATION, Activity.LEARNING) and t.grade is not None:
+            self.sent[(t.home_kg, t.grade, year)] += 1
         if activity is Activity.ROTATION:
-            self.rotating[(t.teacher_id, year)] = host
             self.hosted[host] += 1
-            if t.grade is not None:
-                self.sent[(t.home_kg, t.grade, year)] += 1
-        if partner is not None and activity is Activity.INDUCTION:
-            self.mentees[(partner, year)] += 1
+        elif activity is Activity.LEARNING and t.grade is not None:
+            self.learners[(host, t.grade, year)] += 1
 
     def _place_swap(self, b: Teacher, member: str, t: Teacher, start: int) -> None:
         """Both sides of a swap, for every year of its run, naming each other as partner."""

@@ -103,7 +103,7 @@ def terms(v: Variables, penalties: dict[str, Violations]) -> list[Term]:
             commute.append((var, -round(km)))
         if host in teacher[t].preferred_hosts:
             preference.append((var, 1))
-    received = [[var for y in v.years for _, var in v.hosted(r, y)] for r in v.facts.receivers]
+    received = [[var for y in v.years for _, var in v.supported(r, y)] for r in v.facts.receivers]
     out: list[Term] = [
         LinearTerm("uplift", profile.uplift, uplift),
         MinTerm("fairness", profile.fairness, received),
@@ -143,7 +143,7 @@ def _kept(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
     out = [
         (var, 1)
         for (t, host, y), var in v.rot.items()
-        if (t, Activity.ROTATION, host, y, None) in keys
+        if (t, v.activity_of(t, host), host, y, None) in keys
     ]
     out += [
         (var, 1)

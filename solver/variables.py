@@ -17,12 +17,12 @@ from ortools.sat.python import cp_model
 
 from ..model import Activity, Grade, Instance, Semester, Teacher
 from ..model.rules.guidance import GUIDE_CAP, members
-from ..model.rules.rotation import TERM_2Y, receivers, sends
+from ..model.rules.rotation import REST_YEAR, TERM_2Y, direction, receivers, sends
 from ..model.rules.swap import SWAP_EQ
 from .rules.guidance import guides
 from .rules.induction import induction_candidate
 from .rules.pins import eligible_anyway
-from .rules.rotation import rotation_hosts, term_allows, yearlong_history
+from .rules.rotation import rest_allows, rotation_hosts, term_allows, yearlong_history
 from .rules.shadowing import semesters_open
 from .rules.swap import Swaps
 
@@ -61,7 +61,10 @@ class Variables:
     """Every decision variable of one group with the lookups the rule modules use.
 
     - ``rot[(t, host, y)]``: teacher t rotates to host for academic year y.
-    - ``ind[t]``: new teacher t is inducted at the lead in ``ind_year[t]``.
+    - ``rot[(t, host, y)]`` is a backbone's year at another kindergarten: support (rotation)
+      or learning, as `activity_of` names it by the hosts' tiers (ROT-DOWN).
+    - ``ind[t]``: new teacher t is inducted, with a mentor, at the lead in ``ind_year[t]``
+      (the lead's own new teachers at home: no placement away).
     - ``shd[(t, i)]``: teacher t shadows at the lead in plan semester i (0 = first autumn).
     - ``swaps``: swap runs and their yearly channels (solver/swap.py; empty unless SWAP-EQ).
     - ``placed[(t, y)]``: t is on some year-long placement in y, channelled as the sum of
@@ -92,7 +95,7 @@ class Variables:
             self._add_induction(model, t)
             self._add_shadowing(model, t, (t.teacher_id, Activity.SHADOWING) in fixed)
         self.swaps = (
-            Swaps.create(model, instance, self._term_ok, self.aux)
+            Swaps.create(model, instance, self._may_stay, self.aux)
             if instance.profile.enabled(SWAP_EQ.id)
             else Swaps()
         )
@@ -119,15 +122,20 @@ class Variables:
             if y in t.unavailable:
                 continue
             for host in rotation_hosts(self.instance, self.facts, t):
-                if not self._term_ok(t, host, range(y, y + 1)):
+                if not self._may_stay(t, host, range(y, y + 1)):
                     continue
                 self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
                     f"rot[{t.teacher_id},{host},{y}]"
                 )
 
-    def _term_ok(self, t: Teacher, host: str, span: range) -> bool:
-        """TERM-2Y against history for a stay at host over span (always true when off)."""
+    def _may_stay(self, t: Teacher, host: str, span: range) -> bool:
+        """TERM-2Y and REST-YEAR against history for a stay at host over span (each only
+        while on)."""
         profile = self.instance.profile
+        if profile.enabled(REST_YEAR.id) and not all(
+            rest_allows(self.instance, t.teacher_id, y, placement=True) for y in span
+        ):
+            return False
         if not profile.enabled(TERM_2Y.id):
             return True
         history = self._history.get(t.teacher_id)
@@ -136,11 +144,14 @@ class Variables:
         return term_allows(history, host, span, profile.max_term_years)
 
     def _add_induction(self, model: cp_model.CpModel, t: Teacher) -> None:
-        year = induction_candidate(self.instance, self.facts.lead, t)
+        year = induction_candidate(self.instance, t)
         if year is None:
             return
         self.ind_year[t.teacher_id] = year
-        if year in t.unavailable or not self._term_ok(t, self.facts.lead, range(year, year + 1)):
+        away = t.home_kg != self.facts.lead
+        if year in t.unavailable or (
+            away and not self._may_stay(t, self.facts.lead, range(year, year + 1))
+        ):
             return
         self.ind[t.teacher_id] = model.new_bool_var(f"ind[{t.teacher_id}]")
 
@@ -228,16 +239,35 @@ class Variables:
     def placements(self, teacher_id: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
         """(host, var) of every year-long placement the teacher may take that year."""
         out = list(self.rotations(teacher_id, year)) + self.swaps.of(teacher_id, year)
-        if teacher_id in self.ind and self.ind_year[teacher_id] == year:
+        if teacher_id in self.ind and self.ind_year[teacher_id] == year and self.away[teacher_id]:
             out.append((self.facts.lead, self.ind[teacher_id]))
         return out
 
+    @cached_property
+    def away(self) -> dict[str, bool]:
+        """Teacher → whether an induction takes her away from home (not the lead's own)."""
+        lead = self.facts.lead
+        return {t: self.instance.teacher[t].home_kg != lead for t in self.ind}
+
+    def activity_of(self, teacher_id: str, host: str) -> Activity:
+        """Support (rotation) or learning: what a backbone's year at host is (ROT-DOWN)."""
+        return direction(self.instance, self.instance.teacher[teacher_id].home_kg, host)
+
     def hosted(self, host: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
-        """(teacher, var) of rotations into a host that year."""
+        """(teacher, var) of rotations and learning years into a host that year."""
         return self._rot_by_host_year.get((host, year), [])
 
+    def supported(self, host: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
+        """(teacher, var) of support rotations into a host that year."""
+        return [
+            (t, var)
+            for t, var in self.hosted(host, year)
+            if self.activity_of(t, host) is Activity.ROTATION
+        ]
+
     def inducted(self, year: int, grade: Grade) -> list[tuple[str, cp_model.IntVar]]:
-        """(teacher, var) of possible inductions at the lead that year, of that grade."""
+        """(teacher, var) of possible inductions that year, of that grade (the lead's own
+        new teachers included)."""
         teacher = self.instance.teacher
         return [
             (t, var)

@@ -1,4 +1,8 @@
-"""New teachers' first year at the lead: IND-LEAD, IND-MENTOR.
+"""New teachers' first year at the lead, with a mentor of the lead: IND-LEAD, IND-MENTOR.
+
+Every new teacher is paired with a backbone of the lead (003 三(二) 以老带新 covers all new
+teachers): those of other kindergartens spend the year at the lead (000 三(二)2), the lead's
+own are inducted at home. A mentor is the lead's own staff, there that year.
 
 Catalogue entries and the verifier's checks side by side; solver/rules/induction.py holds the
 CP-SAT side. Shared with the solver: `induction_year`.
@@ -39,22 +43,38 @@ def _check_lead(plan: Plan) -> Iterator[Violation]:
         if year is None:
             continue
         lead = plan.lead_of_kg(t.home_kg)
-        if t.home_kg != lead and (t.teacher_id, year, lead) not in inducted:
+        if (t.teacher_id, year, lead) not in inducted:
+            where = "with a mentor at home" if t.home_kg == lead else f"at the lead {lead}"
             yield Violation(
                 IND_LEAD.id,
-                f"new teacher {t.teacher_id} of {t.home_kg} has no induction year at the lead "
-                f"{lead} in {year} (新教师在总园工作学习一年)",
+                f"new teacher {t.teacher_id} of {t.home_kg} has no induction year {where} in "
+                f"{year} (新教师在总园工作学习一年，以老带新){_reason(plan, t, year)}",
                 teacher_id=t.teacher_id,
                 kg_id=t.home_kg,
                 year=year,
             )
 
 
+def _reason(plan: Plan, t: Teacher, year: int) -> str:
+    """Why a new teacher has no induction, where the roster or plan says: she is
+    unavailable, or the lead has no backbone of her grade free to mentor her."""
+    if year in t.unavailable:
+        return f"; {t.teacher_id} is unavailable in {year}"
+    lead = plan.lead_of_kg(t.home_kg)
+    free = [
+        m
+        for m in plan.inst.teachers_of(plan.inst.kg[lead].group)
+        if m.home_kg == lead and m.backbone and m.grade is t.grade and year not in m.unavailable
+    ]
+    if not free:
+        return "; the lead has no backbone of this grade to mentor"
+    if all(plan.placements.get((m.teacher_id, year)) for m in free):
+        return "; the lead's backbones of this grade are all away that year"
+    return ""
+
+
 def _mentor_at_lead(plan: Plan, mentor: Teacher, year: int, lead: str) -> bool:
-    placed = plan.placements.get((mentor.teacher_id, year), [])
-    if mentor.home_kg == lead and not placed:
-        return True
-    return any(p.activity is Activity.ROTATION and p.host_kg == lead for p in placed)
+    return mentor.home_kg == lead and not plan.placements.get((mentor.teacher_id, year))
 
 
 def _induction_problems(plan: Plan, a: Assignment) -> Iterator[str]:
@@ -65,8 +85,6 @@ def _induction_problems(plan: Plan, a: Assignment) -> Iterator[str]:
         yield "not a new teacher (graded, not a cadre, first year of service in the plan)"
     elif a.year != first:
         yield f"induction in {a.year}, but the first year of service is {first}"
-    if t.home_kg == lead:
-        yield "the teacher's home is the lead itself"
     if a.host_kg != lead:
         yield f"induction is at the lead {lead}"
     if a.partner is None:
@@ -81,7 +99,7 @@ def _induction_problems(plan: Plan, a: Assignment) -> Iterator[str]:
     if mentor.grade != t.grade:
         yield f"mentor {mentor.teacher_id} teaches another grade"
     if not _mentor_at_lead(plan, mentor, a.year, lead):
-        yield f"mentor {mentor.teacher_id} is not at the lead {lead} in {a.year}"
+        yield f"mentor {mentor.teacher_id} is not the lead's own staff at the lead in {a.year}"
 
 
 def _check_mentor(plan: Plan) -> Iterator[Violation]:
@@ -106,31 +124,32 @@ def _check_mentor(plan: Plan) -> Iterator[Violation]:
 
 IND_LEAD = Rule(
     "IND-LEAD",
-    "新分配教师原则上需在总园工作学习一年",
-    "a new teacher whose home is not the lead spends the first year at the lead",
-    '000 三(二)2 "新分配教师原则上需在总园工作学习一年"',
+    "新分配教师原则上需在总园工作学习一年，以老带新",
+    "every new teacher has an induction year with a mentor of the lead, away at the lead",
+    '000 三(二)2 "新分配教师原则上需在总园工作学习一年"; 003 三(二) "建立集团校以老带新结对帮扶队伍"',
     Severity.SOFT,
     _check_lead,
     weight=50,
     can_be_soft=True,
     detail=(
-        "New teacher: not a cadre, has a grade, hire date in a planned academic year Y; "
-        "home not the lead. One violation if there is no induction at the lead in year Y. "
-        "Induction exists only for such teachers, only in year Y, only at the lead."
+        "New teacher: not a cadre, has a grade, hire date in a planned academic year Y. One "
+        "violation if there is no induction at the lead in year Y (for the lead's own new "
+        "teachers an induction at home: a mentor, no placement away). Induction exists only "
+        "for such teachers, only in year Y, only at the lead."
     ),
     activities=(Activity.INDUCTION,),
 )
 IND_MENTOR = Rule(
     "IND-MENTOR",
     "以老带新结对帮扶",
-    "each inducted new teacher has a backbone mentor of the same grade at the lead that year",
-    "003 三(二) 教师结对 以老带新; 000 三(三)4 结对帮扶",
+    "each inducted new teacher has a backbone mentor of the lead, same grade, there that year",
+    '003 三(二) "集团内部以学科带头人、老教师为龙头，建立集团校以老带新结对帮扶队伍"; 000 三(三)4',
     Severity.HARD,
     _check_mentor,
     detail=(
-        "The partner of an induction is a backbone of the same grade who is at the lead that "
-        "year: lead-home and on no year-long placement, or rotating into the lead. A mentor "
-        "takes at most mentor_capacity new teachers a year."
+        "The partner of an induction is a backbone of the same grade whose home is the lead "
+        "and who is on no year-long placement away that year. A mentor takes at most "
+        "mentor_capacity new teachers a year."
     ),
     keys=("induction.mentor_capacity",),
     activities=(Activity.INDUCTION,),

@@ -29,12 +29,17 @@ OBJECTIVE_TERMS: dict[str, str] = {
         "members in a loose one; never lead or affiliates), of rotation-years hosted"
     ),
     "spread": (
-        "-Σ over rotation-years and shadowing visits of (spread_cap - gap), gap = "
+        "-Σ over rotation and learning years and shadowing visits of (spread_cap - gap), gap = "
         "min(spread_cap, start_year - 1 - last academic year in the teacher's history), "
         "spread_cap when there is no history"
     ),
-    "commute": "-Σ over rotation-years of round(km home→host), pairs in the distances sheet only",
-    "preference": "Σ over rotation-years whose host is among the teacher's preferred hosts",
+    "commute": (
+        "-Σ over rotation and learning years of round(km home→host), pairs in the distances "
+        "sheet only"
+    ),
+    "preference": (
+        "Σ over rotation and learning years whose host is among the teacher's preferred hosts"
+    ),
     "stability": (
         "Σ over assignments of the previous plan (--previous) that the new plan keeps: same "
         "teacher, activity, host, year and semester (the slot may move)"
@@ -48,16 +53,17 @@ def evaluate(
     """Raw terms (OBJECTIVE_TERMS, then ``penalty:<RULE-ID>`` per soft rule) and Σ weight × term."""
     inst, profile = plan.inst, plan.inst.profile
     rotations = list(plan.activity(Activity.ROTATION))
+    away = [a for a in plan.valid if a.activity in (Activity.ROTATION, Activity.LEARNING)]
     terms = {
         "uplift": sum(max(0, plan.home(a).tier - inst.kg[a.host_kg].tier) for a in rotations),
         "fairness": _fairness(plan, rotations),
         "spread": _spread(plan),
         "commute": -sum(
             round(inst.distance[(plan.of(a).home_kg, a.host_kg)])
-            for a in rotations
+            for a in away
             if (plan.of(a).home_kg, a.host_kg) in inst.distance
         ),
-        "preference": sum(a.host_kg in plan.of(a).preferred_hosts for a in rotations),
+        "preference": sum(a.host_kg in plan.of(a).preferred_hosts for a in away),
         "stability": len(
             inst.previous_keys
             & {(a.teacher_id, a.activity, a.host_kg, a.year, a.semester) for a in plan.valid}
@@ -96,11 +102,11 @@ def _fairness(plan: Plan, rotations: list[Assignment]) -> int:
 
 
 def _spread(plan: Plan) -> int:
-    """-Σ (spread_cap - gap) over rotation-years and shadowing visits (OBJECTIVE_TERMS)."""
+    """-Σ (spread_cap - gap) over rotation and learning years and shadowing visits."""
     cap, start = plan.inst.profile.spread_cap, plan.inst.horizon.start_year
     total = 0
     for a in plan.valid:
-        if a.activity in (Activity.ROTATION, Activity.SHADOWING):
+        if a.activity in (Activity.ROTATION, Activity.LEARNING, Activity.SHADOWING):
             history = plan.inst.history_by_teacher.get(a.teacher_id, ())
             last = max((h.years()[-1] for h in history), default=None)
             gap = cap if last is None else min(cap, start - 1 - last)

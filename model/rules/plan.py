@@ -63,7 +63,8 @@ class Plan:
             else:
                 plan.valid.append(a)
                 plan.by_teacher[a.teacher_id].append(a)
-                if a.activity.year_long:
+                # The lead's own new teachers are inducted (paired with a mentor) at home.
+                if a.activity.year_long and a.host_kg != inst.teacher[a.teacher_id].home_kg:
                     plan.placements[(a.teacher_id, a.year)].append(a)
         return plan
 

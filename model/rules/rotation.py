@@ -1,18 +1,26 @@
-"""Year-long rotations of backbone teachers: ROT-PER-GRADE, ROT-PAIRS, ROT-DOWN, TERM-2Y.
+"""Year-long exchanges of backbone teachers and how long anyone stays away: ROT-PER-GRADE,
+ROT-PAIRS, ROT-DOWN, LEARN-CAP, SUP-YEAR, TERM-2Y, REST-YEAR.
+
+A backbone's year away is support (轮岗交流, rotation) when the host is of equal or lower tier,
+and learning (跟岗实践, learning) when it is stronger (001 三(三): 鼓励优质园的骨干教师向相对薄弱园
+流动; 从相对薄弱园所流出的教师，要通过挂职锻炼、跟岗实践、师徒带教等方式加强培养). Both count toward
+a kindergarten's 1–2 a grade (000 三(二)2 互派); only support counts as support.
 
 Catalogue entries and the verifier's checks side by side; solver/rules/rotation.py holds the
 CP-SAT side. Shared with the solver (the definitions both must read alike): `sends`,
-`receivers`.
+`receivers`, `weaker_members`, `support_possible`, `direction`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..instance import Activity, Grade, Role
 from ..report import Violation
 from .base import Part, Rule, Severity
+from .guidance import GUIDE_SIX, guide_staff
 from .plan import at, consecutive, desc
 from .swap import SWAP_EQ
 
@@ -23,9 +31,10 @@ if TYPE_CHECKING:
     from ..schedule import Assignment
     from .plan import Plan
 
-SHARED = ("sends", "receivers")
+SHARED = ("sends", "receivers", "weaker_members", "support_possible", "direction")
 
-_YEAR_LONG = (Activity.ROTATION, Activity.INDUCTION, Activity.SWAP)
+_YEAR_LONG = tuple(a for a in Activity if a.year_long)
+_EXCHANGES = (Activity.ROTATION, Activity.LEARNING)  # a backbone's year at another kindergarten
 
 
 def sends(inst: Instance, k: Kindergarten) -> bool:
@@ -41,9 +50,44 @@ def receivers(inst: Instance, group: str) -> tuple[str, ...]:
     return tuple(k.kg_id for k in inst.kindergartens if k.group == group and k.role in roles)
 
 
+def direction(inst: Instance, home: str, host: str) -> Activity:
+    """A backbone's year at host is support (rotation) unless host is stronger (learning)."""
+    stronger = inst.kg[host].tier > inst.kg[home].tier
+    return Activity.LEARNING if stronger else Activity.ROTATION
+
+
+def weaker_members(inst: Instance, group: str) -> tuple[str, ...]:
+    """SUP-YEAR: the group's kindergartens of lower tier than its lead, in roster order."""
+    lead = inst.kg[inst.lead_of[group]]
+    return tuple(k.kg_id for k in inst.kindergartens if k.group == group and k.tier < lead.tier)
+
+
+def support_possible(inst: Instance, member: str, year: int) -> bool:
+    """SUP-YEAR: someone could support the member that year: a backbone (not a cadre) of a
+    kindergarten at least as strong, available, teaching a grade the member has, whom
+    ROT-PAIRS lets rotate there; or, with GUIDE-SIX on, one of the lead's guidance staff."""
+    m = inst.kg[member]
+    lead = inst.lead_of[m.group]
+    tight = inst.group_mode(m.group) == "tight"
+    for t in inst.teachers_of(m.group):
+        if year in t.unavailable:
+            continue
+        if inst.profile.enabled(GUIDE_SIX.id) and guide_staff(inst, t):
+            return True
+        home = inst.kg[t.home_kg]
+        if not t.backbone or t.cadre or t.grade is None or home.kg_id == member:
+            continue
+        if home.tier < m.tier or m.classes_of(t.grade) == 0:
+            continue
+        if Role.AFFILIATE in (home.role, m.role) or (tight and home.kg_id != lead):
+            continue
+        return True
+    return False
+
+
 def _rotating(plan: Plan) -> Counter[tuple[str, Grade, int]]:
-    """Distinct teachers on rotation per (home kg, grade, year)."""
-    seen = {(a.teacher_id, a.year) for a in plan.activity(Activity.ROTATION)}
+    """Distinct teachers away on rotation or learning per (home kg, grade, year)."""
+    seen = {(a.teacher_id, a.year) for a in plan.valid if a.activity in _EXCHANGES}
     out: Counter[tuple[str, Grade, int]] = Counter()
     for tid, year in seen:
         t = plan.inst.teacher[tid]
@@ -70,12 +114,14 @@ def _check_per_grade_max(plan: Plan) -> Iterator[Violation]:
         if n > cap:
             yield Violation(
                 ROT_PER_GRADE.id,
-                f"{k.kg_id} {grade.label} {year}: {n} teachers on rotation, more than "
+                f"{k.kg_id} {grade.label} {year}: {n} teachers sent, more than "
                 f"max_per_grade={cap} (各年级派出1-2名)",
                 kg_id=k.kg_id,
                 year=year,
             )
-    for a in plan.activity(Activity.ROTATION):
+    for a in plan.valid:
+        if a.activity not in _EXCHANGES:
+            continue
         t, host = plan.of(a), plan.inst.kg[a.host_kg]
         if t.grade is None or host.classes_of(t.grade) == 0:
             taught = t.grade.label if t.grade else "no grade"
@@ -125,7 +171,7 @@ def _pair_problem(plan: Plan, a: Assignment) -> str | None:
     if host.kg_id == home.kg_id:
         return "host is the teacher's own home"
     one_side_lead = (home.kg_id == lead) != (host.kg_id == lead)
-    if a.activity is Activity.ROTATION:
+    if a.activity in _EXCHANGES:
         if Role.AFFILIATE in (home.role, host.role):
             return "affiliates (加盟园) neither send nor host rotations"
         if plan.tight(home.group) and not one_side_lead:
@@ -143,15 +189,60 @@ def _check_pairs(plan: Plan) -> Iterator[Violation]:
 
 
 def _check_down(plan: Plan) -> Iterator[Violation]:
-    for a in plan.activity(Activity.ROTATION):
+    for a in plan.valid:
+        if a.activity not in _EXCHANGES:
+            continue
         home, host = plan.home(a), plan.inst.kg[a.host_kg]
-        if host.tier >= home.tier:
+        if a.activity is not direction(plan.inst, home.kg_id, host.kg_id):
             yield at(
                 ROT_DOWN.id,
                 a,
-                f"{desc(a)}: host tier {host.tier} is not below home tier {home.tier} "
-                "(鼓励优质园向薄弱园流动)",
+                f"{desc(a)}: host tier {host.tier}, home tier {home.tier}: support goes to an "
+                "equal or weaker kindergarten, a year at a stronger one is learning (跟岗实践)",
             )
+
+
+def _check_learn_cap(plan: Plan) -> Iterator[Violation]:
+    cap = plan.inst.profile.learn_host_cap
+    learners: Counter[tuple[str, Grade, int]] = Counter()
+    for a in plan.activity(Activity.LEARNING):
+        grade = plan.of(a).grade
+        if grade is not None:
+            learners[(a.host_kg, grade, a.year)] += 1
+    for (host, grade, year), n in learners.items():
+        if n > cap:
+            yield Violation(
+                LEARN_CAP.id,
+                f"{host} {grade.label} {year}: {n} teachers come to learn, more than "
+                f"learn_host_cap={cap}",
+                kg_id=host,
+                year=year,
+            )
+
+
+def supports(plan: Plan, a: Assignment) -> bool:
+    """Whether an assignment is support for its host: a rotation, a guidance visit, or the
+    lead's side of a swap or a cadre exchange."""
+    if a.activity in (Activity.ROTATION, Activity.GUIDANCE):
+        return True
+    lead_side = plan.of(a).home_kg == plan.lead_of_kg(a.host_kg)
+    return a.activity in (Activity.SWAP, Activity.EXCHANGE) and lead_side
+
+
+def _check_sup_year(plan: Plan) -> Iterator[Violation]:
+    received = {(a.host_kg, a.year) for a in plan.valid if supports(plan, a)}
+    for group in plan.inst.roster.groups:
+        for member in weaker_members(plan.inst, group):
+            for year in plan.inst.horizon.year_list:
+                if (member, year) in received or not support_possible(plan.inst, member, year):
+                    continue
+                yield Violation(
+                    SUP_YEAR.id,
+                    f"{member} receives no support in {year} (no rotation, guidance or swap "
+                    "from a stronger kindergarten), though a donor could go",
+                    kg_id=member,
+                    year=year,
+                )
 
 
 def _check_term(plan: Plan) -> Iterator[Violation]:
@@ -166,6 +257,45 @@ def _check_term(plan: Plan) -> Iterator[Violation]:
                 for year in h.years():
                     hosts[year].add(h.host_kg)
         yield from _term_runs(tid, hosts, planned, limit)
+
+
+def _exchange_years(plan: Plan) -> dict[str, tuple[dict[int, set[str | None]], set[int]]]:
+    """Teacher → (year → hosts of year-long placements away, years with a shadowing visit),
+    history included."""
+    out: dict[str, tuple[dict[int, set[str | None]], set[int]]] = defaultdict(
+        lambda: (defaultdict(set), set())
+    )
+    for (tid, year), placed in plan.placements.items():
+        out[tid][0][year].update(a.host_kg for a in placed)
+    for a in plan.activity(Activity.SHADOWING):
+        out[a.teacher_id][1].add(a.year)
+    for tid in list(out):
+        for h in plan.inst.history_by_teacher.get(tid, ()):
+            if h.activity.year_long:
+                for year in h.years():
+                    out[tid][0][year].add(h.host_kg)
+            elif h.activity is Activity.SHADOWING:
+                out[tid][1].add(h.years()[0])
+    return out
+
+
+def _check_rest(plan: Plan) -> Iterator[Violation]:
+    rest, planned = plan.inst.profile.rest_years, set(plan.inst.horizon.year_list)
+    for tid, (placed, visits) in _exchange_years(plan).items():
+        # Each stay (a run of placement years) and each visit year is one exchange.
+        exchanges = [(run[0], run[-1]) for run in consecutive(sorted(placed))]
+        exchanges += [(y, y) for y in visits]
+        exchanges.sort()
+        for (_, end), (start, _) in pairwise(exchanges):
+            gap = start - end  # 0: the same year, which ONE-PLACE reports
+            if 0 < gap <= rest and planned.intersection(range(end, start + 1)):
+                yield Violation(
+                    REST_YEAR.id,
+                    f"{tid} is sent out again in {start}, {gap} year(s) after an "
+                    f"exchange ending in {end}; rest_years={rest} at home between (须及时回到原学校)",
+                    teacher_id=tid,
+                    year=max(start, min(planned)),
+                )
 
 
 def _term_runs(
@@ -198,7 +328,7 @@ def _term_runs(
 ROT_PER_GRADE = Rule(
     "ROT-PER-GRADE",
     "总园和分园各年级派出1-2名骨干教师轮岗交流一学年",
-    "each sending kindergarten sends 1–2 backbone teachers of each grade on rotation a year",
+    "each sending kindergarten sends 1–2 backbone teachers of each grade away for a year",
     '000 三(二)2 "总园和分园各年级派出1-2名骨干教师轮岗交流一学年"',
     Severity.SOFT,
     _check_per_grade_min,
@@ -207,55 +337,106 @@ ROT_PER_GRADE = Rule(
     detail=(
         "Sending kindergartens: lead and branches (tight group); all but affiliates (loose). "
         "For each sending kg, grade with classes > 0 there, and year: the number of its "
-        "teachers of that grade on rotation that year is <= max_per_grade (always hard). "
-        "Shortfall = max(0, min(min_per_grade, E) - count), E = backbone teachers of that "
-        "kg and grade, not cadre, not unavailable that year; each unit is a violation of "
-        "the (soft by default) minimum. A rotating teacher's host has classes of her grade."
+        "teachers of that grade away on rotation or learning that year is <= max_per_grade "
+        "(always hard). Shortfall = max(0, min(min_per_grade, E) - count), E = backbone "
+        "teachers of that kg and grade, not cadre, not unavailable that year; each unit is a "
+        "violation of the (soft by default) minimum. The host has classes of her grade."
     ),
     keys=("rotation.min_per_grade", "rotation.max_per_grade"),
-    activities=(Activity.ROTATION,),
+    activities=_EXCHANGES,
     parts=(Part("max part", _check_per_grade_max),),
 )
 ROT_PAIRS = Rule(
     "ROT-PAIRS",
     "总园和分园之间互派；松散型集团成员园之间交流",
-    "tight group: rotations run lead↔branch only; loose group: between any two members",
-    "000 三(二)2; 001 三(三)",
+    "tight group: exchanges run lead↔branch only; loose group: between any two members",
+    '000 三(二)2 "总园和分园之间互派管理人员双向交流、互派教师轮岗交流"; 001 三(三)',
     Severity.HARD,
     _check_pairs,
     detail=(
-        "Rotation host is in the teacher's group and differs from home; affiliates neither "
-        "send nor host rotations; in a tight group exactly one of home and host is the lead."
+        "A rotation's or learning year's host is in the teacher's group and differs from "
+        "home; affiliates neither send nor host them; in a tight group exactly one of home "
+        "and host is the lead. Shadowing is at the lead by teachers from elsewhere."
     ),
     keys=("mode",),
-    activities=(Activity.ROTATION,),
+    activities=_EXCHANGES,
 )
 ROT_DOWN = Rule(
     "ROT-DOWN",
-    "鼓励优质园的骨干教师向相对薄弱园流动",
-    "a backbone's rotation goes to a host of lower tier than home (strong → weak)",
-    '001 三(三) "鼓励优质园的骨干教师向相对薄弱园流动"',
-    Severity.SOFT,
+    "骨干教师向相对薄弱园流动；从相对薄弱园流出的教师以跟岗实践方式培养",
+    "support goes to an equal or weaker kindergarten; a year at a stronger one is learning",
+    '001 三(三) "鼓励优质园的骨干教师向相对薄弱园流动…从相对薄弱园所流出的教师，要通过挂职锻炼、'
+    '跟岗实践、师徒带教等方式，加强培养和提升能力"',
+    Severity.HARD,
     _check_down,
-    weight=8,
+    detail=(
+        "A rotation's host tier is <= the home tier; a learning year's host tier is above it "
+        "(the direction names the activity)."
+    ),
+    activities=_EXCHANGES,
+)
+LEARN_CAP = Rule(
+    "LEARN-CAP",
+    "跟岗实践按流入园带教能力安排",
+    "a kindergarten takes at most learn_host_cap learners of a grade a year",
+    '001 三(三) "通过挂职锻炼、跟岗实践、师徒带教等方式" (number: card default)',
+    Severity.HARD,
+    _check_learn_cap,
+    can_be_soft=False,
+    detail="Per host, grade and year: learning years of teachers of that grade <= learn_host_cap.",
+    keys=("rotation.learn_host_cap",),
+    activities=(Activity.LEARNING,),
+)
+SUP_YEAR = Rule(
+    "SUP-YEAR",
+    "重点关注相对薄弱园，每年得到支援",
+    "every weaker kindergarten receives support every year where a donor could go",
+    '001 二 "重点关注新建园和相对薄弱幼儿园的发展"; 004 二(二)2(3) "帮扶提升薄弱园"',
+    Severity.SOFT,
+    _check_sup_year,
+    weight=40,
     can_be_soft=True,
-    detail="One violation per rotation-year whose host tier >= home tier.",
-    activities=(Activity.ROTATION,),
+    detail=(
+        "Weaker: a kindergarten of the group of lower tier than its lead. Support: a "
+        "rotation into it, a guidance visit to it, or the lead's side of a swap or cadre "
+        "exchange there. One violation per weaker kindergarten and year without support "
+        "where `support_possible` (a backbone, not a cadre, of a kg at least as strong, "
+        "available, teaching a grade it has, allowed by ROT-PAIRS; or, with GUIDE-SIX on, a "
+        "guide of the lead available that year)."
+    ),
+    activities=(Activity.ROTATION, Activity.GUIDANCE, Activity.SWAP, Activity.EXCHANGE),
 )
 TERM_2Y = Rule(
     "TERM-2Y",
-    "柔性流动原则上不超过两年，须及时回到原学校",
+    "集团内教师柔性流动原则上不超过两年",
     "continuous time away is at most 2 years (history included); a 2-year stay keeps its host",
-    '001 三(三) "柔性流动原则上不超过两年"; 003 五(四) 须及时回到原学校',
+    '001 三(三) "集团内教师柔性流动原则上不超过两年"',
     Severity.HARD,
     _check_term,
     detail=(
-        "Year-long placements (rotation, induction, swap) in consecutive academic years, "
-        "history records included, form a run; a run is at most max_term_years long and "
-        "every year of a run has the same host."
+        "Year-long placements away from home (rotation, learning, swap, cadre exchange, "
+        "induction at the lead) in consecutive academic years, history records included, "
+        "form a run; a run is at most max_term_years long and every year of a run has the "
+        "same host."
     ),
     keys=("rotation.max_term_years",),
     activities=_YEAR_LONG,
 )
+REST_YEAR = Rule(
+    "REST-YEAR",
+    "交流结束须及时回到原学校，间隔后方可再次交流",
+    "after an exchange a teacher is home for rest_years before the next one",
+    '003 五(四) "跟岗锻炼、跟岗学习结束后，相关人员须及时回到原学校上岗"',
+    Severity.HARD,
+    _check_rest,
+    detail=(
+        "A teacher's exchanges, history included, are her stays (runs of consecutive "
+        "years with a year-long placement away) and her shadowing visits (one per academic "
+        "year). Between the end of one exchange and the start of the next lie more than "
+        "rest_years years: start - end > rest_years."
+    ),
+    keys=("rotation.rest_years",),
+    activities=(*_YEAR_LONG, Activity.SHADOWING),
+)
 
-RULES = (ROT_PER_GRADE, ROT_PAIRS, ROT_DOWN, TERM_2Y)
+RULES = (ROT_PER_GRADE, ROT_PAIRS, ROT_DOWN, LEARN_CAP, SUP_YEAR, TERM_2Y, REST_YEAR)

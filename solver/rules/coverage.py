@@ -55,6 +55,8 @@ def activities(v: Variables, t: Teacher, year: int) -> list[cp_model.IntVar]:
     """Variables whose positive value gives the teacher an assignment in that year."""
     tid = t.teacher_id
     out = [v.placed[(tid, year)]] if (tid, year) in v.placed else []
+    if tid in v.ind and v.ind_year[tid] == year and not v.away[tid]:
+        out.append(v.ind[tid])  # the lead's own new teacher, inducted at home
     semesters = v.semesters_of(year)
     out += [var for i, var in v.shadowing_of(tid) if i in semesters]
     out += [v.guide[(tid, i)] for i in semesters if (tid, i) in v.guide]

@@ -1,11 +1,10 @@
-"""New teachers' first year at the lead on the CP-SAT side: IND-LEAD, IND-MENTOR (the rules'
-meaning: model/rules/induction.py). Only new teachers away from the lead, in their first year,
-get an induction variable (`induction_candidate`); mentors are named after solving
-(`pair_mentors`)."""
+"""New teachers' first year with a mentor of the lead on the CP-SAT side: IND-LEAD,
+IND-MENTOR (the rules' meaning: model/rules/induction.py). Only new teachers, in their first
+year, get an induction variable (`induction_candidate`); the lead's own are inducted at home.
+Mentors are named after solving (`pair_mentors`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -20,18 +19,16 @@ if TYPE_CHECKING:
     from ..variables import Variables
 
 
-def induction_candidate(inst: Instance, lead: str, t: Teacher) -> int | None:
-    """IND-LEAD: the year a new teacher away from the lead is inducted (None: not one)."""
+def induction_candidate(inst: Instance, t: Teacher) -> int | None:
+    """IND-LEAD: the year a new teacher is inducted (None: not one, or the rule is off)."""
     year = induction_year(inst, t)
-    if year is None or t.home_kg == lead or not inst.profile.enabled(IND_LEAD.id):
-        return None
-    return year
+    return year if inst.profile.enabled(IND_LEAD.id) else None
 
 
 def lead(model: cp_model.CpModel, v: Variables) -> Violations:
     """IND-LEAD: one violation per new teacher away from the lead who is not inducted.
 
-    `Variables` lists every such teacher in ``ind_year``; those who cannot be inducted
+    `Variables` lists every new teacher in ``ind_year``; those who cannot be inducted
     (unavailable, history) have no variable and count as a fixed violation.
     """
     out = Violations()
@@ -40,43 +37,15 @@ def lead(model: cp_model.CpModel, v: Variables) -> Violations:
     return out
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A possible mentor for a year: present at the lead unless `home` and a var is set."""
-
-    teacher: Teacher
-    home: bool  # lead-home: present = 1 - Σ vars (placements away); else present = Σ vars
-    vars: tuple[cp_model.IntVar, ...]
-
-    def presence(self) -> cp_model.LinearExprT:
-        total = cp_model.LinearExpr.sum(self.vars)
-        return 1 - total if self.home else total
-
-    def present(self, value_of: ValueOf) -> bool:
-        total = sum(value_of(x) for x in self.vars)
-        return total == 0 if self.home else total > 0
-
-
-def candidates(v: Variables, year: int, grade: Grade) -> list[Candidate]:
-    """IND-MENTOR: backbones of the grade at the lead that year.
-
-    Lead-home backbones are there unless on a year-long placement (or unavailable); others
-    when rotating into the lead.
-    """
-    lead_id = v.facts.lead
-    out: list[Candidate] = []
-    for t in v.instance.teachers:
-        if not t.backbone or t.grade is not grade:
-            continue
-        if t.home_kg == lead_id:
-            if year not in t.unavailable:
-                away = v.placed.get((t.teacher_id, year))
-                out.append(Candidate(t, True, () if away is None else (away,)))
-        else:
-            into = tuple(var for host, var in v.rotations(t.teacher_id, year) if host == lead_id)
-            if into:
-                out.append(Candidate(t, False, into))
-    return out
+def mentors(v: Variables, year: int, grade: Grade) -> list[tuple[str, cp_model.IntVar | None]]:
+    """IND-MENTOR: the lead's own backbones of the grade, available that year, each with the
+    variable placing her away then (None: she cannot be away, so she is there)."""
+    lead = v.facts.lead
+    return [
+        (t.teacher_id, v.placed.get((t.teacher_id, year)))
+        for t in v.by_home[lead]
+        if t.backbone and t.grade is grade and year not in t.unavailable
+    ]
 
 
 def mentor(model: cp_model.CpModel, v: Variables) -> None:
@@ -90,10 +59,11 @@ def mentor(model: cp_model.CpModel, v: Variables) -> None:
         for grade in Grade:
             inductees = [var for _, var in v.inducted(year, grade)]
             if inductees:
-                present = [c.presence() for c in candidates(v, year, grade)]
+                both = mentors(v, year, grade)
+                away = [var for _, var in both if var is not None]
                 model.add(
-                    cp_model.LinearExpr.sum(inductees)
-                    <= capacity * cp_model.LinearExpr.sum(present)
+                    cp_model.LinearExpr.sum(inductees) + capacity * cp_model.LinearExpr.sum(away)
+                    <= capacity * len(both)
                 )
 
 
@@ -110,7 +80,7 @@ def pair_mentors(v: Variables, value_of: ValueOf, inducted: list[str]) -> dict[s
             if not todo or not capacity:
                 continue
             present = sorted(
-                c.teacher.teacher_id for c in candidates(v, year, grade) if c.present(value_of)
+                t for t, var in mentors(v, year, grade) if var is None or not value_of(var)
             )
             for i, t in enumerate(todo):
                 if i // capacity < len(present):

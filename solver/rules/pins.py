@@ -31,8 +31,12 @@ def eligible_anyway(instance: Instance) -> set[tuple[str, Activity]]:
 def matching(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
     """Variables whose assignment would match the pin (teacher, activity, year, host, semester)."""
     t, lead = pin.teacher_id, v.facts.lead
-    if pin.activity is Activity.ROTATION and pin.semester is None:
-        return [var for host, var in v.rotations(t, pin.year) if pin.host_kg in (None, host)]
+    if pin.activity in (Activity.ROTATION, Activity.LEARNING) and pin.semester is None:
+        return [
+            var
+            for host, var in v.rotations(t, pin.year)
+            if pin.host_kg in (None, host) and v.activity_of(t, host) is pin.activity
+        ]
     if pin.activity is Activity.INDUCTION and pin.semester is None and pin.host_kg in (None, lead):
         return [v.ind[t]] if t in v.ind and v.ind_year[t] == pin.year else []
     if pin.activity is Activity.SHADOWING and pin.host_kg in (None, lead):

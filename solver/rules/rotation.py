@@ -1,6 +1,9 @@
-"""Year-long rotations on the CP-SAT side: ROT-PER-GRADE, ROT-DOWN, TERM-2Y as constraints;
-ROT-PAIRS, and TERM-2Y against history, as eligibility (`rotation_hosts`, `term_allows`: a
-placement they refuse gets no variable). The rules' meaning: model/rules/rotation.py."""
+"""Backbones' years away and how long anyone stays away, on the CP-SAT side: ROT-PER-GRADE,
+LEARN-CAP, SUP-YEAR, TERM-2Y and REST-YEAR as constraints; ROT-PAIRS, ROT-DOWN, and TERM-2Y and
+REST-YEAR against history, as eligibility (`rotation_hosts`, `term_allows`, `rest_allows`: a
+placement they refuse gets no variable). One variable family, ``rot[(t, host, y)]``, holds a
+backbone's year at another kindergarten; `direction` names it support (rotation) or learning,
+so ROT-DOWN holds by construction. The rules' meaning: model/rules/rotation.py."""
 
 from __future__ import annotations
 
@@ -8,8 +11,18 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ...model import Grade, Role
-from ...model.rules.rotation import ROT_DOWN, ROT_PAIRS, ROT_PER_GRADE, TERM_2Y
+from ...model import Activity, Grade, Role
+from ...model.rules.rotation import (
+    LEARN_CAP,
+    REST_YEAR,
+    ROT_DOWN,
+    ROT_PAIRS,
+    ROT_PER_GRADE,
+    SUP_YEAR,
+    TERM_2Y,
+    support_possible,
+    weaker_members,
+)
 from ..violations import Violations
 from .base import Family
 
@@ -62,6 +75,31 @@ def term_allows(history: dict[int, str | None], host: str, span: range, max_year
     return before + len(span) + after <= max_years
 
 
+def history_visits(instance: Instance, teacher_id: str) -> set[int]:
+    """Academic years of the teacher's past shadowing visits (REST-YEAR)."""
+    return {
+        h.years()[0]
+        for h in instance.history_by_teacher.get(teacher_id, ())
+        if h.activity is Activity.SHADOWING
+    }
+
+
+def rest_allows(instance: Instance, teacher_id: str, year: int, placement: bool) -> bool:
+    """REST-YEAR against history: an exchange in `year` (a year-long placement, else a
+    shadowing visit) leaves rest_years at home after every past exchange. A placement right
+    after a past one continues that stay (TERM-2Y decides whether it may)."""
+    rest = instance.profile.rest_years
+    placed = yearlong_history(instance, teacher_id)
+    visits = history_visits(instance, teacher_id)
+    for before in range(1, rest + 1):
+        past = year - before
+        if past in visits:
+            return False
+        if past in placed and not (placement and all(y in placed for y in range(past, year))):
+            return False
+    return True
+
+
 def per_grade(model: cp_model.CpModel, v: Variables) -> Violations:
     """ROT-PER-GRADE: at most max_per_grade (always hard); the minimum as violations.
 
@@ -87,13 +125,31 @@ def per_grade(model: cp_model.CpModel, v: Variables) -> Violations:
     return out
 
 
-def down(model: cp_model.CpModel, v: Variables) -> Violations:
-    """ROT-DOWN: one violation per rotation-year whose host tier is not below home tier."""
-    kg, teacher = v.instance.kg, v.instance.teacher
+def learn_cap(model: cp_model.CpModel, v: Variables) -> None:
+    """LEARN-CAP: learning years into a host, per grade and year, at most learn_host_cap."""
+    cap = v.instance.profile.learn_host_cap
+    learners: dict[tuple[str, Grade, int], list[cp_model.IntVar]] = {}
+    for (t, host, y), var in v.rot.items():
+        grade = v.instance.teacher[t].grade
+        if grade is not None and v.activity_of(t, host) is Activity.LEARNING:
+            learners.setdefault((host, grade, y), []).append(var)
+    for xs in learners.values():
+        if len(xs) > cap:
+            model.add(cp_model.LinearExpr.sum(xs) <= cap)
+
+
+def sup_year(model: cp_model.CpModel, v: Variables) -> Violations:
+    """SUP-YEAR: each weaker kindergarten receives support every year where someone could
+    go (`support_possible`): a rotation into it, a guidance visit, or the lead's side of a
+    swap there."""
+    inst, lead = v.instance, v.facts.lead
     out = Violations()
-    for (t, host, _), var in v.rot.items():
-        if kg[host].tier >= kg[teacher[t].home_kg].tier:
-            out.flag(var)
+    for m in weaker_members(inst, v.facts.name):
+        for y in v.years:
+            xs = [var for _, var in v.supported(m, y)]
+            xs += [var for t, var in v.swaps.into(m, y) if inst.teacher[t].home_kg == lead]
+            xs += [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided]
+            out.require(int(support_possible(inst, m, y)), xs)
     return out
 
 
@@ -130,7 +186,42 @@ def term(model: cp_model.CpModel, v: Variables) -> None:
                 model.add_bool_or([~var, ~placed[y + 1], *following.get(host, [])])
 
 
+def rest(model: cp_model.CpModel, v: Variables) -> None:
+    """REST-YEAR within the plan: a shadowing visit's year and the rest_years around it hold
+    no other exchange; after a stay ends (placed in y, not in y + 1) the next rest_years hold
+    no placement (x_y + x_{y+d} <= 1 + x_{y+1}). History is eligibility (`rest_allows`)."""
+    gap = v.instance.profile.rest_years
+    for t in v.instance.teachers:
+        tid = t.teacher_id
+        placed = {y: v.placed[(tid, y)] for y in v.years if (tid, y) in v.placed}
+        visits: dict[int, list[cp_model.IntVar]] = {}
+        for i, var in v.shadowing_of(tid):
+            visits.setdefault(v.semesters[i][0], []).append(var)
+        if not visits and len(placed) < 2:
+            continue
+        for y in v.years:
+            for d in range(1, gap + 1):
+                later = y + d
+                for first, second in (
+                    (visits.get(y, []), visits.get(later, [])),
+                    (visits.get(y, []), [placed[later]] if later in placed else []),
+                    ([placed[y]] if y in placed else [], visits.get(later, [])),
+                ):
+                    if first and second:
+                        model.add(cp_model.LinearExpr.sum([*first, *second]) <= 1)
+                if d >= 2 and y in placed and later in placed:
+                    between = placed.get(y + 1)
+                    ended = [] if between is None else [between]
+                    model.add(placed[y] + placed[later] - cp_model.LinearExpr.sum(ended) <= 1)
+
+
 FAMILY = Family(
-    builders={ROT_PER_GRADE: per_grade, ROT_DOWN: down, TERM_2Y: term},
-    eligibility=(ROT_PAIRS, TERM_2Y),
+    builders={
+        ROT_PER_GRADE: per_grade,
+        LEARN_CAP: learn_cap,
+        SUP_YEAR: sup_year,
+        TERM_2Y: term,
+        REST_YEAR: rest,
+    },
+    eligibility=(ROT_PAIRS, ROT_DOWN, TERM_2Y, REST_YEAR),
 )

@@ -13,11 +13,12 @@ from ortools.sat.python import cp_model
 
 from ...model import Activity, Severity, semester_of
 from ...model.rules.coverage import COVER_3Y
+from ...model.rules.rotation import REST_YEAR
 from ...model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
 from ..violations import Violations
 from .base import Extra, Family
 from .pins import eligible_anyway
-from .rotation import yearlong_history
+from .rotation import rest_allows, yearlong_history
 
 if TYPE_CHECKING:
     from ...model import Instance, Semester, Teacher
@@ -41,7 +42,8 @@ def semesters_open(
     """Plan semesters in which the teacher may shadow at the lead (one slot each: SHD-LEN).
 
     Not the lead's own staff; not with a veto (SHD-VETO); not in an unavailable year or a
-    year away per the history; not within the cooldown of a past visit (SHD-COOL). Only
+    year away per the history; not within the cooldown of a past visit (SHD-COOL) nor the
+    rest after a past exchange (REST-YEAR). Only
     cadres and backbones count for SHD-EACH-SEM, so while COVER-3Y is off (it rewards
     anyone's visit) other teachers may shadow only where a pin fixes their visit
     (dominance, not a rule).
@@ -55,10 +57,14 @@ def semesters_open(
     away = yearlong_history(inst, t.teacher_id)
     gap = 2 * profile.cooldown_years if profile.enabled(SHD_COOL.id) else 0
     past = shadowing_history(inst, t.teacher_id)
+    rest = profile.enabled(REST_YEAR.id)
     return [
         i
         for i, (y, _) in enumerate(semesters)
-        if y not in t.unavailable and y not in away and all(abs(i - h) >= gap for h in past)
+        if y not in t.unavailable
+        and y not in away
+        and all(abs(i - h) >= gap for h in past)
+        and (not rest or rest_allows(inst, t.teacher_id, y, placement=False))
     ]
 
 

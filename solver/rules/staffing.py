@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 def staff_class(model: cp_model.CpModel, v: Variables) -> None:
     """STAFF-CLASS: home teachers − year-long away + year-long incoming ≥ required.
 
-    Incoming are rotations and swaps into the kg and, at the lead, inductions.
+    Incoming are rotations, learning years and swaps into the kg and, at the lead, the
+    inductions of other kindergartens' new teachers.
     """
     inst, lead = v.instance, v.facts.lead
     for kg in inst.kindergartens:
@@ -33,7 +34,7 @@ def staff_class(model: cp_model.CpModel, v: Variables) -> None:
                 hosted = v.hosted(kg.kg_id, y) + v.swaps.into(kg.kg_id, y)
                 into = [var for t, var in hosted if inst.teacher[t].grade is grade]
                 if kg.kg_id == lead:
-                    into += [var for _, var in v.inducted(y, grade)]
+                    into += [var for t, var in v.inducted(y, grade) if v.away[t]]
                 model.add(cp_model.LinearExpr.sum(out) - cp_model.LinearExpr.sum(into) <= slack)
 
 

@@ -21,7 +21,7 @@ from kgrota.model import (
     load_profile,
 )
 from kgrota.model.generate import generate
-from kgrota.model.verify import verify
+from kgrota.model.verify import evaluate, verify
 from kgrota.solver.cpsat import build
 from kgrota.solver.greedy import greedy
 from kgrota.solver.rules.coverage import windows
@@ -83,12 +83,15 @@ def test_ordinary_teachers_shadow_only_while_the_rule_is_on() -> None:
 
 
 @pytest.mark.parametrize(("seed", "kgs"), [(1, 5), (2, 6)])
-def test_cpsat_covers_at_least_as_many_as_greedy(seed: int, kgs: int) -> None:
+def test_cpsat_beats_greedy_with_coverage_on(seed: int, kgs: int) -> None:
+    # Coverage is one soft term among others (a teacher's visit may cost a rest year or a
+    # rotation elsewhere), so the optimum need not cover more people than the greedy: it
+    # scores at least as well, and the verifier counts its uncovered windows as the model does.
     roster = generate(groups=1, kgs=kgs, seed=seed, mode="loose")
     inst = Instance.create(dataclasses.replace(roster, history=()), cover_profile(), START)
     plan, baseline = solved(inst), greedy(inst)
     assert_sound(inst, baseline)
-    assert len(uncovered(inst, plan)) <= len(uncovered(inst, baseline))
+    assert evaluate(inst, plan)[1] >= evaluate(inst, baseline)[1]
 
 
 def test_history_in_the_window_covers_it() -> None:

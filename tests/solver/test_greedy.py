@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 ROT, IND, SHD, GUIDE = Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING, Activity.GUIDANCE
+LEARN = Activity.LEARNING
 
 
 def breaches(inst: Instance, plan: Sequence[Assignment]) -> list[str]:
@@ -111,8 +112,10 @@ def test_tight_small_plan(tight_small: Instance) -> None:
     rotations = {(a.teacher_id, a.year): a.host_kg for a in plan if a.activity is ROT}
     # the lead's first backbone of each grade goes to the weakest branch (ROT-DOWN), 2 years
     assert rotations[("L-small-0", START)] == rotations[("L-small-0", START + 1)] == "B2"
-    # branches send to the lead (互派): their only host in a tight group
-    assert rotations[("B1-small-0", START)] == "L"
+    # branches send to the lead (互派): their only host in a tight group, a stronger one, so
+    # the year is learning (跟岗实践), not support
+    learning = {(a.teacher_id, a.year): a.host_kg for a in plan if a.activity is LEARN}
+    assert learning[("B1-small-0", START)] == "L"
     # the new teacher is inducted at the lead with a lead backbone who stayed home
     [induction] = [a for a in plan if a.activity is IND]
     assert (induction.teacher_id, induction.host_kg, induction.partner) == (
@@ -147,15 +150,16 @@ def test_staffing_blocks_a_grade_without_spare() -> None:
     plan = greedy(inst)
     assert_sound(inst, plan)
     # the lead's backbone arrives first in roster order, so M's backbone may then leave
-    assert {(a.teacher_id, a.host_kg) for a in plan if a.activity is ROT} == {
-        ("L-small-0", "M"),
-        ("M-small-0", "L"),
+    # (to the stronger lead: learning)
+    assert {(a.teacher_id, a.activity, a.host_kg) for a in plan if a.activity.year_long} == {
+        ("L-small-0", ROT, "M"),
+        ("M-small-0", LEARN, "L"),
     }
     # with no spare at the lead nobody arrives, and M's backbone stays home
     alone = instance(
         kgs, [*staff("L", 2, 0, (Grade.SMALL,)), *staff("M", 2, 1, (Grade.SMALL,))], years=1
     )
-    assert not [a for a in greedy(alone) if a.activity is ROT]
+    assert not [a for a in greedy(alone) if a.activity.year_long]
 
 
 def test_history_limits_terms_and_shadowing(loose_small: Instance) -> None:

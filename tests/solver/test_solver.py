@@ -67,7 +67,9 @@ def test_rot_per_grade_max_binds(max_per_grade: int, optimum: int) -> None:
     # which would keep backbones at the lead, is off).
     teachers = [small(f"L{i}", "L", backbone=i < 3) for i in range(5)]
     teachers += [small(f"M{m}-{i}", f"M{m}") for m in (1, 2) for i in range(2)]
-    rules = profile(max_per_grade=max_per_grade, **{"GUIDE-SIX": ("off", 0)})
+    rules = profile(
+        max_per_grade=max_per_grade, **{"GUIDE-SIX": ("off", 0), "SUP-YEAR": ("off", 0)}
+    )
     inst = instance(lead_and_members(2), teachers, profile=rules)
     result = solved(inst)
     per_year = Counter(a.year for a in of(result, ROT))
@@ -91,7 +93,8 @@ def test_rot_per_grade_min_shortfall_follows_severity() -> None:
 
 def test_staff_class_without_spares_needs_a_matching_incoming() -> None:
     # Exactly 2 teachers for the one class at each kindergarten: the lead backbone can only
-    # go down if a member backbone comes up in exchange (uplift 40 + fairness 20 - ROT-DOWN 8).
+    # go down if a member backbone comes up to learn in exchange (uplift 40 + fairness 20),
+    # which also gives the weaker member its year's support (SUP-YEAR).
     quiet = profile(**{"SHD-EACH-SEM": ("off", 0), "GUIDE-SIX": ("off", 0)})
     kgs = lead_and_members(1)
     lead = [small("L0", "L", backbone=True), small("L1", "L", backbone=True)]
@@ -103,17 +106,18 @@ def test_staff_class_without_spares_needs_a_matching_incoming() -> None:
             years=1,
         )
     )
-    assert {(a.teacher_id, a.host_kg) for a in of(swap, ROT)} in (
-        {("L0", "M1"), ("M0", "L")},
-        {("L1", "M1"), ("M0", "L")},
+    away = {(a.teacher_id, a.activity, a.host_kg) for a in swap.assignments}
+    assert away in (
+        {("L0", ROT, "M1"), ("M0", Activity.LEARNING, "L")},
+        {("L1", ROT, "M1"), ("M0", Activity.LEARNING, "L")},
     )
-    assert swap.objective == 40 + 20 - 8
+    assert swap.objective == 40 + 20
     # No member backbone: nobody can come up, so nobody goes down.
     stuck = solved(
         instance(kgs, [*lead, small("M0", "M1"), small("M1", "M1")], profile=quiet, years=1)
     )
     assert not of(stuck, ROT)
-    assert stuck.objective == -30
+    assert stuck.objective == -30 - 40  # the lead's minimum per grade, and M1 unsupported
 
 
 def test_term_2y_with_history() -> None:
