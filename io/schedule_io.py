@@ -141,7 +141,7 @@ def _machine_row(a: Assignment) -> dict[str, str | int | None]:
         semester,
         a.slot,
         a.partner,
-        a.item,
+        "、".join(a.items) or None,
     )
     return dict(zip((c.key for c in READ_COLUMNS), values, strict=True))
 
@@ -351,9 +351,9 @@ def _assignments(table: sheets.Table) -> list[tuple[int, Assignment]]:
         semester = row.get("semester", cells.SEMESTER)
         slot = row.get("slot", cells.slot)
         partner = row.get("partner", cells.text)
-        item = row.get("guidance_item", cells.text)
+        items = tuple(row.get("guidance_item", cells.items) or ())
         assignment = row.build(
-            lambda: Assignment(teacher_id, activity, host_kg, year, semester, slot, partner, item)
+            lambda: Assignment(teacher_id, activity, host_kg, year, semester, slot, partner, items)
         )
         if assignment is not None:
             out.append((row.number, assignment))

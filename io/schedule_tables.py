@@ -155,8 +155,12 @@ class _View:
         return t.name if t else None
 
     def dates(self, a: Assignment) -> tuple[dt.date, dt.date]:
+        """A placement's school year; a shadowing visit's slot; a guidance visit's days."""
         if a.semester is None or a.slot is None:
             return self.horizon.year_dates(a.year)
+        if a.activity is Activity.GUIDANCE:
+            days = self.instance.profile.visit_days
+            return self.horizon.visit_dates(a.year, a.semester, a.slot, days)
         return self.horizon.slot_dates(a.year, a.semester, a.slot)
 
     def assignment_table(self) -> Table:
@@ -183,7 +187,7 @@ class _View:
                     t.grade.label if t and t.grade else None,
                     a.partner,
                     self.teacher_name(a.partner),
-                    a.item,
+                    "、".join(a.items) or None,
                     self.rule_ids[a.activity],
                 )
             )
@@ -198,8 +202,8 @@ class _View:
         if a.semester is not None:
             start, end = self.dates(a)
             text += f" 第{a.slot}时段 {start:%m-%d}–{end:%m-%d}"
-        if a.item:
-            text += f" {a.item}"
+        if a.items:
+            text += f" {'、'.join(a.items)}"
         return text
 
     def teacher_table(self) -> Table:

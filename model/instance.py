@@ -421,6 +421,16 @@ class Horizon:
         """First and last day of a 1-based slot."""
         return self.slots(year, semester)[slot - 1]
 
+    def visit_dates(
+        self, year: int, semester: Semester, slot: int, days: int
+    ) -> tuple[dt.date, dt.date]:
+        """A visit of `days` teaching days from the first day of its slot (within the slot)."""
+        first, last = self.slot_dates(year, semester, slot)
+        end = first
+        for _ in range(days - 1):
+            end += dt.timedelta(days=3 if end.weekday() == 4 else 1)
+        return first, min(end, last)
+
     def year_dates(self, year: int) -> tuple[dt.date, dt.date]:
         """First day of autumn teaching to the last teaching day of spring."""
         return (

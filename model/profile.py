@@ -68,6 +68,8 @@ class Profile:
     guide_staff: str = _f("guidance", "backbone+cadre")
     guide_max_per_year: int = _f("guidance", 4)  # visits one person makes a year
     guide_slot_cap: int = _f("guidance", 3)  # lead staff out on guidance in one slot
+    items_per_visit: int = _f("guidance", 3)  # items one visit (an event) can carry
+    visit_days: int = _f("guidance", 1)  # teaching days a guidance visit lasts (GUIDE-LEN)
     # swaps (SWAP-EQ)
     swap_min: int = _f("swap", 2)  # lead backbones on swap each year
     swap_years: int = _f("swap", 1)  # length of one swap
@@ -105,6 +107,11 @@ class Profile:
             isinstance(i, str) and i.strip() for i in self.guide_items
         ):
             raise ValueError("guide_items must be distinct, non-empty names.")
+        if self.items_per_visit < 1 or not 1 <= self.visit_days <= 5 * self.slot_weeks:
+            raise ValueError(
+                "items_per_visit must be at least 1 and visit_days within one slot "
+                "(GUIDE-LEN: at most 2 weeks)."
+            )
         if self.swap_years < 1 or self.cover_years < 1:
             raise ValueError("swap_years and cover_years must be at least 1.")
         for f in fields(self):
@@ -122,6 +129,11 @@ class Profile:
 
     def enabled(self, rule_id: str) -> bool:
         return self.severity(rule_id) is not Severity.OFF
+
+    @property
+    def visits_per_year(self) -> int:
+        """Guidance visits a member needs a year to receive every item (GUIDE-SIX, GUIDE-CAP)."""
+        return -(-len(self.guide_items) // self.items_per_visit)
 
     def guide_item(self, text: str) -> str | None:
         """The profile's guidance item a name refers to: in full, or its Chinese part alone."""

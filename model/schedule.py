@@ -17,7 +17,7 @@ class Assignment:
     """One placement. Year-long activities have no semester or slot; short visits have both.
 
     `slot` is 1-based within the semester. `partner` is the mentor of an induction or the
-    swap partner; `item` the guidance item of a guidance visit.
+    swap partner; `items` the guidance items (六个一) a guidance visit carries.
     """
 
     teacher_id: str
@@ -27,7 +27,7 @@ class Assignment:
     semester: Semester | None = None
     slot: int | None = None
     partner: str | None = None
-    item: str | None = None
+    items: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         short = self.activity in (Activity.SHADOWING, Activity.GUIDANCE)

@@ -13,7 +13,7 @@ roster order:
    kindergarten and grade sends up to `min_per_grade` backbones to the weakest eligible
    host), then inductions of new teachers at the lead with a mentor, then each semester's
    shadowing at the lead (with COVER-3Y on, teachers still uncovered first, then every
-   uncovered teacher who may go), then guidance (GUIDE-SIX: item by item, each member in
+   uncovered teacher who may go), then guidance (GUIDE-SIX: visit by visit, each member in
    roster order gets a visit from the least-loaded guide, in the semester it has had fewer
    visits, in the first slot free for guide, member and lead); finally the chosen shadowing
    visits of each semester are dealt into slots by `pack_slots`.
@@ -267,14 +267,12 @@ class _GroupPlan:
 
     @implements(GUIDE_SIX)
     def _guidance(self, year: int) -> None:
-        """GUIDE-SIX: item by item, every member in roster order gets one visit if any guide
-        and slot can take it."""
+        """GUIDE-SIX: visit by visit (each carrying the next items_per_visit items), every
+        member in roster order gets one if any guide and slot can take it."""
         if not self.profile.enabled(GUIDE_SIX.id):
             return
-        for item in self.profile.guide_items:
+        for _ in range(self.profile.visits_per_year):
             for m in members(self.inst, self.kgs[0].group):
-                if any(a.item == item for a in self._guidance_of(m, year)):
-                    continue
                 for sem in sorted(Semester, key=lambda s: (self.guided[(m, year, s)], s.order)):
                     if self._guide_visit(m, year, sem):
                         break
@@ -290,8 +288,8 @@ class _GroupPlan:
         the lead's guidance staff) in the first slot every rule leaves free."""
         p = self.profile
         given = self._guidance_of(member, year)
-        spread = -(-len(p.guide_items) // 2)  # GUIDE-CAP: per member and semester
-        if len(given) >= len(p.guide_items) or self.guided[(member, year, sem)] >= spread:
+        spread = -(-p.visits_per_year // 2)  # GUIDE-CAP: per member and semester
+        if len(given) >= p.visits_per_year or self.guided[(member, year, sem)] >= spread:
             return False
         pool = guides or [t for t in self.by_home[self.lead] if guide_staff(self.inst, t)]
         for t in sorted(pool, key=lambda t: self.guide_load[(t.teacher_id, year)]):
@@ -313,8 +311,9 @@ class _GroupPlan:
                 None,
             )
             if slot is not None:
-                item = next(i for i in p.guide_items if all(a.item != i for a in given))
-                self._place_guidance(t, member, year, sem, slot, item)
+                done = {i for a in given for i in a.items}
+                items = tuple(i for i in p.guide_items if i not in done)[: p.items_per_visit]
+                self._place_guidance(t, member, year, sem, slot, items)
                 return True
         return False
 
@@ -648,10 +647,10 @@ class _GroupPlan:
             self.shadow_sems[t.teacher_id].append(self.horizon.semester_index(year, sem))
 
     def _place_guidance(
-        self, t: Teacher, member: str, year: int, sem: Semester, slot: int, item: str
+        self, t: Teacher, member: str, year: int, sem: Semester, slot: int, items: tuple[str, ...]
     ) -> None:
         self.guidance.append(
-            Assignment(t.teacher_id, Activity.GUIDANCE, member, year, sem, slot, item=item)
+            Assignment(t.teacher_id, Activity.GUIDANCE, member, year, sem, slot, items=items)
         )
         self.guide_load[(t.teacher_id, year)] += 1
         self.guided[(member, year, sem)] += 1

@@ -171,7 +171,7 @@ class Variables:
         staff = guides(inst, self.facts.lead, wanted)
         if not staff:
             return
-        spread = -(-len(profile.guide_items) // 2)  # GUIDE-CAP: per member and semester
+        spread = -(-profile.visits_per_year // 2)  # GUIDE-CAP: per member and semester
         for i, ((y, _), slots) in enumerate(zip(self.semesters, self.slots, strict=True)):
             most = min(slots, profile.guide_max_per_year) if capped else slots
             for t in staff:

@@ -1,7 +1,8 @@
 """Violation counts of soft-capable rules, and how a severity turns them into the model.
 
 A rule module describes its violations exactly: each *flagged* variable set to 1 is one
-violation, and each *requirement* ``(need, vars)`` falls short by ``max(0, need - Σ vars)``.
+violation, and each *requirement* ``(need, vars, unit)`` falls short by
+``max(0, need - unit · Σ vars)`` (unit: what one chosen unit brings, e.g. items per visit).
 The severity then decides: HARD → the count is 0; SOFT → the count is penalised in the
 objective; OFF → the rule module is not called at all.
 """
@@ -23,41 +24,44 @@ Aux = tuple[cp_model.IntVar, Callable[[ValueOf], int]]
 @dataclass
 class Violations:
     flagged: list[cp_model.IntVar] = field(default_factory=list)
-    requirements: list[tuple[int, list[cp_model.IntVar]]] = field(default_factory=list)
+    requirements: list[tuple[int, list[cp_model.IntVar], int]] = field(default_factory=list)
 
     def flag(self, var: cp_model.IntVar) -> None:
         self.flagged.append(var)
 
-    def require(self, need: int, xs: Sequence[cp_model.IntVar]) -> None:
-        """One violation per unit of ``need - Σ xs`` below zero (a constant if xs is empty)."""
+    def require(self, need: int, xs: Sequence[cp_model.IntVar], unit: int = 1) -> None:
+        """One violation per unit of ``need - unit · Σ xs`` above zero (a constant if xs is
+        empty)."""
         if need > 0:
-            self.requirements.append((need, list(xs)))
+            self.requirements.append((need, list(xs), unit))
 
     def value(self, value_of: ValueOf) -> int:
         """The exact count for given variable values (what the verifier reports)."""
         flagged = sum(value_of(v) for v in self.flagged)
-        return flagged + sum(_short(need, xs, value_of) for need, xs in self.requirements)
+        return flagged + sum(
+            _short(need, xs, unit, value_of) for need, xs, unit in self.requirements
+        )
 
     def enforce(self, model: cp_model.CpModel) -> None:
         """HARD: no violation."""
         for var in self.flagged:
             model.add(var == 0)
-        for need, xs in self.requirements:
-            model.add(cp_model.LinearExpr.sum(xs) >= need)
+        for need, xs, unit in self.requirements:
+            model.add(unit * cp_model.LinearExpr.sum(xs) >= need)
 
     def count(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT:
         """SOFT: an expression ≥ the count, equal to it whenever the penalty is minimised."""
         parts: list[cp_model.LinearExprT] = list(self.flagged)
-        for need, xs in self.requirements:
+        for need, xs, unit in self.requirements:
             if not xs:
                 parts.append(need)
                 continue
             short = model.new_bool_var("") if need == 1 else model.new_int_var(0, need, "")
-            model.add(short + cp_model.LinearExpr.sum(xs) >= need)
-            aux.append((short, partial(_short, need, xs)))
+            model.add(short + unit * cp_model.LinearExpr.sum(xs) >= need)
+            aux.append((short, partial(_short, need, xs, unit)))
             parts.append(short)
         return cp_model.LinearExpr.sum(parts)
 
 
-def _short(need: int, xs: Sequence[cp_model.IntVar], value_of: ValueOf) -> int:
-    return max(0, need - sum(value_of(x) for x in xs))
+def _short(need: int, xs: Sequence[cp_model.IntVar], unit: int, value_of: ValueOf) -> int:
+    return max(0, need - unit * sum(value_of(x) for x in xs))

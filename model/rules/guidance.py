@@ -1,5 +1,9 @@
 """The lead's guidance visits to its members (六个一, 团队进驻): GUIDE-SIX, GUIDE-LEN, GUIDE-CAP.
 
+六个一 are six one-off training activities a year (000 三(三)4: 一次专题讲座…), not six stays: a
+visit is a short event (`visit_days` teaching days) that carries up to `items_per_visit` items,
+so a member needs `Profile.visits_per_year` visits a year.
+
 Catalogue entries and the verifier's checks side by side; solver/rules/guidance.py holds the
 CP-SAT side. Shared with the solver: `members`, `guide_staff`.
 
@@ -46,21 +50,44 @@ def guide_staff(inst: Instance, teacher: Teacher) -> bool:
 def _check_six(plan: Plan) -> Iterator[Violation]:
     profile = plan.inst.profile
     delivered = {
-        (a.host_kg, a.year, profile.guide_item(a.item))
+        (a.host_kg, a.year, profile.guide_item(item))
         for a in plan.activity(Activity.GUIDANCE)
-        if a.item is not None
+        for item in a.items
     }
     for group in plan.inst.roster.groups:
+        why = {year: _short_of_guides(plan, group, year) for year in plan.inst.horizon.year_list}
         for member in members(plan.inst, group):
             for year in plan.inst.horizon.year_list:
                 for item in profile.guide_items:
                     if (member, year, item) not in delivered:
                         yield Violation(
                             GUIDE_SIX.id,
-                            f"{member} {year}: no guidance visit brings {item} (每学年“六个一”)",
+                            f"{member} {year}: no guidance visit brings {item} (每学年“六个一”)"
+                            f"{why[year]}",
                             kg_id=member,
                             year=year,
                         )
+
+
+def _short_of_guides(plan: Plan, group: str, year: int) -> str:
+    """Why items go missing, where the roster and plan say: the lead's guides available that
+    year (not away on a year-long placement) cannot make the visits the members need."""
+    inst = plan.inst
+    staff = [t for t in inst.teachers_of(group) if guide_staff(inst, t)]
+    free = [
+        t
+        for t in staff
+        if year not in t.unavailable and not plan.placements.get((t.teacher_id, year))
+    ]
+    need = len(members(inst, group)) * inst.profile.visits_per_year
+    if len(free) * inst.profile.guide_max_per_year >= need:
+        return ""
+    away = len(staff) - len(free)
+    return (
+        f"; the lead's {len(free)} available guides can make "
+        f"{len(free) * inst.profile.guide_max_per_year} of the {need} visits needed"
+        + (f" ({away} away or unavailable that year)" if away else "")
+    )
 
 
 def _check_len(plan: Plan) -> Iterator[Violation]:
@@ -79,10 +106,14 @@ def _guide_problems(plan: Plan, a: Assignment) -> Iterator[str]:
         yield f"guidance is by a {staff} whose home is the lead {lead}"
     if host.group != home.group or host.kg_id == lead:
         yield f"the host is not a member of group {home.group}"
-    if a.item is None:
+    profile = plan.inst.profile
+    if not a.items:
         yield "no guidance item given"
-    elif plan.inst.profile.guide_item(a.item) is None:
-        yield f"{a.item!r} is not one of the profile's guide_items"
+    if len(a.items) > profile.items_per_visit:
+        yield f"{len(a.items)} items, more than items_per_visit={profile.items_per_visit}"
+    for item in a.items:
+        if profile.guide_item(item) is None:
+            yield f"{item!r} is not one of the profile's guide_items"
 
 
 def _check_cap(plan: Plan) -> Iterator[Violation]:
@@ -90,6 +121,7 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
     per_item: Counter[tuple[str, int, str]] = Counter()
     per_member_slot: Counter[tuple[str, int, Semester, int]] = Counter()
     per_member_sem: Counter[tuple[str, int, Semester]] = Counter()
+    per_member_year: Counter[tuple[str, int]] = Counter()
     per_teacher: Counter[tuple[str, int]] = Counter()
     per_lead_slot: Counter[tuple[str, int, Semester, int]] = Counter()
     for a in plan.activity(Activity.GUIDANCE):
@@ -97,14 +129,15 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         problems = list(_guide_problems(plan, a))
         if problems:
             yield at(GUIDE_CAP.id, a, f"{desc(a)}: {'; '.join(problems)}")
-        item = profile.guide_item(a.item) if a.item is not None else None
-        if item is not None:
+        for item in {profile.guide_item(i) for i in a.items} - {None}:
+            assert item is not None
             per_item[(a.host_kg, a.year, item)] += 1
         per_member_slot[(a.host_kg, a.year, a.semester, a.slot)] += 1
         per_member_sem[(a.host_kg, a.year, a.semester)] += 1
+        per_member_year[(a.host_kg, a.year)] += 1
         per_teacher[(a.teacher_id, a.year)] += 1
         per_lead_slot[(plan.lead_of_kg(plan.of(a).home_kg), a.year, a.semester, a.slot)] += 1
-    spread = (len(profile.guide_items) + 1) // 2  # ceil(len / 2)
+    spread = (profile.visits_per_year + 1) // 2  # ceil(visits / 2) a semester
     for (member, year, item), n in per_item.items():
         if n > 1:
             yield Violation(
@@ -121,6 +154,15 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
                 kg_id=member,
                 year=year,
                 semester=sem.value,
+            )
+    for (member, year), n in per_member_year.items():
+        if n > profile.visits_per_year:
+            yield Violation(
+                GUIDE_CAP.id,
+                f"{member} {year}: {n} guidance visits, more than the "
+                f"{profile.visits_per_year} its items need (每次活动可含多项)",
+                kg_id=member,
+                year=year,
             )
     for (member, year, sem), n in per_member_sem.items():
         if n > spread:
@@ -165,9 +207,9 @@ GUIDE_SIX = Rule(
     detail=(
         "Members: every kindergarten of the group but the lead. For each member, planned "
         "year and item of guide_items: one violation unless a guidance visit to that "
-        "member that year carries that item."
+        "member that year carries that item. A visit carries up to items_per_visit items."
     ),
-    keys=("guidance.guide_items",),
+    keys=("guidance.guide_items", "guidance.items_per_visit"),
     activities=_GUIDE,
 )
 GUIDE_LEN = Rule(
@@ -179,9 +221,10 @@ GUIDE_LEN = Rule(
     _check_len,
     detail=(
         "A guidance visit has a planned year, a semester and a slot within the semester's "
-        "slots; its dates span <= slot_weeks <= 2 weeks."
+        "slots; it lasts visit_days teaching days from the slot's first day, within the slot "
+        "(<= slot_weeks <= 2 weeks)."
     ),
-    keys=("horizon.slot_weeks", "horizon.weeks_per_semester"),
+    keys=("horizon.slot_weeks", "horizon.weeks_per_semester", "guidance.visit_days"),
     activities=_GUIDE,
 )
 GUIDE_CAP = Rule(
@@ -194,9 +237,10 @@ GUIDE_CAP = Rule(
     detail=(
         "A guidance visit is made by a teacher whose home is the group's lead and who is a "
         "cadre, or a backbone when guide_staff is backbone+cadre; its host is a member of "
-        "that group; its item is one of guide_items. Per member, year and item at most one "
-        "visit; per member and slot at most one; per member, year and semester at most "
-        "ceil(len(guide_items) / 2) (spread over the year); per teacher and year at most "
+        "that group; it carries 1 to items_per_visit items of guide_items. Per member, year "
+        "and item at most one visit; per member and year at most V = ceil(len(guide_items) / "
+        "items_per_visit) visits, per member, year and semester at most ceil(V / 2) (spread "
+        "over the year); per member and slot at most one; per teacher and year at most "
         "guide_max_per_year; per lead and slot at most guide_slot_cap."
     ),
     keys=("guidance.guide_staff", "guidance.guide_max_per_year", "guidance.guide_slot_cap"),

@@ -161,28 +161,31 @@ def _profile_of(v: Variables, t: Teacher) -> tuple[object, ...]:
 
 
 def six(model: cp_model.CpModel, v: Variables) -> Violations:
-    """GUIDE-SIX: each member misses len(guide_items) − (visits that year) items a year.
+    """GUIDE-SIX: each member misses len(guide_items) − items_per_visit × (visits that year)
+    items a year, never fewer than none.
 
-    Exact because a member receives at most one visit per item and year (GUIDE-CAP, `cap`)
-    and `visits` gives a member's visits of a year distinct items.
+    Exact because `visits` gives a member's visits of a year distinct items, a full
+    items_per_visit each but the last (and GUIDE-CAP keeps a member's visits a year to the
+    number its items need).
     """
-    need = len(v.instance.profile.guide_items)
+    profile = v.instance.profile
     out = Violations()
     for m in members(v.instance, v.facts.name):
         for y in v.years:
-            out.require(need, [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided])
+            received = [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided]
+            out.require(len(profile.guide_items), received, profile.items_per_visit)
     return out
 
 
 def cap(model: cp_model.CpModel, v: Variables) -> None:
     """GUIDE-CAP loads: per person and year ≤ guide_max_per_year; per member and year ≤
-    len(guide_items); per semester ≤ guide_slot_cap × slots (the packing then puts at most
+    visits_per_year; per semester ≤ guide_slot_cap × slots (the packing then puts at most
     guide_slot_cap in a slot). Staff, hosts and the per-semester spread are in the domains
     (variables.py); one member per slot is the packing's."""
     profile = v.instance.profile
     limits = (
         (v.guide, profile.guide_max_per_year),
-        (v.guided, len(profile.guide_items)),
+        (v.guided, profile.visits_per_year),
     )
     for counts, limit in limits:
         per_year: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -290,13 +293,14 @@ def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
         keys = [(teacher[t].slot_key if by_key else t, m) for t, m in pairs]
         for (t, m), colour in zip(pairs, colour_edges(keys, v.slots[i]), strict=True):
             made.append((t, m, year, semester, colour + 1))
-    items = inst.profile.guide_items
+    items, per_visit = inst.profile.guide_items, inst.profile.items_per_visit
     given: Counter[tuple[str, int]] = Counter()
     out = []
     for t, m, year, semester, slot in sorted(made, key=lambda x: (x[2], x[3].order, x[4], x[1])):
-        item = items[given[(m, year)] % len(items)]
+        first = given[(m, year)] * per_visit % len(items)  # a member's visits: the next items
         given[(m, year)] += 1
-        out.append(Assignment(t, Activity.GUIDANCE, m, year, semester, slot, item=item))
+        carried = items[first : first + per_visit]
+        out.append(Assignment(t, Activity.GUIDANCE, m, year, semester, slot, items=carried))
     return out
 
 

@@ -114,7 +114,7 @@ ASSIGNMENTS = (
     Assignment("L-small-0", Activity.ROTATION, "B1", 2026),
     Assignment("0042", Activity.INDUCTION, "L", 2026, partner="L-small-1"),
     Assignment("B1-middle-0", Activity.SHADOWING, "L", 2027, Semester.SPRING, 3),
-    Assignment("L-cadre", Activity.GUIDANCE, "B1", 2026, Semester.AUTUMN, 2, item="专题讲座"),
+    Assignment("L-cadre", Activity.GUIDANCE, "B1", 2026, Semester.AUTUMN, 2, items=("专题讲座",)),
 )
 
 

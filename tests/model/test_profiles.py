@@ -214,7 +214,7 @@ def test_default_solves_with_guidance_on() -> None:
     roster = generate(groups=1, kgs=4, seed=2)
     result, report = solved(roster, "default")
     visits = of(result, GUIDE)
-    assert visits and {a.item for a in visits} <= set(SIX_ITEMS)
+    assert visits and {i for a in visits for i in a.items} <= set(SIX_ITEMS)
     assert result.terms["penalty:GUIDE-SIX"] == -violations(report, "GUIDE-SIX")
     assert not of(result, SWAP) and "penalty:COVER-3Y" not in result.terms
 
@@ -229,7 +229,7 @@ def test_lechang_delivers_the_six_visits_to_every_member() -> None:
     for a in of(result, GUIDE):
         guide = inst.teacher[a.teacher_id]
         assert guide.home_kg == lead and (guide.backbone or guide.cadre)
-        items[(a.host_kg, a.year)].append(a.item)
+        items[(a.host_kg, a.year)].extend(a.items)
     guided = members(inst, group)
     assert any(inst.kg[m].role is Role.AFFILIATE for m in guided)  # 加盟园 are guided too
     # The lead has staff enough: every member gets all six items every year, and not all in
@@ -261,7 +261,7 @@ def test_huaiyuan_sends_only_cadres_with_the_one_item() -> None:
     for a in visits:
         guide = inst.teacher[a.teacher_id]
         assert guide.cadre and guide.home_kg == lead
-        assert a.item == "诊断建议 diagnosis and advice"
+        assert a.items == ("诊断建议 diagnosis and advice",)
     per_member_year = Counter((a.host_kg, a.year) for a in visits)
     assert set(per_member_year.values()) == {1}  # one 团队进驻 a member a year, at most
     assert violations(report, "GUIDE-SIX") == (

@@ -85,7 +85,10 @@ def base_instance(extra: tuple[Teacher, ...] = (), **profile_changes: Any) -> In
         HistoryRecord("B1-s-1", SHD, "L", dt.date(2025, 10, 10), dt.date(2025, 10, 21)),
     ]
     pins = [Pin("A-c1", SHD, "L", START, AUT), Pin("L-s-3", ROT, None, START, forbidden=True)]
-    profile = replace(load_profile("default"), **{"guide_items": TWO_ITEMS, **profile_changes})
+    profile = replace(
+        load_profile("default"),
+        **{"guide_items": TWO_ITEMS, "items_per_visit": 1, **profile_changes},
+    )
     return instance(kgs, teachers, history=history, pins=pins, profile=profile, years=1)
 
 
@@ -94,10 +97,10 @@ I1 = Assignment("B1-new", IND, "L", START, partner="L-s-1")
 A_C1 = Assignment("A-c1", SHD, "L", START, AUT, 2)
 A_C2 = Assignment("A-c2", SHD, "L", START, SPR, 2)
 # Guidance items given in full or by their Chinese part alone (Profile.guide_item).
-G_B1_AUT = Assignment("L-cadre", GUIDE, "B1", START, AUT, 2, item="专题讲座")
-G_B1_SPR = Assignment("L-cadre", GUIDE, "B1", START, SPR, 3, item="送教下乡 model lessons")
-G_A_AUT = Assignment("L-s-1", GUIDE, "A", START, AUT, 4, item="专题讲座 lecture")
-G_A_SPR = Assignment("L-s-1", GUIDE, "A", START, SPR, 4, item="送教下乡")
+G_B1_AUT = Assignment("L-cadre", GUIDE, "B1", START, AUT, 2, items=("专题讲座",))
+G_B1_SPR = Assignment("L-cadre", GUIDE, "B1", START, SPR, 3, items=("送教下乡 model lessons",))
+G_A_AUT = Assignment("L-s-1", GUIDE, "A", START, AUT, 4, items=("专题讲座 lecture",))
+G_A_SPR = Assignment("L-s-1", GUIDE, "A", START, SPR, 4, items=("送教下乡",))
 BASE = (
     R1,
     I1,
@@ -201,8 +204,8 @@ def support_instance(**profile_changes: Any) -> Instance:
 SUPPORT_BASE = (Assignment("L-b", ROT, "M", START),)
 
 COVER_BASE = (
-    Assignment("L-c0", GUIDE, "M", START, AUT, 1, item="专题讲座"),
-    Assignment("L-c1", GUIDE, "M", START + 1, SPR, 1, item="专题讲座"),
+    Assignment("L-c0", GUIDE, "M", START, AUT, 1, items=("专题讲座",)),
+    Assignment("L-c1", GUIDE, "M", START + 1, SPR, 1, items=("专题讲座",)),
     Assignment("M-0", SHD, "L", START, AUT, 2),
     Assignment("M-1", SHD, "L", START + 1, AUT, 2),
 )
@@ -593,7 +596,7 @@ def test_large_roster_verifies() -> None:
                 plan.append(Assignment(f"{kid}c{y % 2}", SHD, lead, START + y, AUT, slot))
                 plan.append(Assignment(f"{kid}middle{y + 1}", SHD, lead, START + y, SPR, slot))
                 guide = f"{lead}{grades[j % 3].value}0"  # the lead's backbones, 3 visits a year
-                visit = Assignment(guide, GUIDE, kid, START + y, AUT, slot, item=SIX_ITEMS[y])
+                visit = Assignment(guide, GUIDE, kid, START + y, AUT, slot, items=(SIX_ITEMS[y],))
                 plan.append(visit)
     inst = instance(kgs, teachers, years=3, profile=profile(learn_host_cap=9))
     report = verify(inst, plan)
@@ -610,7 +613,7 @@ def test_large_roster_verifies() -> None:
 
 
 def guide(tid: str, host: str, semester: Semester, slot: int, item: str | None) -> Assignment:
-    return Assignment(tid, GUIDE, host, START, semester, slot, item=item)
+    return Assignment(tid, GUIDE, host, START, semester, slot, items=(item,) if item else ())
 
 
 def test_guidance_item_given_by_chinese_name_counts() -> None:
@@ -619,7 +622,7 @@ def test_guidance_item_given_by_chinese_name_counts() -> None:
     [six] = [r for r in report.rules if r.rule.id == "GUIDE-SIX"]
     assert six.status == "passed" and report.terms["penalty:GUIDE-SIX"] == 0
     # An English-only name is neither: the item counts as missing and the visit is malformed.
-    renamed = [replace(a, item="lecture") if a == G_B1_AUT else a for a in BASE]
+    renamed = [replace(a, items=("lecture",)) if a == G_B1_AUT else a for a in BASE]
     report = verify(base_instance(), renamed)
     assert rule_messages(report, "GUIDE-SIX") == [
         "B1 2026: no guidance visit brings 专题讲座 lecture (每学年“六个一”)"

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 GUIDE = Activity.GUIDANCE
 ITEMS = len(load_profile("default").guide_items)
+# The packing and load tests count one item a visit (six visits a member a year); a test of its
+# own checks visits carrying several items.
+ONE_ITEM = {"items_per_visit": 1}
 
 
 def guidance(plan: Sequence[Assignment]) -> list[Assignment]:
@@ -47,7 +50,7 @@ def cadre_group(cadres: int = 3, **changes: Any) -> Instance:
     kgs += [kg(f"M{i}", Role.MEMBER, 3, (1, 0, 0, 0)) for i in (1, 2)]
     teachers = [teacher(f"L-c{i}", "L", None, cadre=True) for i in range(cadres)]
     teachers += [teacher(f"{k.kg_id}-s{i}", k.kg_id) for k in kgs for i in range(2)]
-    return instance(kgs, teachers, profile=profile(**changes))
+    return instance(kgs, teachers, profile=profile(**{**ONE_ITEM, **changes}))
 
 
 def keyed_group(*, pins: Sequence[Pin] = (), **changes: Any) -> Instance:
@@ -60,7 +63,7 @@ def keyed_group(*, pins: Sequence[Pin] = (), **changes: Any) -> Instance:
         teachers += [teacher(f"L-{g.value}-{i}", "L", g, backbone=i == 0) for i in range(2)]
     teachers[1] = teacher("L-small-0", "L", Grade.SMALL)  # no small backbone: nobody rotates
     teachers += [teacher(f"M{m}-s{i}", f"M{m}") for m in (1, 2) for i in range(2)]
-    return instance(kgs, teachers, pins=pins, profile=profile(**changes))
+    return instance(kgs, teachers, pins=pins, profile=profile(**{**ONE_ITEM, **changes}))
 
 
 # -- packing ---------------------------------------------------------------------------------
@@ -136,7 +139,7 @@ def test_all_items_delivered_and_a_removed_visit_is_a_shortfall() -> None:
     visits = guidance(result.assignments)
     assert result.terms["penalty:GUIDE-SIX"] == 0
     assert len(visits) == 2 * ITEMS * inst.horizon.years
-    items = Counter((a.host_kg, a.year, a.item) for a in visits)
+    items = Counter((a.host_kg, a.year, i) for a in visits for i in a.items)
     assert set(items.values()) == {1} and len(items) == len(visits)
     assert Counter(a.teacher_id for a in visits) == {f"L-c{i}": 8 for i in range(3)}  # 4 a year
     # mutation: the verifier counts the missing item
@@ -156,6 +159,33 @@ def test_small_groups_beat_greedy(fixture: str, request: pytest.FixtureRequest) 
     heavy = dataclasses.replace(base, profile=profile(**{"GUIDE-SIX": ("soft", 30)}))
     result = solved(heavy)
     assert len(guidance(result.assignments)) >= len(guidance(greedy(heavy)))
+
+
+def test_a_visit_carries_several_items() -> None:
+    # Six items, three a visit: two visits a member a year, each with three distinct items;
+    # removing one costs three items.
+    inst = cadre_group(items_per_visit=3)
+    result = solved(inst)
+    visits = guidance(result.assignments)
+    assert result.terms["penalty:GUIDE-SIX"] == 0
+    assert Counter((a.host_kg, a.year) for a in visits) == {
+        (m, y): 2 for m in ("M1", "M2") for y in inst.horizon.year_list
+    }
+    assert all(len(a.items) == 3 for a in visits)
+    for m in ("M1", "M2"):
+        for y in inst.horizon.year_list:
+            given = [i for a in visits if (a.host_kg, a.year) == (m, y) for i in a.items]
+            assert sorted(given) == sorted(inst.profile.guide_items)
+    report = verify(inst, [a for a in result.assignments if a != visits[0]])
+    assert report.terms["penalty:GUIDE-SIX"] == -3
+    # more items than a visit may carry, or a third visit in a year, break GUIDE-CAP
+    first = visits[0]
+    crowded = dataclasses.replace(first, items=inst.profile.guide_items[:4])
+    third = dataclasses.replace(first, slot=first.slot + 1, items=first.items[:1])
+    others = [a for a in result.assignments if a != first]
+    for schedule in ([*others, crowded], [*result.assignments, third]):
+        bad = verify(inst, schedule)
+        assert "GUIDE-CAP" in {r.rule.id for r in bad.rules if r.status == "failed"}
 
 
 def test_slot_key_aggregate_binds() -> None:
@@ -215,7 +245,7 @@ def test_pool_cuts_bind_and_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) ->
     teachers = [teacher(f"L-b{i}", "L", backbone=True) for i in range(5)]
     teachers += [teacher(f"L-s{i}", "L") for i in range(6)]
     teachers += [teacher(f"{k.kg_id}-s{i}", k.kg_id) for k in kgs[1:] for i in range(2)]
-    inst = instance(kgs, teachers, profile=profile(guide_slot_cap=3))
+    inst = instance(kgs, teachers, profile=profile(guide_slot_cap=3, **ONE_ITEM))
     with_cuts = build(inst).model.proto
     monkeypatch.setattr("kgrota.solver.rules.guidance._pool_cut", lambda *args: None)
     assert len(build(inst).model.proto.constraints) < len(with_cuts.constraints)
