@@ -63,6 +63,8 @@ class Profile:
     cadre_cap: int = _f("shadowing", 5)
     teacher_cap: int = _f("shadowing", 7)
     cooldown_years: int = _f("shadowing", 2)
+    # SHD-COOL and SHD-VETO cover the lead cadres' 团队进驻 (guidance) too (003 五(四))
+    cool_guidance: bool = _f("shadowing", False)
     # guidance (GUIDE-SIX, GUIDE-CAP): items each member receives a year, who guides, loads
     guide_items: tuple[str, ...] = _f("guidance", SIX_ITEMS)
     guide_staff: str = _f("guidance", "backbone+cadre")
@@ -72,7 +74,8 @@ class Profile:
     visit_days: int = _f("guidance", 1)  # teaching days a guidance visit lasts (GUIDE-LEN)
     # swaps (SWAP-EQ)
     swap_min: int = _f("swap", 2)  # lead backbones on swap each year
-    swap_years: int = _f("swap", 1)  # length of one swap
+    swap_years: int = _f("swap", 1)  # longest swap (its length where swap_fixed)
+    swap_fixed: bool = _f("swap", False)  # 002 plan 4 四(三)1 交流年限…商定: a maximum unless fixed
     # coverage (COVER-3Y)
     cover_years: int = _f("coverage", 3)  # window in which everyone takes part once
     # staffing (STAFF-CLASS)
@@ -129,6 +132,12 @@ class Profile:
 
     def enabled(self, rule_id: str) -> bool:
         return self.severity(rule_id) is not Severity.OFF
+
+    def rewards(self, rule_id: str) -> bool:
+        """Whether the plan pursues the rule: hard, or soft with a weight (soft with weight 0
+        only reports its shortfalls)."""
+        severity = self.severity(rule_id)
+        return severity is Severity.HARD or (severity is Severity.SOFT and self.weight(rule_id) > 0)
 
     @property
     def visits_per_year(self) -> int:

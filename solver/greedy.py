@@ -140,7 +140,14 @@ class _GroupPlan:
         self.away_short: Counter[tuple[str, str, int, Semester]] = Counter()  # AWAY-SLOT
         self.stream: Counter[tuple[bool, int, Semester]] = Counter()  # SHD-CAP, aggregated
         self.shadowed_from: set[tuple[str, int, Semester]] = set()  # SHD-EACH-SEM
-        self.shadow_sems: dict[str, list[int]] = defaultdict(list)  # SHD-COOL
+        self.shadow_sems: dict[str, list[int]] = defaultdict(list)  # REST-YEAR: visits
+        # SHD-COOL: visits it covers (shadowing; guidance too with cool_guidance)
+        covered = (
+            {Activity.SHADOWING, Activity.GUIDANCE}
+            if self.profile.cool_guidance
+            else {Activity.SHADOWING}
+        )
+        self.cool_sems: dict[str, list[int]] = defaultdict(list)
         self.guidance: list[Assignment] = []  # slotted when chosen
         self.guide_load: Counter[tuple[str, int]] = Counter()  # GUIDE-CAP per guide and year
         self.guided: Counter[tuple[str, int, Semester]] = Counter()  # GUIDE-CAP spread
@@ -151,16 +158,18 @@ class _GroupPlan:
         self.swapping: Counter[int] = Counter()  # SWAP-EQ: lead teachers on swap a year
         self.swapped_to: Counter[str] = Counter()  # swap-years a member received, to spread
         # COVER-3Y: the windows (not covered by history) each teacher needs an activity in
-        cover = self.profile.enabled(COVER_3Y.id)
+        cover = self.profile.rewards(COVER_3Y.id)
         self.windows = {t.teacher_id: windows(inst, t) for t in inst.teachers if cover}
         for h in inst.roster.history:
             if h.activity.year_long:
                 for y in h.years():
                     self.placed[h.teacher_id][y] = h.host_kg
-            elif h.activity is Activity.SHADOWING:
-                self.shadow_sems[h.teacher_id].append(
-                    self.horizon.semester_index(*semester_of(h.start))
-                )
+            else:
+                index = self.horizon.semester_index(*semester_of(h.start))
+                if h.activity is Activity.SHADOWING:
+                    self.shadow_sems[h.teacher_id].append(index)
+                if h.activity in covered:
+                    self.cool_sems[h.teacher_id].append(index)
         self.forbidden: dict[tuple[str, Activity, int], list[Pin]] = defaultdict(list)
         for p in inst.roster.pins:
             if p.forbidden:
@@ -298,6 +307,13 @@ class _GroupPlan:
                 or year in self.placed[t.teacher_id]
                 or self.guide_load[(t.teacher_id, year)] >= p.guide_max_per_year
                 or self._is_forbidden(t, Activity.GUIDANCE, year, member, sem)
+                or (
+                    self.profile.cool_guidance
+                    and (
+                        t.veto is not None
+                        or not self._cooled(t, self.horizon.semester_index(year, sem))
+                    )
+                )
             ):
                 continue
             slot = next(
@@ -589,15 +605,21 @@ class _GroupPlan:
         limit = self.profile.cadre_cap if t.cadre else self.profile.teacher_cap
         return limit * self.slots[(year, sem)]
 
+    @implements(SHD_COOL)
+    def _cooled(self, t: Teacher, index: int) -> bool:
+        """SHD-COOL: a visit in plan semester `index` lies 2 × cooldown_years semesters from
+        every visit the rule covers (history included)."""
+        gap = 2 * self.profile.cooldown_years
+        return all(abs(index - s) >= gap for s in self.cool_sems[t.teacher_id])
+
     @implements(SHD_VETO, SHD_COOL, SHD_CAP, AWAY_SLOT, ONE_PLACE, PIN)
     def _can_shadow(self, t: Teacher, year: int, sem: Semester) -> bool:
         index = self.horizon.semester_index(year, sem)
-        gap = 2 * self.profile.cooldown_years
         return (
             t.veto is None  # SHD-VETO
             and self._free(t, year, placement=False)
             and (t.teacher_id, year, sem) not in self.short
-            and all(abs(index - s) >= gap for s in self.shadow_sems[t.teacher_id])  # SHD-COOL
+            and self._cooled(t, index)
             and self.away_short[(t.home_kg, t.slot_key, year, sem)] < self.slots[(year, sem)]
             and self.stream[(t.cadre, year, sem)] < self._cap(t, year, sem)
             and not self._is_forbidden(t, Activity.SHADOWING, year, self.lead, sem)
@@ -644,7 +666,9 @@ class _GroupPlan:
         if activity is Activity.SHADOWING:
             self.stream[(t.cadre, year, sem)] += 1
             self.shadowed_from.add((t.home_kg, year, sem))
-            self.shadow_sems[t.teacher_id].append(self.horizon.semester_index(year, sem))
+            index = self.horizon.semester_index(year, sem)
+            self.shadow_sems[t.teacher_id].append(index)
+            self.cool_sems[t.teacher_id].append(index)
 
     def _place_guidance(
         self, t: Teacher, member: str, year: int, sem: Semester, slot: int, items: tuple[str, ...]
@@ -657,6 +681,8 @@ class _GroupPlan:
         self.guide_slots[(year, sem, slot)] += 1
         self.busy |= {("member", member, year, sem, slot), ("key", t.slot_key, year, sem, slot)}
         self.short_years.add((t.teacher_id, year))  # ONE-PLACE: no placement that year
+        if self.profile.cool_guidance:
+            self.cool_sems[t.teacher_id].append(self.horizon.semester_index(year, sem))
 
     @implements(SHD_LEN, SHD_CAP, AWAY_SLOT)
     def _pack(self) -> list[Assignment]:

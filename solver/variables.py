@@ -23,7 +23,7 @@ from .rules.guidance import guides
 from .rules.induction import induction_candidate
 from .rules.pins import eligible_anyway
 from .rules.rotation import rest_allows, rotation_hosts, term_allows, yearlong_history
-from .rules.shadowing import semesters_open
+from .rules.shadowing import cool_allows, semesters_open
 from .rules.swap import Swaps
 
 if TYPE_CHECKING:
@@ -175,7 +175,8 @@ class Variables:
         for i, ((y, _), slots) in enumerate(zip(self.semesters, self.slots, strict=True)):
             most = min(slots, profile.guide_max_per_year) if capped else slots
             for t in staff:
-                if y not in t.unavailable:
+                cooled = not profile.cool_guidance or cool_allows(inst, t.teacher_id, i)
+                if y not in t.unavailable and cooled:
                     self.guide[(t.teacher_id, i)] = model.new_int_var(
                         0, most, f"guide[{t.teacher_id},{i}]"
                     )

@@ -49,18 +49,28 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
             )
 
 
+def _covered(plan: Plan) -> tuple[Activity, ...]:
+    """The visits SHD-COOL and SHD-VETO cover: shadowing, and guidance (the lead cadres'
+    跟岗锻炼/团队进驻) where the profile says so (cool_guidance, 003 五(四))."""
+    if plan.inst.profile.cool_guidance:
+        return (Activity.SHADOWING, Activity.GUIDANCE)
+    return (Activity.SHADOWING,)
+
+
 def _check_cool(plan: Plan) -> Iterator[Violation]:
     gap = 2 * plan.inst.profile.cooldown_years
     horizon = plan.inst.horizon
+    covered = _covered(plan)
     planned: dict[str, list[int]] = defaultdict(list)
-    for a in plan.activity(Activity.SHADOWING):
-        assert a.semester is not None
-        planned[a.teacher_id].append(horizon.semester_index(a.year, a.semester))
+    for a in plan.short():
+        if a.activity in covered:
+            assert a.semester is not None
+            planned[a.teacher_id].append(horizon.semester_index(a.year, a.semester))
     for tid, indices in planned.items():
         past = [
             horizon.semester_index(*semester_of(h.start))
             for h in plan.inst.history_by_teacher.get(tid, ())
-            if h.activity is Activity.SHADOWING
+            if h.activity in covered
         ]
         visits = sorted([(i, True) for i in indices] + [(i, False) for i in past])
         for (before, b_planned), (after, a_planned) in pairwise(visits):
@@ -77,9 +87,10 @@ def _check_cool(plan: Plan) -> Iterator[Violation]:
 
 
 def _check_veto(plan: Plan) -> Iterator[Violation]:
-    for a in plan.activity(Activity.SHADOWING):
+    covered = _covered(plan)
+    for a in plan.short():
         veto = plan.of(a).veto
-        if veto:
+        if veto and a.activity in covered:
             yield at(SHD_VETO.id, a, f"{desc(a)}: vetoed from shadowing ({veto}; 一票否决)")
 
 
@@ -151,9 +162,10 @@ SHD_COOL = Rule(
     _check_cool,
     detail=(
         "Two shadowing visits of one teacher (history included) lie at least "
-        "2 × cooldown_years semesters apart (semester index difference)."
+        "2 × cooldown_years semesters apart (semester index difference); with cool_guidance "
+        "guidance visits count as such visits too (003 五(四) 跟岗锻炼 = 团队进驻)."
     ),
-    keys=("shadowing.cooldown_years",),
+    keys=("shadowing.cooldown_years", "shadowing.cool_guidance"),
     activities=_SHD,
 )
 SHD_VETO = Rule(
@@ -163,7 +175,11 @@ SHD_VETO = Rule(
     "003 五(四) 一票否决",
     Severity.HARD,
     _check_veto,
-    detail="A teacher with a veto reason has no shadowing visit.",
+    detail=(
+        "A teacher with a veto reason has no shadowing visit (nor, with cool_guidance, a "
+        "guidance visit)."
+    ),
+    keys=("shadowing.cool_guidance",),
     activities=_SHD,
 )
 SHD_EACH_SEM = Rule(

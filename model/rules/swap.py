@@ -3,9 +3,10 @@
 Catalogue entry and the verifier's check side by side; solver/rules/swap.py holds the CP-SAT
 side. Shared with the solver: `is_young`, `swap_capacity`.
 
-Runs use planned swaps only (the detail does not bring in history; TERM-2Y does); swaps in
-consecutive years are one run, so with ``swap_years = 1`` a teacher never swaps two years in
-a row, and a run may be shorter than ``swap_years`` only if it ends in the last planned year.
+Runs count the history's swaps too (a run begun before the plan continues into it); swaps
+in consecutive years are one run, so with ``swap_years = 1`` a teacher never swaps two years
+in a row. ``swap_years`` is a maximum (002 plan 4 四(三)1: 交流年限由牵头校和成员校之间商定)
+unless the profile fixes it (swap_fixed).
 """
 
 from __future__ import annotations
@@ -99,30 +100,41 @@ def _check_pairs(plan: Plan) -> Iterator[Violation]:
         problems = [*_side_problems(plan, a), *_partner_problems(plan, a)]
         if problems:
             yield at(SWAP_EQ.id, a, f"{desc(a)}: {'; '.join(problems)}")
-    length, last = plan.inst.profile.swap_years, plan.inst.horizon.year_list[-1]
-    by_teacher: dict[str, dict[int, set[tuple[str, str | None]]]] = defaultdict(
-        lambda: defaultdict(set)
-    )
+    profile, last = plan.inst.profile, plan.inst.horizon.year_list[-1]
+    first = plan.inst.horizon.start_year
+    years: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    partners: dict[str, dict[int, set[str | None]]] = defaultdict(lambda: defaultdict(set))
     for (tid, year), swaps in plan.swaps.items():
-        by_teacher[tid][year].update((a.host_kg, a.partner) for a in swaps)
-    for tid, years in by_teacher.items():
-        for run in consecutive(sorted(years)):
+        years[tid][year].update(a.host_kg for a in swaps)
+        partners[tid][year].update(a.partner for a in swaps)
+    for tid in list(years):  # a run may have begun before the plan: its past years count
+        for h in plan.inst.history_by_teacher.get(tid, ()):
+            if h.activity is Activity.SWAP and h.host_kg is not None:
+                for year in h.years():
+                    years[tid][year].add(h.host_kg)
+    for tid, hosts in years.items():
+        for run in consecutive(sorted(hosts)):
+            if run[-1] < first:
+                continue
             span = f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0])
-            kept = {pair for year in run for pair in years[year]}
-            if len(kept) > 1:
+            kept = {h for year in run for h in hosts[year]}
+            named = {p for year in run for p in partners[tid].get(year, ())}
+            if len(kept) > 1 or len(named) > 1:
                 yield Violation(
                     SWAP_EQ.id,
                     f"{tid} changes host or partner within the swap {span}",
                     teacher_id=tid,
-                    year=run[0],
+                    year=max(run[0], first),
                 )
-            if len(run) > length or (len(run) < length and run[-1] != last):
+            short = profile.swap_fixed and len(run) < profile.swap_years and run[-1] != last
+            if len(run) > profile.swap_years or short:
+                agreed = "lasts" if profile.swap_fixed else "lasts at most"
                 yield Violation(
                     SWAP_EQ.id,
-                    f"{tid} swaps in {span} ({len(run)} years); a swap lasts "
-                    f"swap_years={length} (shorter only where the plan ends)",
+                    f"{tid} swaps in {span} ({len(run)} years, history included); a swap "
+                    f"{agreed} swap_years={profile.swap_years} (交流年限由牵头校和成员校商定)",
                     teacher_id=tid,
-                    year=run[0],
+                    year=max(run[0], first),
                 )
 
 
@@ -160,14 +172,15 @@ SWAP_EQ = Rule(
         "an affiliate, and a young teacher (not cadre, age <= young_age on 1 September of "
         "that year) of that member goes to the lead; both have the same grade, and the "
         "member has classes of it. Each names the other as partner, both in the same year. "
-        "A teacher's swaps in consecutive years form a run that keeps host and partner and "
-        "lasts swap_years years (shorter only where the plan ends). Each year: shortfall = "
+        "A teacher's swaps in consecutive years, history records included, form a run that "
+        "keeps host and partner and lasts at most swap_years years (exactly, where "
+        "swap_fixed, shorter only where the plan ends). Each year: shortfall = "
         "max(0, min(swap_min, E) - lead teachers on swap), E = Σ over grades of min(lead "
         "backbones, young teachers of the group's non-affiliate members) of that grade, "
         "none cadres, none unavailable that year (`swap_capacity`); each unit is a "
         "violation (the only part that may be soft)."
     ),
-    keys=("swap.swap_min", "swap.swap_years", "people.young_age"),
+    keys=("swap.swap_min", "swap.swap_years", "swap.swap_fixed", "people.young_age"),
     activities=(Activity.SWAP,),
     parts=(Part("pairs part", _check_pairs),),
 )

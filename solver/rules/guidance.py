@@ -29,6 +29,7 @@ from ...model import Activity, Assignment, Semester, Severity, Teacher
 from ...model.rules.coverage import COVER_3Y, cover_start
 from ...model.rules.guidance import GUIDE_CAP, GUIDE_LEN, GUIDE_SIX, guide_staff, members
 from ...model.rules.induction import induction_year
+from ...model.rules.shadowing import SHD_VETO
 from ...model.rules.staffing import AWAY_SLOT, ONE_PLACE
 from ..packing import colour_edges, transport
 from ..violations import Violations
@@ -44,15 +45,18 @@ if TYPE_CHECKING:
 
 def guides(inst: Instance, lead: str, wanted: set[str]) -> list[Teacher]:
     """GUIDE-CAP's eligibility: the lead's guidance staff (`guide_staff`) when GUIDE-SIX asks
-    for visits, otherwise only those a pin or the previous plan has guiding (`wanted`)."""
+    for visits, otherwise only those a pin or the previous plan has guiding (`wanted`); where
+    SHD-VETO covers guidance (cool_guidance), nobody with a veto."""
     profile = inst.profile
     capped = profile.enabled(GUIDE_CAP.id)
+    vetoed = profile.cool_guidance and profile.enabled(SHD_VETO.id)
     return [
         t
         for t in inst.teachers
         if t.home_kg == lead
         and (guide_staff(inst, t) or not capped)
         and (profile.enabled(GUIDE_SIX.id) or t.teacher_id in wanted)
+        and not (vetoed and t.veto)
     ]
 
 
@@ -84,12 +88,7 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     visits that year: dropping any other visit keeps every rule and the objective, and
     leaves no arbitrary visits in the schedule."""
     profile = v.instance.profile
-    severity = profile.severity(GUIDE_SIX.id)
-    if (
-        severity is Severity.HARD
-        or (severity is Severity.SOFT and profile.weight(GUIDE_SIX.id) > 0)
-        or profile.enabled(COVER_3Y.id)
-    ):
+    if profile.rewards(GUIDE_SIX.id) or profile.rewards(COVER_3Y.id):
         return
     wanted = Counter(
         (p.teacher_id, p.year)

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ...model import Activity, Severity, semester_of
+from ...model import Activity, semester_of
 from ...model.rules.coverage import COVER_3Y
 from ...model.rules.rotation import REST_YEAR
 from ...model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
 from ..violations import Violations
 from .base import Extra, Family
+from .guidance import upper
 from .pins import eligible_anyway
 from .rotation import rest_allows, yearlong_history
 
@@ -26,10 +27,11 @@ if TYPE_CHECKING:
 
 
 def shadowing_history(instance: Instance, teacher_id: str) -> list[int]:
-    """Semester indices (relative to the plan) covered by past shadowing visits (SHD-COOL)."""
+    """Semester indices (relative to the plan) covered by past visits SHD-COOL counts."""
     out: list[int] = []
+    visits = cooled(instance)
     for h in instance.history_by_teacher.get(teacher_id, ()):
-        if h.activity is Activity.SHADOWING:
+        if h.activity in visits:
             first = instance.horizon.semester_index(*semester_of(h.start))
             last = instance.horizon.semester_index(*semester_of(h.end or h.start))
             out.extend(range(first, last + 1))
@@ -43,29 +45,43 @@ def semesters_open(
 
     Not the lead's own staff; not with a veto (SHD-VETO); not in an unavailable year or a
     year away per the history; not within the cooldown of a past visit (SHD-COOL) nor the
-    rest after a past exchange (REST-YEAR). Only
-    cadres and backbones count for SHD-EACH-SEM, so while COVER-3Y is off (it rewards
-    anyone's visit) other teachers may shadow only where a pin fixes their visit
-    (dominance, not a rule).
+    rest after a past exchange (REST-YEAR). Only cadres and backbones count for SHD-EACH-SEM,
+    so unless COVER-3Y rewards anyone's visit (hard, or soft with a weight) other teachers may
+    shadow only where a pin fixes their visit (dominance, not a rule).
     """
     profile = inst.profile
-    rewarded = t.cadre or t.backbone or pinned or profile.enabled(COVER_3Y.id)
+    rewarded = t.cadre or t.backbone or pinned or profile.rewards(COVER_3Y.id)
     if t.home_kg == lead or not rewarded:
         return []
     if t.veto and profile.enabled(SHD_VETO.id):
         return []
     away = yearlong_history(inst, t.teacher_id)
-    gap = 2 * profile.cooldown_years if profile.enabled(SHD_COOL.id) else 0
-    past = shadowing_history(inst, t.teacher_id)
     rest = profile.enabled(REST_YEAR.id)
     return [
         i
         for i, (y, _) in enumerate(semesters)
         if y not in t.unavailable
         and y not in away
-        and all(abs(i - h) >= gap for h in past)
+        and cool_allows(inst, t.teacher_id, i)
         and (not rest or rest_allows(inst, t.teacher_id, y, placement=False))
     ]
+
+
+def cooled(inst: Instance) -> tuple[Activity, ...]:
+    """The visits SHD-COOL and SHD-VETO cover: shadowing, and the lead's 团队进驻 (guidance)
+    where the profile says so (cool_guidance)."""
+    if inst.profile.cool_guidance:
+        return (Activity.SHADOWING, Activity.GUIDANCE)
+    return (Activity.SHADOWING,)
+
+
+def cool_allows(inst: Instance, teacher_id: str, semester: int) -> bool:
+    """SHD-COOL against history: a visit in this plan semester lies 2 × cooldown_years
+    semesters from every past visit it covers."""
+    if not inst.profile.enabled(SHD_COOL.id):
+        return True
+    gap = 2 * inst.profile.cooldown_years
+    return all(abs(semester - h) >= gap for h in shadowing_history(inst, teacher_id))
 
 
 def cap(model: cp_model.CpModel, v: Variables) -> None:
@@ -83,19 +99,23 @@ def cooldown(model: cp_model.CpModel, v: Variables) -> None:
     """SHD-COOL: two visits of one teacher lie ≥ 2 × cooldown_years semesters apart.
 
     Within the plan: every window of that many consecutive semesters holds at most one visit
-    (history visits already removed the variables too close to them).
+    (history visits already removed the variables too close to them); guidance visits count
+    too where the profile covers them (`cooled`).
     """
     gap = 2 * v.instance.profile.cooldown_years
     if gap <= 1:
         return
+    guidance = Activity.GUIDANCE in cooled(v.instance)
+    semesters = range(len(v.semesters))
     for t in v.instance.teachers:
-        visits = dict(v.shadowing_of(t.teacher_id))
-        if len(visits) < 2:
-            continue
-        for start in range(len(v.semesters) - 1):
+        tid = t.teacher_id
+        visits = dict(v.shadowing_of(tid))
+        if guidance:  # a guide's visit counts: at most one in any window, however many a term
+            visits |= {i: v.guide[(tid, i)] for i in semesters if (tid, i) in v.guide}
+        for start in semesters:
             window = [visits[i] for i in range(start, start + gap) if i in visits]
-            if len(window) > 1:
-                model.add_at_most_one(window)
+            if sum(upper(x) for x in window) > 1:
+                model.add(cp_model.LinearExpr.sum(window) <= 1)
 
 
 def each_semester(model: cp_model.CpModel, v: Variables) -> Violations:
@@ -126,12 +146,9 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     any visit of an uncovered teacher, so while it is on nothing is dropped.
     """
     profile = v.instance.profile
-    if profile.enabled(COVER_3Y.id):
+    if profile.rewards(COVER_3Y.id):
         return
-    severity = profile.severity(SHD_EACH_SEM.id)
-    rewarded = severity is Severity.HARD or (
-        severity is Severity.SOFT and profile.weight(SHD_EACH_SEM.id) > 0
-    )
+    rewarded = profile.rewards(SHD_EACH_SEM.id)
     pinned = {t for t, activity in eligible_anyway(v.instance) if activity is Activity.SHADOWING}
     for kg_id, teachers in v.by_home.items():
         free = [

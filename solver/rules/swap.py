@@ -89,7 +89,16 @@ class Swaps:
         ]
 
         def free(t: Teacher, host: str, span: range) -> bool:
+            # A run never touches an earlier one, a past swap included (it would be one run
+            # longer than this one's own count).
+            if span[0] - 1 in swapped.get(t.teacher_id, ()):
+                return False
             return not any(y in t.unavailable for y in span) and allows(t, host, span)
+
+        swapped = {
+            tid: {y for h in records if h.activity is Activity.SWAP for y in h.years()}
+            for tid, records in instance.history_by_teacher.items()
+        }
 
         for s in out.years:
             span = out.run(s)

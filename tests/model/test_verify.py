@@ -789,13 +789,15 @@ def test_swap_minimum_is_the_only_soft_part() -> None:
 
 
 def test_swap_run_cut_by_plan_end_passes() -> None:
-    inst = swap_instance(years=3, swap_years=2, swap_min=1)
+    # swap_years is the longest agreed run (交流年限…商定); where a profile fixes it, a
+    # shorter run is refused unless the plan ends.
+    fixed = swap_instance(years=3, swap_years=2, swap_min=1, swap_fixed=True)
     plan = [
         *pair("Lb0", "M1-y", "M1", START),
         *pair("Lb0", "M1-y", "M1", START + 1),
         *pair("Lb1", "M2-y", "M2", START + 2),  # one year: the plan ends
     ]
-    report = verify(inst, plan)
+    report = verify(fixed, plan)
     assert report.ok and not swap_messages(report)
     # A one-year swap where the plan goes on is too short, for both partners.
     early = [
@@ -803,11 +805,14 @@ def test_swap_run_cut_by_plan_end_passes() -> None:
         *pair("Lb1", "M2-y", "M2", START + 1),
         *pair("Lb1", "M2-y", "M2", START + 2),
     ]
-    assert swap_messages(verify(inst, early)) == [
-        f"{tid} swaps in 2026 (1 years); a swap lasts swap_years=2 (shorter only where the plan "
-        "ends)"
+    assert swap_messages(verify(fixed, early)) == [
+        f"{tid} swaps in 2026 (1 years, history included); a swap lasts swap_years=2 "
+        "(交流年限由牵头校和成员校商定)"
         for tid in ("Lb0", "M1-y")
     ]
+    # Not fixed: the one-year swap is within the agreed two.
+    agreed = swap_instance(years=3, swap_years=2, swap_min=1)
+    assert not swap_messages(verify(agreed, early))
 
 
 def test_swap_run_keeps_host_and_partner_and_length() -> None:
@@ -815,8 +820,8 @@ def test_swap_run_keeps_host_and_partner_and_length() -> None:
     inst = swap_instance(years=2, swap_min=1)
     twice = [*pair("Lb0", "M1-y", "M1", START), *pair("Lb0", "M1-y", "M1", START + 1)]
     assert swap_messages(verify(inst, twice)) == [
-        f"{tid} swaps in 2026–2027 (2 years); a swap lasts swap_years=1 (shorter only where the "
-        "plan ends)"
+        f"{tid} swaps in 2026–2027 (2 years, history included); a swap lasts at most "
+        "swap_years=1 (交流年限由牵头校和成员校商定)"
         for tid in ("Lb0", "M1-y")
     ]
     # swap_years = 2: Lb0 may not move on to M2 (nor change partner) in the second year.
@@ -824,7 +829,23 @@ def test_swap_run_keeps_host_and_partner_and_length() -> None:
     moved = [*pair("Lb0", "M1-y", "M1", START), *pair("Lb0", "M2-y", "M2", START + 1)]
     messages = swap_messages(verify(inst, moved))
     assert "Lb0 changes host or partner within the swap 2026–2027" in messages
-    assert any(m.startswith("M1-y swaps in 2026 (1 years)") for m in messages)
+
+
+def test_swap_begun_in_the_history_counts_its_years() -> None:
+    # Lb0 swapped to M1 in 2025: a 2026 swap continues that run (2 years, of at most 2);
+    # a third year, or another host, is refused.
+    past = (HistoryRecord("Lb0", SWAP, "M1", dt.date(2025, 9, 1), dt.date(2026, 7, 10)),)
+    inst = replace(
+        swap_instance(years=2, swap_min=1, swap_years=2),
+        roster=replace(swap_instance().roster, history=past),
+    )
+    assert not [
+        m for m in swap_messages(verify(inst, pair("Lb0", "M1-y", "M1", START))) if "Lb0" in m
+    ]
+    longer = [*pair("Lb0", "M1-y", "M1", START), *pair("Lb0", "M1-y", "M1", START + 1)]
+    assert any("Lb0 swaps in 2025–2027 (3 years" in m for m in swap_messages(verify(inst, longer)))
+    elsewhere = swap_messages(verify(inst, pair("Lb0", "M2-y", "M2", START)))
+    assert "Lb0 changes host or partner within the swap 2025–2026" in elsewhere
 
 
 def uncovered(report: Report) -> set[tuple[str | None, int | None]]:
