@@ -76,6 +76,8 @@ class Profile:
     swap_min: int = _f("swap", 2)  # lead backbones on swap each year
     swap_years: int = _f("swap", 1)  # longest swap (its length where swap_fixed)
     swap_fixed: bool = _f("swap", False)  # 002 plan 4 四(三)1 交流年限…商定: a maximum unless fixed
+    # cadre exchanges (CADRE-EX)
+    cadre_pairs: int = _f("cadre", 1)  # lead cadres exchanged with its branches/members a year
     # coverage (COVER-3Y)
     cover_years: int = _f("coverage", 3)  # window in which everyone takes part once
     # staffing (STAFF-CLASS)

@@ -70,6 +70,7 @@ class Built:
                 out.append(Assignment(t_id, Activity.SHADOWING, lead, year, semester, slot))
         out += guidance.visits(v, value_of)
         out += swap.assignments(v.swaps, value_of)
+        out += swap.assignments(v.exchanges, value_of)
         return tuple(sorted(out))
 
     def values_of(self, schedule: Sequence[Assignment]) -> ValueOf:
@@ -85,6 +86,7 @@ class Built:
             elif a.activity is Activity.SHADOWING and a.semester is not None:
                 chosen.append(v.shd.get((a.teacher_id, horizon.semester_index(a.year, a.semester))))
         chosen += swap.starts_in(v.swaps, schedule)
+        chosen += swap.starts_in(v.exchanges, schedule)
         values = {var.index: 1 for var in chosen if var is not None}
         values.update(guidance.counts(v, schedule))
 

@@ -59,7 +59,14 @@ from ..model.rules.rotation import (
 )
 from ..model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
 from ..model.rules.staffing import AWAY_SLOT, ONE_PLACE, STAFF_CLASS, required
-from ..model.rules.swap import SWAP_EQ, is_young, swap_capacity
+from ..model.rules.swap import (
+    CADRE_EX,
+    SWAP_EQ,
+    exchange_capacity,
+    exchanges_in,
+    is_young,
+    swap_capacity,
+)
 from .packing import pack_slots
 from .rules.coverage import windows
 
@@ -181,12 +188,49 @@ class _GroupPlan:
         self._place_pins()
         for year in self.horizon.year_list:
             self._swaps(year)
+            self._exchanges(year)
             self._rotations(year)
             self._inductions(year)
             for sem in Semester:
                 self._shadowing(year, sem)
             self._guidance(year)
         return self.year_long + self._pack() + self.guidance
+
+    @implements(CADRE_EX)
+    def _exchanges(self, year: int) -> None:
+        """CADRE-EX: the lead's cadres trade places with a cadre of a branch (alliance:
+        member), kindergarten by kindergarten in roster order, until min(cadre_pairs, E)."""
+        if not self.profile.enabled(CADRE_EX.id):
+            return
+        group = self.kgs[0].group
+        need = min(self.profile.cadre_pairs, exchange_capacity(self.inst, group, year))
+        done = 0
+        for m in exchanges_in(self.inst, group):
+            if done >= need:
+                return
+            lead_side = self._exchange_cadre(self.lead, m, year)
+            member_side = self._exchange_cadre(m, self.lead, year)
+            if lead_side is not None and member_side is not None:
+                lead_id, member_id = lead_side.teacher_id, member_side.teacher_id
+                self._place_year(lead_side, Activity.EXCHANGE, m, year, partner=member_id)
+                self._place_year(member_side, Activity.EXCHANGE, self.lead, year, partner=lead_id)
+                done += 1
+
+    def _exchange_cadre(self, home: str, host: str, year: int) -> Teacher | None:
+        """The first cadre of home free that year (and not the year before: one year at a
+        time) whom TERM-2Y and the pins let go to host."""
+        return next(
+            (
+                t
+                for t in self.by_home[home]
+                if t.cadre
+                and self._free(t, year)
+                and self.placed[t.teacher_id].get(year - 1) is None
+                and self._term_ok(t, year, host)
+                and not self._is_forbidden(t, Activity.EXCHANGE, year, host)
+            ),
+            None,
+        )
 
     @implements(ROT_PER_GRADE)
     def _rotations(self, year: int) -> None:

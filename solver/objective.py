@@ -152,8 +152,9 @@ def _kept(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
     ]
     out += [
         (var, 1)
-        for (t, host, y), var in v.swaps.on.items()
-        if (t, Activity.SWAP, host, y, None) in keys
+        for pairs in (v.swaps, v.exchanges)
+        for (t, host, y), var in pairs.on.items()
+        if (t, pairs.activity, host, y, None) in keys
     ]
     out += [
         (var, 1)

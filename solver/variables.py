@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from ..model import Activity, Grade, Instance, Semester, Teacher
 from ..model.rules.guidance import GUIDE_CAP, members
 from ..model.rules.rotation import REST_YEAR, TERM_2Y, direction, receivers, sends
-from ..model.rules.swap import SWAP_EQ
+from ..model.rules.swap import CADRE_EX, SWAP_EQ
 from .rules.guidance import guides
 from .rules.induction import induction_candidate
 from .rules.pins import eligible_anyway
@@ -66,7 +66,8 @@ class Variables:
     - ``ind[t]``: new teacher t is inducted, with a mentor, at the lead in ``ind_year[t]``
       (the lead's own new teachers at home: no placement away).
     - ``shd[(t, i)]``: teacher t shadows at the lead in plan semester i (0 = first autumn).
-    - ``swaps``: swap runs and their yearly channels (solver/swap.py; empty unless SWAP-EQ).
+    - ``swaps``, ``exchanges``: swap and cadre-exchange runs and their yearly channels
+      (solver/rules/swap.py; empty unless SWAP-EQ, CADRE-EX).
     - ``placed[(t, y)]``: t is on some year-long placement in y, channelled as the sum of
       the rotation, induction and swap variables; being a 0/1 sum, it also keeps a teacher to
       one placement a year (ONE-PLACE). Rules state presence, terms and staffing through it, so
@@ -98,6 +99,11 @@ class Variables:
             Swaps.create(model, instance, self._may_stay, self.aux)
             if instance.profile.enabled(SWAP_EQ.id)
             else Swaps()
+        )
+        self.exchanges = (
+            Swaps.exchanges(model, instance, self._may_stay, self.aux)
+            if instance.profile.enabled(CADRE_EX.id)
+            else Swaps(Activity.EXCHANGE)
         )
         self.placed: dict[tuple[str, int], cp_model.IntVar] = {}
         for t in instance.teachers:
@@ -239,7 +245,11 @@ class Variables:
 
     def placements(self, teacher_id: str, year: int) -> list[tuple[str, cp_model.IntVar]]:
         """(host, var) of every year-long placement the teacher may take that year."""
-        out = list(self.rotations(teacher_id, year)) + self.swaps.of(teacher_id, year)
+        out = [
+            *self.rotations(teacher_id, year),
+            *self.swaps.of(teacher_id, year),
+            *self.exchanges.of(teacher_id, year),
+        ]
         if teacher_id in self.ind and self.ind_year[teacher_id] == year and self.away[teacher_id]:
             out.append((self.facts.lead, self.ind[teacher_id]))
         return out
@@ -304,6 +314,7 @@ class Variables:
         yield from self.ind.values()
         yield from self.shd.values()
         yield from self.swaps.start.values()
+        yield from self.exchanges.start.values()
         yield from self.guide.values()
         yield from self.guided.values()
         yield from self.reserve.values()

@@ -22,7 +22,7 @@ from ..report import Violation
 from .base import Part, Rule, Severity
 from .guidance import GUIDE_SIX, guide_staff
 from .plan import at, consecutive, desc
-from .swap import SWAP_EQ
+from .swap import CADRE_EX, SWAP_EQ
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -160,10 +160,11 @@ def _pair_problem(plan: Plan, a: Assignment) -> str | None:
     lead = plan.inst.lead_of[home.group]
     if a.activity is Activity.GUIDANCE:
         return None  # who may guide whom is GUIDE-CAP's well-formedness
-    if a.activity is Activity.SWAP:
-        # Swaps exist only when SWAP-EQ is on, which then checks them itself.
-        on = plan.inst.profile.enabled(SWAP_EQ.id)
-        return None if on else "swaps exist only when the profile turns SWAP-EQ on"
+    if a.activity in (Activity.SWAP, Activity.EXCHANGE):
+        # Pairs exist only when their rule is on, which then checks them itself.
+        rule = SWAP_EQ if a.activity is Activity.SWAP else CADRE_EX
+        on = plan.inst.profile.enabled(rule.id)
+        return None if on else f"{a.activity.value}s exist only when the profile turns {rule.id} on"
     if host.group != home.group:
         return f"host is in group {host.group}, home in {home.group} (never across groups)"
     if a.activity is Activity.INDUCTION:

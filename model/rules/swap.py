@@ -1,4 +1,5 @@
-"""Swaps (置换交流; 002 plan 4 四(三)1): SWAP-EQ.
+"""Pair exchanges: swaps (置换交流; 002 plan 4 四(三)1): SWAP-EQ; cadres exchanged both ways
+(互派管理人员双向交流, 000 三(二)2; 互派干部挂职锻炼, 002 plan 4 四(二)11): CADRE-EX.
 
 Catalogue entry and the verifier's check side by side; solver/rules/swap.py holds the CP-SAT
 side. Shared with the solver: `is_young`, `swap_capacity`.
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from ..schedule import Assignment
     from .plan import Plan
 
-SHARED = ("is_young", "swap_capacity")
+SHARED = ("is_young", "swap_capacity", "exchanges_in", "exchange_capacity")
 
 
 def is_young(inst: Instance, teacher: Teacher, year: int) -> bool:
@@ -51,6 +52,31 @@ def swap_capacity(inst: Instance, group: str, year: int) -> int:
         elif inst.kg[t.home_kg].role is not Role.AFFILIATE and is_young(inst, t, year):
             sides[t.grade][1] += 1
     return sum(min(pair) for pair in sides.values())
+
+
+def exchanges_in(inst: Instance, group: str) -> tuple[str, ...]:
+    """CADRE-EX: the kindergartens whose cadres trade places with the lead's: the branches
+    of a tight group (000 互派), the members (not affiliates) of an alliance (002 互派干部);
+    none in a loose 1+X group or a district."""
+    mode = inst.group_mode(group)
+    if mode not in ("tight", "alliance"):
+        return ()
+    roles = (Role.BRANCH,) if mode == "tight" else (Role.BRANCH, Role.MEMBER)
+    return tuple(k.kg_id for k in inst.kindergartens if k.group == group and k.role in roles)
+
+
+def exchange_capacity(inst: Instance, group: str, year: int) -> int:
+    """CADRE-EX's E: pairs a year could field, min(the lead's cadres, the cadres of the
+    kindergartens it exchanges with), none unavailable that year."""
+    lead, others = inst.lead_of[group], set(exchanges_in(inst, group))
+    sides = [0, 0]
+    for t in inst.teachers_of(group):
+        if t.cadre and year not in t.unavailable:
+            if t.home_kg == lead:
+                sides[0] += 1
+            elif t.home_kg in others:
+                sides[1] += 1
+    return min(sides)
 
 
 def _side_problems(plan: Plan, a: Assignment) -> Iterator[str]:
@@ -80,15 +106,19 @@ def _side_problems(plan: Plan, a: Assignment) -> Iterator[str]:
 def _partner_problems(plan: Plan, a: Assignment) -> Iterator[str]:
     """Partners name each other in the same year; the partner comes from this host, same grade."""
     if a.partner is None:
-        yield "no swap partner given"
+        yield "no partner given"
         return
     partner = plan.inst.teacher.get(a.partner)
     if partner is None:
         yield f"partner {a.partner} is not in the roster"
         return
-    back = [b for b in plan.swaps.get((a.partner, a.year), []) if b.partner == a.teacher_id]
+    back = [
+        b
+        for b in plan.by_teacher.get(a.partner, ())
+        if b.activity is a.activity and b.year == a.year and b.partner == a.teacher_id
+    ]
     if not back:
-        yield f"partner {a.partner} has no swap in {a.year} naming {a.teacher_id}"
+        yield f"partner {a.partner} has no {a.activity.value} in {a.year} naming {a.teacher_id}"
     if partner.home_kg != a.host_kg:
         yield f"partner {a.partner} is not from the host {a.host_kg}"
     if partner.grade != plan.of(a).grade:
@@ -157,6 +187,55 @@ def _check_min(plan: Plan) -> Iterator[Violation]:
                 )
 
 
+def _check_exchange_pairs(plan: Plan) -> Iterator[Violation]:
+    runs: dict[str, set[int]] = defaultdict(set)
+    for a in plan.activity(Activity.EXCHANGE):
+        t, home = plan.of(a), plan.home(a)
+        lead = plan.inst.lead_of[home.group]
+        others = exchanges_in(plan.inst, home.group)
+        problems = [] if t.cadre else ["only cadres exchange (管理人员)"]
+        if home.kg_id == lead and a.host_kg not in others:
+            problems.append(
+                f"the host is not one the lead exchanges cadres with ({', '.join(others) or 'none'})"
+            )
+        if home.kg_id != lead and (home.kg_id not in others or a.host_kg != lead):
+            problems.append(f"a cadre of {home.kg_id} exchanges with the lead {lead} only")
+        problems += _partner_problems(plan, a)
+        if problems:
+            yield at(CADRE_EX.id, a, f"{desc(a)}: {'; '.join(problems)}")
+        runs[a.teacher_id].add(a.year)
+    for tid, years in runs.items():
+        for run in consecutive(sorted(years)):
+            if len(run) > 1:
+                yield Violation(
+                    CADRE_EX.id,
+                    f"{tid} is exchanged {len(run)} years in a row from {run[0]}; an exchange "
+                    "lasts one year",
+                    teacher_id=tid,
+                    year=run[0],
+                )
+
+
+def _check_exchange_min(plan: Plan) -> Iterator[Violation]:
+    want = plan.inst.profile.cadre_pairs
+    away = Counter(
+        (plan.of(a).home_kg, a.year)
+        for a in plan.activity(Activity.EXCHANGE)
+        if plan.of(a).home_kg == plan.lead_of_kg(plan.of(a).home_kg)
+    )
+    for group, lead in plan.inst.lead_of.items():
+        for year in plan.inst.horizon.year_list:
+            need = min(want, exchange_capacity(plan.inst, group, year))
+            if away[(lead, year)] < need:
+                yield Violation(
+                    CADRE_EX.id,
+                    f"{lead} {year}: {away[(lead, year)]} of {need} cadres exchanged "
+                    "(互派管理人员双向交流)",
+                    kg_id=lead,
+                    year=year,
+                )
+
+
 SWAP_EQ = Rule(
     "SWAP-EQ",
     "牵头校每年至少选派2名骨干教师和成员校同等数量的青年教师进行置换交流",
@@ -185,4 +264,26 @@ SWAP_EQ = Rule(
     parts=(Part("pairs part", _check_pairs),),
 )
 
-RULES = (SWAP_EQ,)
+CADRE_EX = Rule(
+    "CADRE-EX",
+    "总园和分园之间互派管理人员双向交流",
+    "the lead and its branches (alliance: members) exchange cadres both ways, a pair a year",
+    '000 三(二)2 "探索建立集团总园和分园之间互派管理人员双向交流"; 002 plan 4 四(二)11 "互派干部挂职锻炼"',
+    Severity.SOFT,
+    _check_exchange_min,
+    weight=20,
+    can_be_soft=True,
+    detail=(
+        "A cadre exchange is a one-year placement, one of a pair: a cadre of the lead goes to "
+        "a kindergarten of `exchanges_in` (the branches of a tight group, the members of an "
+        "alliance; none otherwise) and a cadre of that kindergarten goes to the lead, naming "
+        "each other as partners the same year; one teacher's exchanges never run two years "
+        "in a row. Each year: shortfall = max(0, min(cadre_pairs, E) - lead cadres exchanged), "
+        "E = `exchange_capacity`; each unit is a violation (the only part that may be soft)."
+    ),
+    keys=("cadre.cadre_pairs", "mode"),
+    activities=(Activity.EXCHANGE,),
+    parts=(Part("pairs part", _check_exchange_pairs),),
+)
+
+RULES = (SWAP_EQ, CADRE_EX)

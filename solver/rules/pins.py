@@ -45,8 +45,9 @@ def matching(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
             for i in v.semesters_of(pin.year)
             if (t, i) in v.shd and pin.semester in (None, v.semesters[i][1])
         ]
-    if pin.activity is Activity.SWAP and pin.semester is None:
-        return [var for host, var in v.swaps.of(t, pin.year) if pin.host_kg in (None, host)]
+    if pin.activity in (Activity.SWAP, Activity.EXCHANGE) and pin.semester is None:
+        pairs = v.swaps if pin.activity is Activity.SWAP else v.exchanges
+        return [var for host, var in pairs.of(t, pin.year) if pin.host_kg in (None, host)]
     if pin.activity is Activity.GUIDANCE:
         return _guidance(v, pin)
     return []

@@ -147,7 +147,12 @@ def sup_year(model: cp_model.CpModel, v: Variables) -> Violations:
     for m in weaker_members(inst, v.facts.name):
         for y in v.years:
             xs = [var for _, var in v.supported(m, y)]
-            xs += [var for t, var in v.swaps.into(m, y) if inst.teacher[t].home_kg == lead]
+            xs += [
+                var
+                for pairs in (v.swaps, v.exchanges)
+                for t, var in pairs.into(m, y)
+                if inst.teacher[t].home_kg == lead
+            ]
             xs += [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided]
             out.require(int(support_possible(inst, m, y)), xs)
     return out

@@ -85,8 +85,10 @@ def base_instance(extra: tuple[Teacher, ...] = (), **profile_changes: Any) -> In
         HistoryRecord("B1-s-1", SHD, "L", dt.date(2025, 10, 10), dt.date(2025, 10, 21)),
     ]
     pins = [Pin("A-c1", SHD, "L", START, AUT), Pin("L-s-3", ROT, None, START, forbidden=True)]
+    base = load_profile("default")
     profile = replace(
-        load_profile("default"),
+        base,
+        rules={**base.rules, "CADRE-EX": OFF},  # its cases have an instance of their own
         **{"guide_items": TWO_ITEMS, "items_per_visit": 1, **profile_changes},
     )
     return instance(kgs, teachers, history=history, pins=pins, profile=profile, years=1)
@@ -203,6 +205,30 @@ def support_instance(**profile_changes: Any) -> Instance:
 
 SUPPORT_BASE = (Assignment("L-b", ROT, "M", START),)
 
+
+def exchange_instance(**profile_changes: Any) -> Instance:
+    """Tight group X: lead L with cadres L-c0, L-c1, branch B with cadre B-c0, affiliate A
+    with cadre A-c0. Only CADRE-EX asks for anything (one pair a year)."""
+    kgs = [
+        kg("L", Role.LEAD, 5, SMALL_ONLY, group="X"),
+        kg("B", Role.BRANCH, 3, SMALL_ONLY, group="X"),
+        kg("A", Role.AFFILIATE, 1, SMALL_ONLY, group="X"),
+    ]
+    teachers = [cadre("L-c0", "L"), cadre("L-c1", "L"), cadre("B-c0", "B"), cadre("A-c0", "A")]
+    teachers += [small(f"{k}-{i}", k) for k in ("L", "B", "A") for i in range(2)]
+    off = ("ROT-PER-GRADE", "GUIDE-SIX", "SHD-EACH-SEM", "SUP-YEAR")
+    profile = replace(
+        load_profile("default"), rules={rule_id: OFF for rule_id in off}, **profile_changes
+    )
+    return instance(kgs, teachers, profile=profile, years=1)
+
+
+EXCHANGE = Activity.EXCHANGE
+EXCHANGE_BASE = (
+    Assignment("L-c0", EXCHANGE, "B", START, partner="B-c0"),
+    Assignment("B-c0", EXCHANGE, "L", START, partner="L-c0"),
+)
+
 COVER_BASE = (
     Assignment("L-c0", GUIDE, "M", START, AUT, 1, items=("专题讲座",)),
     Assignment("L-c1", GUIDE, "M", START + 1, SPR, 1, items=("专题讲座",)),
@@ -216,7 +242,7 @@ class Case:
     """A one-step mutation of a valid schedule (remove one assignment, add one, or both)."""
 
     rule_id: str
-    remove: Assignment | None = None
+    remove: Assignment | tuple[Assignment, ...] | None = None
     add: Assignment | None = None
     profile: dict[str, Any] = field(default_factory=dict)
     hard: bool = True
@@ -225,7 +251,8 @@ class Case:
 
     def schedules(self) -> tuple[list[Assignment], list[Assignment]]:
         valid = list(self.base)
-        mutated = [a for a in valid if a != self.remove]
+        removed = self.remove if isinstance(self.remove, tuple) else (self.remove,)
+        mutated = [a for a in valid if a not in removed]
         if self.add is not None:
             mutated.append(self.add)
         return valid, mutated
@@ -267,6 +294,16 @@ CASES = [
         build=swap_instance,
         base=SWAP_BASE,
     ),
+    # the lead's cadre names another partner than the branch's cadre who names her
+    Case(
+        "CADRE-EX",
+        remove=EXCHANGE_BASE[0],
+        add=replace(EXCHANGE_BASE[0], partner="A-c0"),
+        build=exchange_instance,
+        base=EXCHANGE_BASE,
+    ),
+    # no exchange at all in the year (the minimum, soft)
+    Case("CADRE-EX", remove=EXCHANGE_BASE, hard=False, build=exchange_instance, base=EXCHANGE_BASE),
     # L keeps 5 small-grade teachers for 5 → 2.5 classes' worth; a second rotation leaves 4
     Case(
         "STAFF-CLASS", add=Assignment("L-s-2", ROT, "B1", START), profile={"teachers_per_class": 5}
@@ -295,7 +332,8 @@ def test_every_rule_has_a_mutation_case() -> None:
 def test_every_rule_is_reported() -> None:
     # ROT-PER-GRADE and SWAP-EQ report their hard part first, then their minimum.
     report = verify(base_instance(), BASE)
-    doubled = {"ROT-PER-GRADE", "SWAP-EQ"}
+    doubled = {r.id for r in RULES if r.parts}
+    assert doubled == {"ROT-PER-GRADE", "SWAP-EQ", "CADRE-EX"}
     assert [r.rule.id for r in report.rules] == [
         rule_id for r in RULES for rule_id in [r.id] * (1 + (r.id in doubled))
     ]
@@ -529,7 +567,8 @@ def test_objective_terms_by_hand() -> None:
         "penalty:ROT-PER-GRADE": -1,  # M2 has a backbone and sends none
         "penalty:SUP-YEAR": -2,  # M1 (4) and the affiliate AF (guidance could go) get nothing
         "penalty:IND-LEAD": 0,
-        "penalty:SHD-EACH-SEM": -5,  # Ba ×2, M1 spring, M2 ×2; Bb and AF have no candidate
+        "penalty:SHD-EACH-SEM": -5,
+        "penalty:CADRE-EX": 0,  # G1's lead has no cadre to exchange; G2 is loose  # Ba ×2, M1 spring, M2 ×2; Bb and AF have no candidate
         "penalty:GUIDE-SIX": -30,  # no guidance: 5 members (Ba, Bb, M1, M2, AF) × 6 items
     }
     assert total == (
@@ -605,6 +644,7 @@ def test_large_roster_verifies() -> None:
     # Middle/large send nobody, spring visitors are no backbones,
     # each branch gets one of the six guidance items a year.
     assert {v.rule_id for v in report.shortfalls} == {
+        "CADRE-EX",  # nobody exchanges cadres
         "ROT-PER-GRADE",
         "SHD-EACH-SEM",
         "GUIDE-SIX",
