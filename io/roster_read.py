@@ -67,12 +67,20 @@ class ParsedRoster:
     warnings: list[Problem]
     kgs: Refs  # kindergarten ids with their rows
     teachers: Refs
+    file: str = ""
     history_rows: tuple[int, ...] = ()  # the row of each history record, in order
     pin_rows: tuple[int, ...] = ()
-    titles: Mapping[str, str] | None = None  # sheet key → title as in the file
+    tables: Mapping[str, Table] | None = None  # by sheet key
 
     def title(self, sheet: Sheet) -> str:
-        return (self.titles or {}).get(sheet.key, sheet.title)
+        """The sheet's title as in the file."""
+        table = (self.tables or {}).get(sheet.key)
+        return sheet.title if table is None else table.title
+
+    def column(self, sheet: Sheet, key: str) -> str:
+        """A column as problems name it: as in the file with its letter."""
+        table = (self.tables or {}).get(sheet.key)
+        return sheet.column(key).header if table is None else table.column_name(key)
 
 
 def teacher_key(id_number: str) -> str:
@@ -535,15 +543,15 @@ def parse_roster(path: str | Path) -> ParsedRoster:
     except ValueError as exc:  # the row checks above catch everything; this is the backstop
         problems.add(None, None, None, str(exc))
         raise InputError(problems.found) from None
-    titles = {key: table.title for key, table in tables.items()}
     return ParsedRoster(
         roster,
         problems.found,
         kg_refs,
         t_refs,
+        problems.file,
         tuple(n for _h, n in history),
         tuple(n for _p, n in pins),
-        titles,
+        tables,
     )
 
 
