@@ -64,12 +64,12 @@ def _guard(func: F) -> F:
         except InputError as exc:
             _print_problems(exc.problems)
             errors = sum(not p.warning for p in exc.problems)
-            summary = _("{errors} error(s), {warnings} warning(s)").format(
-                errors=errors, warnings=len(exc.problems) - errors
-            )
-            if click.get_current_context().info_name not in ("validate", "verify"):
-                summary += _(": nothing was written.")
-            err.print(summary, markup=False)
+            if click.get_current_context().info_name in ("validate", "verify"):
+                summary = _("{errors} error(s), {warnings} warning(s)")
+            else:
+                summary = _("{errors} error(s), {warnings} warning(s): nothing was written.")
+            warnings = len(exc.problems) - errors
+            err.print(summary.format(errors=errors, warnings=warnings), markup=False)
             sys.exit(2)
         except (ValueError, OSError) as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")  # e.g. kgrota[ray] is no markup

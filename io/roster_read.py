@@ -386,9 +386,13 @@ def _same_person(row: Row, t: Teacher, people: dict[tuple[str, object], tuple[st
     for mark in marks:
         other = people.setdefault(mark, (t.teacher_id, row.number))
         if other[0] != t.teacher_id:
-            what = _("the same ID number") if mark[0] == "id" else _("the same name and birth date")
-            message = _("{what} as {other} (row {row}): one person under two keys?")
-            row.problem(None, message.format(what=what, other=other[0], row=other[1]), warning=True)
+            if mark[0] == "id":
+                message = _("the same ID number as {other} (row {row}): one person under two keys?")
+            else:
+                message = _(
+                    "the same name and birth date as {other} (row {row}): one person under two keys?"
+                )
+            row.problem(None, message.format(other=other[0], row=other[1]), warning=True)
             return
 
 

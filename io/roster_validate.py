@@ -79,13 +79,11 @@ def _pin_problems(inst: Instance, pin: Pin) -> Iterator[tuple[str | None, str, b
     """(column, message, warning) of a pin that no plan can keep, or that does nothing."""
     span = inst.horizon.year_list
     if pin.year not in span:
-        message = _("{year} is outside the plan ({first}–{last})").format(
-            year=pin.year, first=span[0], last=span[-1]
-        )
         if pin.forbidden:
-            yield "year", message + _(": the pin has no effect"), True
+            message = _("{year} is outside the plan ({first}–{last}): the pin has no effect")
         else:
-            yield "year", message, False
+            message = _("{year} is outside the plan ({first}–{last})")
+        yield "year", message.format(year=pin.year, first=span[0], last=span[-1]), pin.forbidden
         return
     if pin.forbidden:
         return  # forbidding what cannot happen is harmless

@@ -371,10 +371,12 @@ class Table:
         repeated = False
         for index, text, key in header.cells:
             if key is None:
-                message = _("extra column ignored")
                 meant = cells.suggest(text, spellings)
-                if meant is not None:
-                    message += _("; did you mean {header}?").format(header=spellings[meant].header)
+                if meant is None:
+                    message = _("extra column ignored")
+                else:
+                    message = _("extra column ignored; did you mean {header}?")
+                    message = message.format(header=spellings[meant].header)
                 problems.add(title, number, label(index, text), message, warning=True)
             elif header.columns[key][0] != index:
                 repeated = True
@@ -387,19 +389,22 @@ class Table:
                 what = _("{header} (or {other})").format(
                     header=what, other=self.sheet.column(column.instead).header
                 )
-            message = _("missing column {header}").format(header=what)
             meant = cells.suggest(column.zh, unknown) or cells.suggest(column.key, unknown)
-            if meant is not None:
-                message += _("; did you mean {header} (column {letter})?").format(
-                    header=meant, letter=get_column_letter(unknown[meant] + 1)
-                )
-            merged = [m for m in self.marks.merged if m.top <= header.index <= m.bottom]
-            if merged:
-                message += _(
-                    "; the header row has merged cells {cells}: unmerge them so that each "
-                    "column has its own header"
-                ).format(cells=", ".join(m.ref(self.first) for m in merged))
+            if meant is None:
+                message = _("missing column {header}").format(header=what)
+            else:
+                message = _("missing column {header}; did you mean {found} (column {letter})?")
+                letter = get_column_letter(unknown[meant] + 1)
+                message = message.format(header=what, found=meant, letter=letter)
             problems.add(title, number, column.header, message)
+        merged = [m for m in self.marks.merged if m.top <= header.index <= m.bottom]
+        if header.missing and merged:
+            message = _(
+                "the header row has merged cells {cells}: unmerge them so that each column "
+                "has its own header"
+            )
+            refs = ", ".join(m.ref(self.first) for m in merged)
+            problems.add(title, number, None, message.format(cells=refs))
         return not (header.missing or repeated)
 
     def _data(self, grid: Grid, header: int) -> list[tuple[int, Sequence[object]]]:
@@ -578,15 +583,14 @@ class Refs:
             return padded[0], note.format(text=text, id=padded[0])
         if not self.complete:
             return text, None
-        message = _("unknown {what} {text!r} (not in sheet {sheet})").format(
-            what=self.what, text=text, sheet=self.title
-        )
         meant = cells.suggest(text, [*self.rows, *self.by_name])
-        if meant is not None:
-            ids = self.by_name.get(meant, [meant])
-            shown = meant if ids == [meant] else f"{meant} ({', '.join(ids)})"
-            message += _("; did you mean {choice}?").format(choice=shown)
-        raise ValueError(message)
+        if meant is None:
+            message = _("unknown {what} {text!r} (not in sheet {sheet})")
+            raise ValueError(message.format(what=self.what, text=text, sheet=self.title))
+        ids = self.by_name.get(meant, [meant])
+        shown = meant if ids == [meant] else f"{meant} ({', '.join(ids)})"
+        message = _("unknown {what} {text!r} (not in sheet {sheet}); did you mean {choice}?")
+        raise ValueError(message.format(what=self.what, text=text, sheet=self.title, choice=shown))
 
     def _exact(self, text: str) -> str | None:
         """The id ``text`` is or names; a name shared by several is an error."""
