@@ -321,7 +321,13 @@ TEACHERS = Sheet(
 
 # A reference to a teacher of the teachers sheet (history and pins)
 _TEACHER_REF = Column(
-    "teacher_id", "工号", width=12, text=True, note="教师工号 teacher id", example="T0001"
+    "teacher_id",
+    "工号",
+    width=12,
+    text=True,
+    note="教师工号（或身份证号） teacher id (or ID number)",
+    aliases=("教师工号", "身份证号", "身份证号码"),
+    example="T0001",
 )
 
 

@@ -373,7 +373,8 @@ def _teachers(
         teachers.append(teacher)
         _same_person(row, teacher, people)
     title = table.title if table else TEACHERS.title
-    return teachers, Refs("teacher_id", title, seen, complete=table is not None)
+    by_id = [(t.id_number, t.teacher_id) for t in teachers if t.id_number is not None]
+    return teachers, Refs("teacher_id", title, seen, by_id, complete=table is not None)
 
 
 def _same_person(row: Row, t: Teacher, people: dict[tuple[str, object], tuple[str, int]]) -> None:

@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 HEADER_SCAN_ROWS = 20  # the header row may sit below a few title rows
 SHOWN_ROWS = 5  # rows listed in a message that sums up many
+HEADER_CUTOFF = 60  # a header one character off (出身年月, 进本园日期) is still suggested
 # What offices write under a table: signatures, dates, totals and notes (a row whose first
 # filled cell starts so is not data).
 FOOTER = re.compile(
@@ -371,7 +372,7 @@ class Table:
         repeated = False
         for index, text, key in header.cells:
             if key is None:
-                meant = cells.suggest(text, spellings)
+                meant = cells.suggest(text, spellings, HEADER_CUTOFF)
                 if meant is None:
                     message = _("extra column ignored")
                 else:
@@ -389,7 +390,9 @@ class Table:
                 what = _("{header} (or {other})").format(
                     header=what, other=self.sheet.column(column.instead).header
                 )
-            meant = cells.suggest(column.zh, unknown) or cells.suggest(column.key, unknown)
+            meant = cells.suggest(column.zh, unknown, HEADER_CUTOFF) or cells.suggest(
+                column.key, unknown, HEADER_CUTOFF
+            )
             if meant is None:
                 message = _("missing column {header}").format(header=what)
             else:
