@@ -111,9 +111,14 @@ def printable(text: str, replacement: str = "") -> str:
     return _CONTROL.sub(replacement, text)
 
 
-def suggest(text: str, choices: Iterable[str], cutoff: float = 70) -> str | None:
-    """The choice closest to ``text``, if close enough to be what was meant (rapidfuzz)."""
-    found = process.extractOne(text, list(choices), scorer=fuzz.WRatio, score_cutoff=cutoff)
+def suggest(text: str, choices: Iterable[str], *, whole: bool = False) -> str | None:
+    """The choice closest to ``text``, if close enough to be what was meant (rapidfuzz).
+
+    By default a part may stand for the whole (东街 for 东街幼儿园); ``whole`` compares whole
+    texts only, as for headers, where 序号 is not 工号 but 出身年月 is 出生年月.
+    """
+    scorer, cutoff = (fuzz.ratio, 60) if whole else (fuzz.WRatio, 70)
+    found = process.extractOne(text, list(choices), scorer=scorer, score_cutoff=cutoff)
     return None if found is None else str(found[0])
 
 

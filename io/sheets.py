@@ -35,7 +35,6 @@ T = TypeVar("T")
 
 HEADER_SCAN_ROWS = 20  # the header row may sit below a few title rows
 SHOWN_ROWS = 5  # rows listed in a message that sums up many
-HEADER_CUTOFF = 60  # a header one character off (出身年月, 进本园日期) is still suggested
 # What offices write under a table: signatures, dates, totals and notes (a row whose first
 # filled cell starts so is not data).
 FOOTER = re.compile(
@@ -372,7 +371,7 @@ class Table:
         repeated = False
         for index, text, key in header.cells:
             if key is None:
-                meant = cells.suggest(text, spellings, HEADER_CUTOFF)
+                meant = cells.suggest(text, spellings, whole=True)
                 if meant is None:
                     message = _("extra column ignored")
                 else:
@@ -390,8 +389,8 @@ class Table:
                 what = _("{header} (or {other})").format(
                     header=what, other=self.sheet.column(column.instead).header
                 )
-            meant = cells.suggest(column.zh, unknown, HEADER_CUTOFF) or cells.suggest(
-                column.key, unknown, HEADER_CUTOFF
+            meant = cells.suggest(column.zh, unknown, whole=True) or cells.suggest(
+                column.key, unknown, whole=True
             )
             if meant is None:
                 message = _("missing column {header}").format(header=what)
