@@ -488,20 +488,17 @@ class Table:
         single filled cell (a note or a date) after the last data row."""
         kept = []
         for number, values in rows:
-            filled = [str(v).strip() for v in values if not cells.blank(v)]
-            if filled and FOOTER.match(filled[0]):
+            first = next((v for v in values if not cells.blank(v)), None)
+            if isinstance(first, str) and FOOTER.match(first):
+                text = " ".join(str(v).strip() for v in values if not cells.blank(v))
                 message = _("footer row skipped (signature, total or note): {text!r}")
                 self.problems.add(
-                    self.title,
-                    number,
-                    None,
-                    message.format(text=" ".join(filled)[:60]),
-                    warning=True,
+                    self.title, number, None, message.format(text=text[:60]), warning=True
                 )
             else:
-                kept.append((number, values, len(filled)))
-        while kept and kept[-1][2] == 1:
-            number, values, _n = kept.pop()
+                kept.append((number, values))
+        while kept and sum(not cells.blank(v) for v in kept[-1][1]) == 1:
+            number, values = kept.pop()
             text = next(str(v).strip() for v in values if not cells.blank(v))
             message = _(
                 "a single filled cell after the last row, read as a note and skipped: {text!r}"
@@ -509,7 +506,7 @@ class Table:
             self.problems.add(
                 self.title, number, None, message.format(text=text[:60]), warning=True
             )
-        return [(number, values) for number, values, _n in kept]
+        return kept
 
     def column_name(self, key: str) -> str:
         """The column for problems: as in the file with its letter, or the header if absent."""
