@@ -350,38 +350,50 @@ def _word(value: object, words: Mapping[str, bool]) -> bool | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _flag(
+    value: object,
+    words: Mapping[str, bool],
+    refusal: Callable[[object], str],
+    *,
+    cell: bool = False,
+) -> bool:
+    """The meaning of a cell by ``words`` (a yes/no cell as itself if ``cell``), or refuse it
+    with the message ``refusal`` gives."""
+    flag = value if cell and isinstance(value, bool) else _word(value, words)
+    if flag is None:
+        raise ValueError(refusal(value))
+    return flag
+
+
 def yes_no(value: object) -> bool:
     """是/否, Y/N, yes/no, 1/0, √/× or a yes/no cell."""
-    flag = value if isinstance(value, bool) else _word(value, _BOOL_WORDS)
-    if flag is None:
-        raise ValueError(f"{value!r} is not yes or no (是/否, Y/N, 1/0)")
-    return flag
+    return _flag(
+        value, _BOOL_WORDS, lambda v: f"{v!r} is not yes or no (是/否, Y/N, 1/0)", cell=True
+    )
 
 
 def on_staff(value: object) -> bool:
     """在编 (True) or 非在编 (False); also 是/否 and the usual words for contract staff."""
-    flag = value if isinstance(value, bool) else _word(value, _STAFF_WORDS)
-    if flag is None:
-        message = _("{value!r} is not {on} or {off}")
-        raise ValueError(message.format(value=value, on=ON_STAFF, off=OFF_STAFF))
-    return flag
+
+    def refusal(v: object) -> str:
+        return _("{value!r} is not {on} or {off}").format(value=v, on=ON_STAFF, off=OFF_STAFF)
+
+    return _flag(value, _STAFF_WORDS, refusal, cell=True)
 
 
 def semester_row(value: object) -> bool:
     """A calendar row's type: True for 学期 semester, False for 停排 blackout."""
-    flag = _word(value, _CALENDAR_WORDS)
-    if flag is None:
+
+    def refusal(v: object) -> str:
         message = _("{value!r} is not {semester} semester or {blackout} blackout")
-        raise ValueError(message.format(value=value, semester=SEMESTER_ROW, blackout=BLACKOUT_ROW))
-    return flag
+        return message.format(value=v, semester=SEMESTER_ROW, blackout=BLACKOUT_ROW)
+
+    return _flag(value, _CALENDAR_WORDS, refusal)
 
 
 def pin_forbidden(value: object) -> bool:
     """A pin's mode: True for 禁止 forbidden, False for 固定 fixed."""
-    forbidden = _word(value, _PIN_WORDS)
-    if forbidden is None:
-        raise ValueError(f"{value!r} is not 固定 fixed or 禁止 forbidden")
-    return forbidden
+    return _flag(value, _PIN_WORDS, lambda v: f"{v!r} is not 固定 fixed or 禁止 forbidden")
 
 
 def real(unit: str, low: float, high: float = math.inf) -> Callable[[object], float]:

@@ -7,6 +7,7 @@ alias. The schedule writer may use `bilingual` and `normalize` for its own heade
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -435,20 +436,13 @@ CALENDAR = Sheet(
             aliases=("行类型",),
             example=SEMESTER_ROW,
         ),
-        Column(
-            "year",
-            "学年",
+        dataclasses.replace(
+            PINS.column("year"),
             required=False,
-            width=8,
             note="学期行：学年起始年 semester rows: academic year, e.g. 2027",
-            example="2027",
         ),
-        Column(
-            "semester",
-            "学期",
-            required=False,
-            width=8,
-            choices=_zh(Semester),
+        dataclasses.replace(
+            PINS.column("semester"),
             note="学期行：秋季/春季 semester rows: autumn/spring",
             example="秋季",
         ),

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from ..model.instance import Activity
-    from .sheets import Grid, Row, Workbook
+    from .sheets import Marked, Row, Workbook
 
 T = TypeVar("T")
 
@@ -114,14 +114,13 @@ def _tables(problems: Problems, path: Path) -> dict[str, Table]:
                 )
             else:
                 named[sheet.key] = title
-        grids = {key: (title, book.rows(title)) for key, title in named.items()}
+        grids = {key: (title, book.marked(title)) for key, title in named.items()}
         grids |= _by_content(problems, book, others, set(named))
         tables = {}
         for key, (title, grid) in grids.items():
             sheet = next(s for s in SHEETS if s.key == key)
             if grid is not None:
-                marks = book.marks(title)
-                table = Table.read(problems, sheet, title, grid, marks=marks)
+                table = Table.read(problems, sheet, title, grid)
                 if table is not None:
                     tables[key] = table
     for sheet in SHEETS:
@@ -142,17 +141,17 @@ def _tables(problems: Problems, path: Path) -> dict[str, Table]:
 
 def _by_content(
     problems: Problems, book: Workbook, titles: list[str], named: set[str]
-) -> dict[str, tuple[str, Grid | None]]:
+) -> dict[str, tuple[str, Marked | None]]:
     """Sheets of other names whose header row is that of a roster sheet not found by name."""
-    candidates: dict[str, list[tuple[str, Grid]]] = {}
+    candidates: dict[str, list[tuple[str, Marked]]] = {}
     for title in titles:
-        grid = book.rows(title) if book.fits(title) else None
+        grid = book.marked(title) if book.fits(title) else None
         matches = [
             s.key
             for s in SHEETS
             if s.key not in named
             and grid is not None
-            and (header := find_header(s, grid)) is not None
+            and (header := find_header(s, grid.cells)) is not None
             and header.complete
         ]
         if grid is not None and len(matches) == 1:
@@ -161,7 +160,7 @@ def _by_content(
             known = ", ".join(s.title for s in SHEETS)
             message = _("unknown sheet ignored (known: {known})").format(known=known)
             problems.add(title, None, None, message, warning=True)
-    out: dict[str, tuple[str, Grid | None]] = {}
+    out: dict[str, tuple[str, Marked | None]] = {}
     for key, found in candidates.items():
         sheet = next(s for s in SHEETS if s.key == key)
         if len(found) > 1:

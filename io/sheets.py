@@ -186,10 +186,13 @@ class Workbook:
             _unreadable(self.problems, title, exc)
             return None
 
-    def marks(self, title: str) -> Marks:
-        """What the cell values of a sheet read by `rows` do not show."""
+    def marked(self, title: str) -> Marked | None:
+        """The sheet's cells (as `rows`) with what their values do not show."""
+        grid = self.rows(title)
+        if grid is None:
+            return None
         found: SheetScan = self._scan.sheet(title)
-        return Marks(found.marks, self._merged.get(title, ()), found.control)
+        return Marked(grid, Marks(found.marks, self._merged.get(title, ()), found.control))
 
     def __enter__(self) -> Self:
         return self
@@ -305,6 +308,14 @@ class Marks:
 NO_MARKS = Marks()
 
 
+@dataclass(frozen=True)
+class Marked:
+    """A sheet's cells with their marks (`Workbook.marked`)."""
+
+    cells: Grid
+    marks: Marks
+
+
 def _mark_message(code: str) -> str:
     if code:
         return _(
@@ -338,11 +349,10 @@ class Table:
         problems: Problems,
         sheet: Sheet,
         title: str,
-        grid: Grid,
+        grid: Grid | Marked,
         *,
         label: Callable[[int, str], str] = header_letter,
         first: int = 1,
-        marks: Marks = NO_MARKS,
     ) -> Table | None:
         """The table under the header row, or None (with problems) when there is none.
 
@@ -350,7 +360,9 @@ class Table:
         row 0 and the data rows count from 1 (JSON). Unknown columns are warned about (with
         the column they may have meant); footer rows (signatures, totals, notes) are skipped
         with a warning; a column's vertically merged cells give each row the merged value.
+        A `Marked` grid's error cells and formulas without values are reported where read.
         """
+        grid, marks = (grid.cells, grid.marks) if isinstance(grid, Marked) else (grid, NO_MARKS)
         header = find_header(sheet, grid)
         if header is None:
             _no_header(problems, sheet, title, grid)
