@@ -10,7 +10,7 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
-from bad_rosters import START, base, id_number, write
+from bad_rosters import START, TEACHER_XML, base, id_number, rewrite, write
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -106,6 +106,20 @@ def test_a_real_export_validates_with_warnings_only_and_solves(tmp_path: Path) -
     for number in ids:
         assert number not in xml and number not in text
         assert number[6:14] not in xml and number[6:14] not in text
+
+
+def test_control_characters_never_reach_the_schedule(tmp_path: Path) -> None:
+    # A line break pasted from Word and a terminal escape in a name: removed with a warning,
+    # and the schedule is written (openpyxl would refuse them: exit 3 after solving).
+    roster = write(tmp_path / "r.xlsx", base())
+    rewrite(roster, TEACHER_XML, "教师3".encode(), "教师3_x000B_\x1b[2J".encode())
+    plan = tmp_path / "plan.xlsx"
+    args = ("--start-year", str(START), "--time-limit", "5", "--workers", "1")
+    code, output = invoke("solve", str(roster), "-o", str(plan), *args)
+    assert code == 0 and "control characters removed" in output and "\x1b" not in output
+    with zipfile.ZipFile(plan) as z:
+        xml = b"".join(z.read(name) for name in z.namelist())
+    assert "教师3".encode() in xml and b"\x1b" not in xml and b"_x000B_" not in xml
 
 
 # --------------------------------------------------------------------------- perturbations
