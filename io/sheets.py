@@ -40,7 +40,7 @@ SHOWN_ROWS = 5  # rows listed in a message that sums up many
 FOOTER = re.compile(
     r"\s*(制表|填表|填报|审核|审批|复核|负责人|经办|联系人|联系电话|单位(盖章|公章|负责人)|"
     r"合计|总计|小计|共计|备注|说明|注[:：\s\d、.]|注意|签字|签名|盖章|以上|"
-    r"prepared by|checked by|signed|total|note)",
+    r"(prepared by|checked by|signed|total|note)\b)",
     re.IGNORECASE,
 )
 
