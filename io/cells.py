@@ -12,17 +12,29 @@ import datetime as dt
 import functools
 import math
 import re
+import unicodedata
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.utils.datetime import from_excel
+from rapidfuzz import fuzz, process
 
-from ..model.instance import Activity, Grade, Labelled, Ownership, Role, Semester, parse_tier
-from .headers import FIXED, FORBIDDEN, normalize
+from ..model.i18n import _
+from ..model.instance import (
+    Activity,
+    Gender,
+    Grade,
+    Labelled,
+    Ownership,
+    Role,
+    Semester,
+    parse_tier,
+)
+from .headers import BLACKOUT_ROW, FIXED, FORBIDDEN, OFF_STAFF, ON_STAFF, SEMESTER_ROW, normalize
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from openpyxl.cell.cell import Cell
     from openpyxl.workbook.child import _WorkbookChild
@@ -33,17 +45,49 @@ _BOOL_WORDS = {
     **dict.fromkeys(("是", "y", "yes", "true", "1", "√", "✓", "✔", "对"), True),
     **dict.fromkeys(("否", "n", "no", "false", "0", "×", "✗", "x", "不是", "无"), False),
 }
+_STAFF_WORDS = {
+    **dict.fromkeys((ON_STAFF, "编内", "是", "y", "yes", "1", "√", "✓", "true"), True),
+    **dict.fromkeys(
+        (
+            OFF_STAFF,
+            "编外",
+            "不在编",
+            "合同",
+            "合同制",
+            "聘用",
+            "临聘",
+            "代课",
+            "否",
+            "n",
+            "no",
+            "0",
+            "×",
+            "false",
+        ),
+        False,
+    ),
+}
+_CALENDAR_WORDS = {
+    **dict.fromkeys((SEMESTER_ROW, "semester", "学期起止"), True),
+    **dict.fromkeys((BLACKOUT_ROW, "blackout", "停课", "不排", "暂停", "假期"), False),
+}
+_ID_NUMBER = re.compile(r"\d{17}[\dX]")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+MAX_CLASSES = 30  # of one grade in one kindergarten: more is a typing error
 _PIN_WORDS = {
     **dict.fromkeys(("fixed", FIXED, "锁定", "必须"), False),
     **dict.fromkeys(("forbidden", FORBIDDEN, "不得", "排除"), True),
 }
 _NONE_TEXT = {"无", "否", "没有", "none", "no", "n/a", "na", "/"}
-_DATE_FORMS = "2021-09, 2021.09, 2021/9, 2021年9月, 2021-09-01 or an Excel date"
+_DATE_FORMS = "2021-09, 2021.09, 2021/9, 2021年9月, 202109, 2021-09-01 or an Excel date"
 _DATE_TEXT = re.compile(
     r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:[-./月]\s*(\d{1,2})\s*日?|月)?"
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 _DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})?")
+_YEAR_DOT = re.compile(r"\d{4}\.\d{1,2}")  # 2019.09: read as the number Excel makes of it
+_YEAR_DOT_ONE = re.compile(r"\d{4}\.1")
 _COUNT = re.compile(r"(\d+)")
 # 2026, 2026学年, 2026年, 2026-2027学年: an academic year is labelled by its first year
 _YEAR = re.compile(r"(\d{4})(?:\s*[-–—/~至]\s*\d{4})?\s*(?:学年度|学年|年度|年)?")
@@ -55,6 +99,27 @@ _LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")  # names may contain spaces
 # (= + - @, also full-width as a Chinese input method types them), a line that starts with a
 # control character (CSV injection), or an error code such as #N/A.
 _FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠", "\t", "\r", "\n")
+
+
+# C0 controls but tab and line ends, DEL and C1 controls: they move a terminal's cursor or
+# colours, and openpyxl refuses them (IllegalCharacterError)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, replacement: str = "") -> str:
+    """The text without control characters."""
+    return _CONTROL.sub(replacement, text)
+
+
+def suggest(text: str, choices: Iterable[str], *, whole: bool = False) -> str | None:
+    """The choice closest to ``text``, if close enough to be what was meant (rapidfuzz).
+
+    By default a part may stand for the whole (东街 for 东街幼儿园); ``whole`` compares whole
+    texts only, as for headers, where 序号 is not 工号 but 出身年月 is 出生年月.
+    """
+    scorer, cutoff = (fuzz.ratio, 60) if whole else (fuzz.WRatio, 70)
+    found = process.extractOne(text, list(choices), scorer=scorer, score_cutoff=cutoff)
+    return None if found is None else str(found[0])
 
 
 def blank(value: object) -> bool:
@@ -112,8 +177,59 @@ def count(value: object) -> int:
     """A count such as classes: a whole number >= 0."""
     number = _whole(value, _COUNT)
     if number is None or number < 0:
-        raise ValueError(f"{value!r} is not a whole number >= 0")
+        raise ValueError(_("{value!r} is not a whole number >= 0").format(value=value))
     return number
+
+
+def classes(value: object) -> int:
+    """Classes of one grade in one kindergarten: 0 to `MAX_CLASSES`."""
+    number = count(value)
+    if number > MAX_CLASSES:
+        message = _("{value!r} classes of one grade is more than {most}: a typing error?")
+        raise ValueError(message.format(value=value, most=MAX_CLASSES))
+    return number
+
+
+def id_number(value: object) -> str:
+    """A resident ID number (身份证号): 18 characters, the last a check digit (GB 11643)."""
+    if not isinstance(value, str):
+        raise ValueError(
+            _(
+                "an ID number stored as a number loses its last digits in Excel: format the "
+                "column as text and type the numbers again"
+            )
+        )
+    typed = unicodedata.normalize("NFKC", value).strip().upper()
+    if len(typed) == 15 and typed.isdigit():
+        raise ValueError(
+            _("{value!r} is an old 15-digit ID number: give the 18-digit one").format(value=value)
+        )
+    if _ID_NUMBER.fullmatch(typed) is None:
+        raise ValueError(_("{value!r} is not an 18-character ID number").format(value=value))
+    total = sum(int(d) * w for d, w in zip(typed[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != typed[17]:
+        raise ValueError(
+            _(
+                "{value!r}: the check digit does not match (a typing error in the ID number?)"
+            ).format(value=value)
+        )
+    try:
+        id_birth_date(typed)
+    except ValueError:
+        raise ValueError(
+            _("{value!r}: the birth date inside the ID number is not a date").format(value=value)
+        ) from None
+    return typed
+
+
+def id_birth_date(number: str) -> dt.date:
+    """The birth date an 18-character ID number holds (characters 7 to 14)."""
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def id_gender(number: str) -> Gender:
+    """The gender an 18-character ID number holds (the 17th character: odd for men)."""
+    return Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
 
 
 def year(value: object) -> int:
@@ -157,21 +273,48 @@ def _month_of_decimals(value: float) -> int:
     return int(digits[0]) if month > 12 and digits[1] == "0" else month
 
 
+def month_guessed(value: object) -> bool:
+    """True for 2019.1, number or text: read as October (Excel stores a typed 2019.10 as the
+    number 2019.1), though it may have meant January."""
+    if isinstance(value, float):
+        return f"{value:.2f}".endswith(".10") and 1900 <= value < 2200
+    return isinstance(value, str) and _YEAR_DOT_ONE.fullmatch(value.strip()) is not None
+
+
+def _serial_or_compact(value: float) -> dt.date:
+    """A date typed as a number: 201909 (year and month), 20190901, or an Excel day number."""
+    if float(value).is_integer():
+        number = int(value)
+        if 190001 <= number <= 219912:
+            return dt.date(number // 100, number % 100, 1)
+        if 19000101 <= number <= 21991231:
+            return dt.date(number // 10000, number // 100 % 100, number % 100)
+    if 20000 <= value < 80000:  # an Excel serial day number shown without a date format
+        return cast("dt.datetime", from_excel(value)).date()
+    raise ValueError
+
+
 def date(value: object) -> dt.date:
-    """A year and month (day optional), in the forms of `_DATE_FORMS`."""
+    """A year and month (day optional), in the forms of `_DATE_FORMS`, typed or as a number.
+
+    A year.month reads the same typed as text or as a number: 2019.09 and 2019.9 are
+    September, 2019.10 October, and 2019.1 October too (what Excel makes of a typed 2019.10;
+    `month_guessed` tells the reader to warn). 201909 is September 2019 either way.
+    """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     try:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if 1900 <= value < 2200:
-                if float(value).is_integer():
+        typed = value
+        if isinstance(value, str) and _YEAR_DOT.fullmatch(value.strip()):
+            typed = float(value)
+        if isinstance(typed, int | float) and not isinstance(typed, bool):
+            if 1900 <= typed < 2200:
+                if float(typed).is_integer():
                     raise ValueError
-                return dt.date(int(value), _month_of_decimals(float(value)), 1)
-            if 20000 <= value < 80000:  # an Excel serial day number shown without a date format
-                return cast("dt.datetime", from_excel(value)).date()
-            raise ValueError
+                return dt.date(int(typed), _month_of_decimals(float(typed)), 1)
+            return _serial_or_compact(typed)
         typed = _str(value)
         match = _DATE_TEXT.fullmatch(typed) or _DATE_COMPACT.fullmatch(typed)
         if match is None:
@@ -181,7 +324,8 @@ def date(value: object) -> dt.date:
             raise ValueError
         return dt.date(int(year_text), int(month), int(day or 1))
     except (ValueError, OverflowError):
-        raise ValueError(f"{value!r} is not a year and month ({_DATE_FORMS})") from None
+        message = _("{value!r} is not a year and month ({forms})")
+        raise ValueError(message.format(value=value, forms=_DATE_FORMS)) from None
 
 
 def timestamp(value: object) -> dt.datetime:
@@ -206,20 +350,50 @@ def _word(value: object, words: Mapping[str, bool]) -> bool | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _flag(
+    value: object,
+    words: Mapping[str, bool],
+    refusal: Callable[[object], str],
+    *,
+    cell: bool = False,
+) -> bool:
+    """The meaning of a cell by ``words`` (a yes/no cell as itself if ``cell``), or refuse it
+    with the message ``refusal`` gives."""
+    flag = value if cell and isinstance(value, bool) else _word(value, words)
+    if flag is None:
+        raise ValueError(refusal(value))
+    return flag
+
+
 def yes_no(value: object) -> bool:
     """是/否, Y/N, yes/no, 1/0, √/× or a yes/no cell."""
-    flag = value if isinstance(value, bool) else _word(value, _BOOL_WORDS)
-    if flag is None:
-        raise ValueError(f"{value!r} is not yes or no (是/否, Y/N, 1/0)")
-    return flag
+    return _flag(
+        value, _BOOL_WORDS, lambda v: f"{v!r} is not yes or no (是/否, Y/N, 1/0)", cell=True
+    )
+
+
+def on_staff(value: object) -> bool:
+    """在编 (True) or 非在编 (False); also 是/否 and the usual words for contract staff."""
+
+    def refusal(v: object) -> str:
+        return _("{value!r} is not {on} or {off}").format(value=v, on=ON_STAFF, off=OFF_STAFF)
+
+    return _flag(value, _STAFF_WORDS, refusal, cell=True)
+
+
+def semester_row(value: object) -> bool:
+    """A calendar row's type: True for 学期 semester, False for 停排 blackout."""
+
+    def refusal(v: object) -> str:
+        message = _("{value!r} is not {semester} semester or {blackout} blackout")
+        return message.format(value=v, semester=SEMESTER_ROW, blackout=BLACKOUT_ROW)
+
+    return _flag(value, _CALENDAR_WORDS, refusal)
 
 
 def pin_forbidden(value: object) -> bool:
     """A pin's mode: True for 禁止 forbidden, False for 固定 fixed."""
-    forbidden = _word(value, _PIN_WORDS)
-    if forbidden is None:
-        raise ValueError(f"{value!r} is not 固定 fixed or 禁止 forbidden")
-    return forbidden
+    return _flag(value, _PIN_WORDS, lambda v: f"{v!r} is not 固定 fixed or 禁止 forbidden")
 
 
 def real(unit: str, low: float, high: float = math.inf) -> Callable[[object], float]:
@@ -243,9 +417,17 @@ def enum(cls: type[E]) -> Callable[[object], E]:
     # Cached by text: a city roster repeats a handful of spellings 60,000 times, and
     # Labelled.parse scans every member's names on each call.
     spelled = functools.cache(cls.parse)
+    names = {name: m.label for m in cls for name in (m.zh, m.value, *m.aliases)}
 
     def parse(value: object) -> E:
-        return cast("E", spelled(_str(value)))
+        try:
+            return cast("E", spelled(_str(value)))
+        except ValueError as exc:
+            meant = suggest(_str(value), names)
+            if meant is None:
+                raise
+            message = _("{problem}; did you mean {choice}?")
+            raise ValueError(message.format(problem=exc, choice=names[meant])) from None
 
     return parse
 
@@ -257,7 +439,7 @@ def items(value: object) -> list[str]:
 
 KM = real("km", 0)
 LATITUDE, LONGITUDE = real("degrees", -90, 90), real("degrees", -180, 180)
-GRADE, ROLE, OWNERSHIP = enum(Grade), enum(Role), enum(Ownership)
+GRADE, ROLE, OWNERSHIP, GENDER = enum(Grade), enum(Role), enum(Ownership), enum(Gender)
 ACTIVITY, SEMESTER = enum(Activity), enum(Semester)
 
 

@@ -6,7 +6,6 @@ Exit codes: 0 done, 1 infeasible or verification failed, 2 bad input or usage,
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import sys
@@ -34,13 +33,13 @@ from ..model import (
 )
 from ..model.generate import generate as generate_roster
 from ..model.generate import qingpu_roster
-from ..model.instance import academic_year
+from ..model.i18n import _
 from ..model.rules.pins import PIN
 from ..model.verify import verify as verify_schedule
 from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
 from .errors import InputError, Problem
 from .roster_read import read_roster
-from .roster_validate import validate_roster
+from .roster_validate import default_start_year, read_checked, validate_roster
 from .roster_write import write_roster
 from .schedule_io import read_schedule, write_schedule
 from .template import write_template
@@ -63,15 +62,20 @@ def _guard(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            for problem in exc.problems:
-                err.print(f"[red]✗[/red] {problem}", markup=True, soft_wrap=True)
-            err.print(f"{len(exc.problems)} problem(s): nothing was written.")
+            _print_problems(exc.problems)
+            errors = sum(not p.warning for p in exc.problems)
+            if click.get_current_context().info_name in ("validate", "verify"):
+                summary = _("{errors} error(s), {warnings} warning(s)")
+            else:
+                summary = _("{errors} error(s), {warnings} warning(s): nothing was written.")
+            warnings = len(exc.problems) - errors
+            err.print(summary.format(errors=errors, warnings=warnings), markup=False)
             sys.exit(2)
         except (ValueError, OSError) as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")  # e.g. kgrota[ray] is no markup
             sys.exit(2)
         except Failed as exc:
-            err.print(f"[red]✗[/red] {exc}")
+            err.print(f"[red]✗[/red] {escape(str(exc))}")
             sys.exit(1)
         except KeyboardInterrupt:
             err.print("interrupted: nothing was written.")
@@ -79,21 +83,19 @@ def _guard(func: F) -> F:
         except Exception as exc:
             if logging.getLogger("kgrota").isEnabledFor(logging.DEBUG):
                 raise
-            err.print(f"[red]internal error:[/red] {exc!r} — rerun with --debug for details.")
+            err.print(
+                f"[red]internal error:[/red] {escape(repr(exc))} — rerun with --debug for details."
+            )
             sys.exit(3)
 
     return wrapper  # type: ignore[return-value]
 
 
-def default_start_year(today: dt.date | None = None) -> int:
-    """The next academic year that has not started yet (plans are made ahead)."""
-    today = today or dt.date.today()
-    return academic_year(today) + 1
-
-
-def _print_warnings(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem]) -> None:
+    """Errors as ✗ and warnings as ⚠; a message or file name is never read as markup."""
     for p in problems:
-        err.print(f"[yellow]![/yellow] {p}", soft_wrap=True)
+        mark = "[yellow]⚠[/yellow]" if p.warning else "[red]✗[/red]"
+        err.print(f"{mark} {escape(str(p))}", soft_wrap=True)
 
 
 def _rules_table(report: Report) -> Table:
@@ -132,7 +134,7 @@ def _groups_table(schedule: Schedule) -> Table:
         gap = f"{g.gap:.2%}" if g.gap is not None else "-"
         bound = f"{g.best_bound:.0f}" if g.best_bound is not None else "-"
         table.add_row(
-            g.group,
+            escape(g.group),
             str(g.teachers),
             g.status.value,
             str(g.objective),
@@ -295,26 +297,33 @@ def _job(values: dict[str, Any]) -> Job:
 def template(out_path: Path) -> None:
     """Write an empty roster workbook with drop-downs (园所, 教师, 交流记录, 距离, 锁定)."""
     write_template(out_path)
-    out.print(f"wrote {out_path}")
+    out.print(f"wrote {out_path}", markup=False)
 
 
 @main.command()
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
 @profile_option
+@click.option(
+    "--start-year", type=int, default=None, help="First academic year (default: the next one)."
+)
+@click.option(
+    "--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile)."
+)
 @_guard
-def validate(roster: Path, profile: str) -> None:
+def validate(roster: Path, profile: str, start_year: int | None, years: int | None) -> None:
     """Check a roster workbook; list every problem with sheet, row and column."""
-    problems = validate_roster(roster, load_profile(profile))
-    _print_warnings(problems)
-    out.print(f"[green]✓[/green] {roster}: valid ({len(problems)} warning(s))")
+    problems = validate_roster(roster, load_profile(profile), start_year=start_year, years=years)
+    _print_problems(problems)
+    message = _("{roster}: valid ({n} warning(s))").format(roster=roster, n=len(problems))
+    out.print(f"[green]✓[/green] {escape(message)}")
 
 
 def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
     """Read, solve, verify, write."""
     from ..solver.solve import solve  # the CP-SAT model: load it only when solving
 
-    roster, warnings = read_roster(job.roster)
-    _print_warnings(warnings)
+    roster, warnings = read_checked(job.roster, job.profile, job.start_year, job.years)
+    _print_problems(warnings)
     kept = read_schedule(job.previous).assignments if job.previous is not None else ()
     instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
     groups = roster.groups
@@ -331,7 +340,9 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
 
         def progress(result: GroupResult) -> None:
             bar.advance(task)
-            bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
+            bar.console.print(
+                f"  {result.group}: {_status(result)} in {result.seconds:.1f}s", markup=False
+            )
 
         schedule = solve(instance, options, progress=progress)
     report = verify_schedule(instance, schedule.assignments)
@@ -342,12 +353,16 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
 
 def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
     out.print(
-        f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}"
+        f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}",
+        markup=False,
     )
     if schedule.status is SolveStatus.INFEASIBLE:
         for g in schedule.groups:
             if g.status is SolveStatus.INFEASIBLE:
-                out.print(f"group {g.group}: no schedule satisfies the hard rules; {_remedy(g)}")
+                out.print(
+                    f"group {g.group}: no schedule satisfies the hard rules; {_remedy(g)}",
+                    markup=False,
+                )
         raise Failed("no schedule satisfies the hard rules; relax the profile as suggested above")
     if not report.ok:
         out.print(_rules_table(report))
@@ -422,7 +437,7 @@ def verify(
 ) -> None:
     """Check a schedule (solver-made or hand-typed) against every rule; exit 1 on a hard breach."""
     parsed, warnings = read_roster(roster)
-    _print_warnings(warnings)
+    _print_problems(warnings)
     plan = read_schedule(schedule)
     prof = load_profile(profile or plan.profile)
     instance = Instance.create(
@@ -434,7 +449,7 @@ def verify(
     report = verify_schedule(instance, plan.assignments)
     out.print(_rules_table(report))
     for v in report.failures[:50]:
-        out.print(f"[red]✗[/red] {v.rule_id}: {v.message}", soft_wrap=True)
+        out.print(f"[red]✗[/red] {v.rule_id}: {escape(v.message)}", soft_wrap=True)
     if not report.ok:
         raise Failed(f"{len(report.failures)} hard-rule violation(s)")
     out.print(f"[green]✓[/green] every hard rule holds; objective {report.objective}")
@@ -461,7 +476,8 @@ def generate(
     write_roster(roster, out_path)
     out.print(
         f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, "
-        f"{len(roster.teachers)} teachers"
+        f"{len(roster.teachers)} teachers",
+        markup=False,
     )
 
 
@@ -541,4 +557,4 @@ def partition(
         raise Failed("partition fails its check: " + "; ".join(breaches))
     write_roster(Roster(to_roster_kindergartens(sites, result), ()), out_path)
     out.print(str(result))
-    out.print(f"wrote {out_path}: fill in the teachers sheet, then run kgrota solve")
+    out.print(f"wrote {out_path}: fill in the teachers sheet, then run kgrota solve", markup=False)

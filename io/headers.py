@@ -7,18 +7,23 @@ alias. The schedule writer may use `bilingual` and `normalize` for its own heade
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model.instance import TIER_NAMES, Activity, Grade, Ownership, Role, Semester
+from ..model.instance import TIER_NAMES, Activity, Gender, Grade, Ownership, Role, Semester
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from ..model.instance import Labelled
+
 YES, NO = "是", "否"
 FIXED, FORBIDDEN = "固定", "禁止"
+ON_STAFF, OFF_STAFF = "在编", "非在编"
+SEMESTER_ROW, BLACKOUT_ROW = "学期", "停排"
 
 _NOISE = re.compile(r"[\s_\-()（）\[\]【】:：*]+")
 
@@ -49,6 +54,7 @@ class Column:
     note: str = ""
     aliases: tuple[str, ...] = ()
     example: str = ""  # shown on the notes sheet
+    instead: str = ""  # a required column may be absent when this column is present
 
     @property
     def header(self) -> str:
@@ -80,7 +86,7 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-def _zh(members: Iterable[Grade | Role | Ownership | Activity | Semester]) -> tuple[str, ...]:
+def _zh(members: Iterable[Labelled]) -> tuple[str, ...]:
     return tuple(m.zh for m in members)
 
 
@@ -178,18 +184,26 @@ TEACHERS = Sheet(
             "工号",
             width=12,
             text=True,
-            note="唯一工号 unique id",
-            aliases=("教师工号", "编号"),
+            note="唯一工号 unique id；无工号时以身份证号为准 without it, the ID number keys",
+            aliases=("教师工号", "编号", "职工号", "人员编号"),
             example="T0001",
+            instead="id_number",
         ),
-        Column("name", "姓名", width=10, note="姓名 name", aliases=("教师姓名",), example="张老师"),
+        Column(
+            "name",
+            "姓名",
+            width=10,
+            note="姓名 name",
+            aliases=("教师姓名", "教职工姓名"),
+            example="张老师",
+        ),
         Column(
             "home_kg",
             "编制所在园",
             width=18,
             text=True,
             note=_KG_REF,
-            aliases=("所在园", "所在园所"),
+            aliases=("所在园", "所在园所", "所在单位", "工作单位"),
             example="007",
         ),
         Column(
@@ -211,8 +225,23 @@ TEACHERS = Sheet(
         Column(
             "cadre", "是否干部", width=9, choices=_YES_NO, note="是/否 (中层以上干部)", example="否"
         ),
-        Column("hire_date", "参加工作时间", width=13, note=_DATE, example="2015-09"),
-        Column("birth_date", "出生年月", width=11, note=_DATE, example="1990.05"),
+        Column(
+            "hire_date",
+            "参加工作时间",
+            width=13,
+            note=_DATE + "；必填 required",
+            aliases=("参加工作日期", "工作时间"),
+            example="2015-09",
+        ),
+        Column(
+            "birth_date",
+            "出生年月",
+            width=11,
+            note=_DATE + "；必填，有身份证号时可空 required unless the ID number is given",
+            aliases=("出生日期",),
+            example="1990.05",
+            instead="id_number",
+        ),
         Column(
             "veto",
             "不得跟岗原因",
@@ -238,6 +267,54 @@ TEACHERS = Sheet(
             note=_KG_REF + "，多个以、分隔",
             example="008、青浦区第二幼儿园",
         ),
+        Column(
+            "gender",
+            "性别",
+            required=False,
+            width=6,
+            choices=_zh(Gender),
+            note="女/男；可空 optional",
+            aliases=("sex",),
+            example="女",
+        ),
+        Column(
+            "id_number",
+            "身份证号",
+            required=False,
+            width=20,
+            text=True,
+            note="18 位，校验位检查；不写入任何排程输出 18 digits, checked; never in any output",
+            aliases=("身份证号码", "身份证", "公民身份号码", "证件号码", "id_card"),
+            example="",
+        ),
+        Column(
+            "school_entry",
+            "进本园时间",
+            required=False,
+            width=12,
+            note=_DATE + "；可空 optional",
+            aliases=("进园时间", "调入本园时间", "来园时间", "入园时间"),
+            example="2018-09",
+        ),
+        Column(
+            "on_staff",
+            "是否在编",
+            required=False,
+            width=9,
+            choices=(ON_STAFF, OFF_STAFF),
+            note="在编/非在编 (或 是/否)；可空 optional",
+            aliases=("在编", "编制情况", "在编情况", "人员性质"),
+            example=ON_STAFF,
+        ),
+        Column(
+            "title",
+            "职称",
+            required=False,
+            width=12,
+            note="专业技术职称；可空 optional",
+            aliases=("专业技术职称", "职称等级"),
+            example="一级教师",
+        ),
     ),
     required=True,
     note="教师：每行一名教师 one row per teacher",
@@ -245,7 +322,13 @@ TEACHERS = Sheet(
 
 # A reference to a teacher of the teachers sheet (history and pins)
 _TEACHER_REF = Column(
-    "teacher_id", "工号", width=12, text=True, note="教师工号 teacher id", example="T0001"
+    "teacher_id",
+    "工号",
+    width=12,
+    text=True,
+    note="教师工号（或身份证号） teacher id (or ID number)",
+    aliases=("教师工号", "身份证号", "身份证号码"),
+    example="T0001",
 )
 
 
@@ -340,7 +423,56 @@ PINS = Sheet(
     note="锁定：人事科已定（固定）或不允许（禁止）的安排 office decisions",
 )
 
-SHEETS: tuple[Sheet, ...] = (KINDERGARTENS, TEACHERS, HISTORY, DISTANCES, PINS)
+CALENDAR = Sheet(
+    "calendar",
+    "校历",
+    (
+        Column(
+            "type",
+            "类型",
+            width=8,
+            choices=(SEMESTER_ROW, BLACKOUT_ROW),
+            note="学期 semester（学期起止）/ 停排 blackout（不安排外出的日期）",
+            aliases=("行类型",),
+            example=SEMESTER_ROW,
+        ),
+        dataclasses.replace(
+            PINS.column("year"),
+            required=False,
+            note="学期行：学年起始年 semester rows: academic year, e.g. 2027",
+        ),
+        dataclasses.replace(
+            PINS.column("semester"),
+            note="学期行：秋季/春季 semester rows: autumn/spring",
+            example="秋季",
+        ),
+        Column(
+            "start", "开始日期", width=12, note=_DATE, aliases=("开始时间",), example="2027-09-01"
+        ),
+        Column(
+            "end",
+            "结束日期",
+            required=False,
+            width=12,
+            note=_DATE + "；学期行可空 = 默认长度 blank on a semester row: the default length",
+            aliases=("结束时间",),
+            example="2028-01-21",
+        ),
+        Column(
+            "note",
+            "说明",
+            required=False,
+            width=20,
+            note="停排原因 blackout reason",
+            aliases=("原因", "备注"),
+            example="",
+        ),
+    ),
+    required=False,
+    note="校历：学期起止日期与停排日期 semester dates and weeks nobody is sent out",
+)
+
+SHEETS: tuple[Sheet, ...] = (KINDERGARTENS, TEACHERS, HISTORY, DISTANCES, PINS, CALENDAR)
 
 # The district-partition input (`kgrota partition`): the roster's kindergarten columns without
 # group and role, plus coordinates. Each row needs coordinates or a town.

@@ -5,14 +5,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model.instance import TIER_NAMES, Grade
-from .headers import DISTANCES, FIXED, FORBIDDEN, HISTORY, KINDERGARTENS, NO, PINS, TEACHERS, YES
+from .headers import (
+    BLACKOUT_ROW,
+    CALENDAR,
+    DISTANCES,
+    FIXED,
+    FORBIDDEN,
+    HISTORY,
+    KINDERGARTENS,
+    NO,
+    OFF_STAFF,
+    ON_STAFF,
+    PINS,
+    SEMESTER_ROW,
+    TEACHERS,
+    YES,
+)
 from .template import write_workbook
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
-    from ..model.instance import HistoryRecord, Kindergarten, Pin, Roster, Teacher
+    from ..model.instance import HistoryRecord, Kindergarten, Pin, Roster, SchoolCalendar, Teacher
     from .headers import Sheet
 
 
@@ -54,6 +69,11 @@ def _teacher_cells(t: Teacher) -> list[object]:
         veto=t.veto,
         unavailable="、".join(map(str, sorted(t.unavailable))) or None,
         preferred_hosts="、".join(t.preferred_hosts) or None,
+        gender=t.gender.zh if t.gender else None,
+        id_number=t.id_number,
+        school_entry=t.school_entry,
+        on_staff=None if t.on_staff is None else ON_STAFF if t.on_staff else OFF_STAFF,
+        title=t.title,
     )
 
 
@@ -80,6 +100,15 @@ def _pin_cells(p: Pin) -> list[object]:
     )
 
 
+def _calendar_cells(calendar: SchoolCalendar) -> Iterator[list[object]]:
+    for year, semester, first, last in calendar.semesters:
+        yield _cells(
+            CALENDAR, type=SEMESTER_ROW, year=year, semester=semester.zh, start=first, end=last
+        )
+    for first, last, reason in calendar.blackouts:
+        yield _cells(CALENDAR, type=BLACKOUT_ROW, start=first, end=last, note=reason or None)
+
+
 def write_roster(roster: Roster, path: str | Path) -> Path:
     """Write a roster in the workbook shape `read_roster` reads (bilingual headers), atomically."""
     rows: dict[str, Iterable[list[object]]] = {
@@ -90,5 +119,6 @@ def write_roster(roster: Roster, path: str | Path) -> Path:
             _cells(DISTANCES, from_kg=a, to_kg=b, km=km) for a, b, km in roster.distances
         ),
         PINS.key: map(_pin_cells, roster.pins),
+        CALENDAR.key: _calendar_cells(roster.calendar),
     }
     return write_workbook(path, rows)

@@ -8,38 +8,54 @@ that all of them are reported at once; files are only ever opened for reading.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from ..model.i18n import _
 from . import cells
 from .errors import InputError, Problem
 from .headers import normalize
+from .xlsx import Refused, Scan, SheetScan, scan
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from pathlib import Path
     from types import TracebackType
 
-    from .headers import Sheet
+    from .headers import Column, Sheet
 
     Grid = Sequence[Sequence[object]]  # a sheet's cells, row by row from A1
 
 T = TypeVar("T")
 
 HEADER_SCAN_ROWS = 20  # the header row may sit below a few title rows
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted .xlsx and legacy .xls are OLE compound files
-_BLANK = "must not be blank (value missing, 必填)"
+SHOWN_ROWS = 5  # rows listed in a message that sums up many
+# What offices write under a table: signatures, dates, totals and notes (a row whose first
+# filled cell starts so is not data).
+FOOTER = re.compile(
+    r"\s*(制表|填表|填报|审核|审批|复核|负责人|经办|联系人|联系电话|单位(盖章|公章|负责人)|"
+    r"合计|总计|小计|共计|备注|说明|注[:：\s\d、.]|注意|签字|签名|盖章|以上|"
+    r"(prepared by|checked by|signed|total|note)\b)",
+    re.IGNORECASE,
+)
+
+
+def blank_message() -> str:
+    return _("must not be blank (value missing)")
 
 
 class Problems:
     """The problems found in one input file, in the order found."""
 
     def __init__(self, file: str) -> None:
-        self.file = file
+        self.file = cells.printable(file)
         self.found: list[Problem] = []
+        self._tallies: dict[tuple[str | None, str | None, str], list[int]] = {}
 
     def add(
         self,
@@ -50,7 +66,26 @@ class Problems:
         *,
         warning: bool = False,
     ) -> None:
-        self.found.append(Problem(self.file, sheet, row, column, message, warning))
+        """Record a problem; control characters never reach a message (nor the terminal)."""
+        sheet, column = (None if v is None else cells.printable(v) for v in (sheet, column))
+        problem = Problem(self.file, sheet, row, column, cells.printable(message), warning)
+        self.found.append(problem)
+
+    def tally(self, sheet: str | None, column: str | None, message: str, row: int) -> None:
+        """A warning that may hold for many rows: reported once, listing them (`close`)."""
+        self._tallies.setdefault((sheet, column, message), []).append(row)
+
+    def close(self) -> None:
+        """Report the tallied warnings, one per sheet, column and message."""
+        for (sheet, column, message), rows in self._tallies.items():
+            shown = ", ".join(map(str, rows[:SHOWN_ROWS]))
+            if len(rows) > SHOWN_ROWS:
+                more = _("{rows} and {n} more").format(rows=shown, n=len(rows) - SHOWN_ROWS)
+            else:
+                more = shown
+            text = _("{message} (rows {rows})").format(message=message, rows=more)
+            self.add(sheet, rows[0], column, text, warning=True)
+        self._tallies.clear()
 
     @property
     def failed(self) -> bool:
@@ -74,36 +109,31 @@ def readable(problems: Problems, path: Path) -> bool:
     """True when ``path`` is a file; otherwise says why not."""
     if path.is_file():
         return True
-    problems.add(
-        None, None, None, "file not found (文件不存在)" if not path.exists() else "not a file"
-    )
+    problems.add(None, None, None, _("file not found") if not path.exists() else _("not a file"))
     return False
 
 
 def _unreadable(problems: Problems, sheet: str | None, exc: Exception) -> None:
-    message = (
-        "not a readable .xlsx workbook (not an Excel workbook, or damaged; 无法读取的 Excel 文件)"
+    message = _(
+        "not a readable .xlsx workbook (damaged?): {error}; open it in Excel and save it again"
     )
-    problems.add(sheet, None, None, f"{message}: {exc}")
+    problems.add(sheet, None, None, message.format(error=exc))
 
 
 def open_workbook(problems: Problems, path: Path) -> Workbook | None:
-    """The workbook at ``path`` opened read-only, or None when it cannot be read (a problem)."""
+    """The workbook at ``path`` opened read-only, or None when it cannot be read (a problem).
+
+    What is not an .xlsx workbook is named for what it is; what would unpack to far more than
+    its size allows is refused before it is unpacked (io/xlsx.py).
+    """
     if not readable(problems, path):
         return None
     try:
-        with path.open("rb") as handle:
-            if handle.read(4) == _OLE_MAGIC:
-                problems.add(
-                    None,
-                    None,
-                    None,
-                    "the file is password-protected or an old .xls: "
-                    "save it as .xlsx without a password "
-                    "(文件加密或为旧版 .xls，请另存为无密码的 .xlsx)",
-                )
-                return None
-        return Workbook(problems, CalamineWorkbook.from_path(str(path)))
+        found = scan(path)
+        return Workbook(problems, CalamineWorkbook.from_path(str(path)), found)
+    except Refused as exc:
+        problems.add(None, None, None, str(exc))
+        return None
     # A damaged or foreign file fails inside calamine (zip, XML) with several exception
     # types; every one of them means "not a readable .xlsx".
     except Exception as exc:
@@ -118,21 +148,51 @@ class Workbook:
     ten. Blank cells come back as ``""`` and numbers as floats: the cell parsers take both.
     """
 
-    def __init__(self, problems: Problems, book: CalamineWorkbook) -> None:
-        self.problems, self._book = problems, book
+    def __init__(self, problems: Problems, book: CalamineWorkbook, found: Scan) -> None:
+        self.problems, self._book, self._scan = problems, book, found
+        self._merged: dict[str, tuple[Merge, ...]] = {}
         # Chart sheets hold no cells (openpyxl's worksheets skip them too).
         self.titles = tuple(
             m.name for m in book.sheets_metadata if m.typ is SheetTypeEnum.WorkSheet
         )
 
+    def fits(self, title: str) -> bool:
+        """True unless the sheet spans far more cells than its size allows (see `rows`)."""
+        found = self._scan.sheet(title)
+        return found.cells <= found.allowed
+
     def rows(self, title: str) -> Grid | None:
         """The sheet's cells from A1 (so indices are Excel numbering), or None if unreadable."""
+        found = self._scan.sheet(title)
+        if not self.fits(title):
+            message = _(
+                "the sheet spans {rows} rows × {columns} columns with only {size} KB of cells "
+                "(a cell far out at the edge of the sheet?): delete the rows and columns after "
+                "the table, or copy the table to a new sheet"
+            )
+            rows, columns, size = found.rows, found.columns, found.size // 1024
+            self.problems.add(
+                title, None, None, message.format(rows=rows, columns=columns, size=size)
+            )
+            return None
         try:
             sheet = self._book.get_sheet_by_name(title)
+            self._merged[title] = tuple(
+                Merge(top, left, bottom, right)
+                for (top, left), (bottom, right) in sheet.merged_cell_ranges or ()
+            )
             return cast("Grid", sheet.to_python(skip_empty_area=False))
         except Exception as exc:  # as in open_workbook: a damaged sheet
             _unreadable(self.problems, title, exc)
             return None
+
+    def marked(self, title: str) -> Marked | None:
+        """The sheet's cells (as `rows`) with what their values do not show."""
+        grid = self.rows(title)
+        if grid is None:
+            return None
+        found: SheetScan = self._scan.sheet(title)
+        return Marked(grid, Marks(found.marks, self._merged.get(title, ()), found.control))
 
     def __enter__(self) -> Self:
         return self
@@ -177,7 +237,7 @@ class Header:
     index: int  # in the grid, from 0
     columns: dict[str, tuple[int, str]]  # key → (index, header text as in the file); first wins
     cells: tuple[tuple[int, str, str | None], ...]  # (index, text, key or None if unknown)
-    missing: tuple[str, ...]  # headers of the required columns not found
+    missing: tuple[Column, ...]  # the required columns not found
 
     @property
     def complete(self) -> bool:
@@ -203,11 +263,69 @@ def find_header(sheet: Sheet, grid: Grid) -> Header | None:
         named.append((index, text, key))
         if key is not None:
             columns.setdefault(key, (index, text))
-    missing = tuple(c.header for c in sheet.columns if c.required and c.key not in columns)
+    missing = tuple(
+        c
+        for c in sheet.columns
+        if c.required and c.key not in columns and not (c.instead and c.instead in columns)
+    )
     return Header(best, columns, tuple(named), missing)
 
 
 # --------------------------------------------------------------------------- tables and rows
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A range of merged cells, from 0, inclusive."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    def ref(self, first: int = 1) -> str:
+        """As Excel names it: ``A5:A9``."""
+        a = f"{get_column_letter(self.left + 1)}{self.top + first}"
+        return f"{a}:{get_column_letter(self.right + 1)}{self.bottom + first}"
+
+    def covers(self, row: int, column: int) -> bool:
+        """True for a cell of the range other than its first (which holds the value)."""
+        inside = self.top <= row <= self.bottom and self.left <= column <= self.right
+        return inside and (row, column) != (self.top, self.left)
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What a sheet's cell values do not show (io/xlsx.py and calamine): error cells and
+    formulas without a saved value (code ``""``), by (row, column) from 0; merged ranges;
+    whether some cell may hold a control character."""
+
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    merged: tuple[Merge, ...] = ()
+    control: bool = False
+
+
+NO_MARKS = Marks()
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A sheet's cells with their marks (`Workbook.marked`)."""
+
+    cells: Grid
+    marks: Marks
+
+
+def _mark_message(code: str) -> str:
+    if code:
+        return _(
+            "the cell shows the Excel error {code} (a broken formula or reference): "
+            "correct it or type the value"
+        ).format(code=code)
+    return _(
+        "a formula without a saved value: open the file in Excel and save it so that the "
+        "values are stored, or type the values"
+    )
 
 
 @dataclass
@@ -220,6 +338,10 @@ class Table:
     columns: dict[str, tuple[int, str]]  # key → (0-based index, header text as in the file)
     rows: list[tuple[int, Sequence[object]]]  # (row number, values)
     label: Callable[[int, str], str] = header_letter
+    first: int = 1  # the number of the grid's first row
+    marks: Marks = NO_MARKS
+    broken: set[tuple[int, int]] = field(default_factory=set)  # (row number, column index)
+    broken_rows: set[int] = field(default_factory=set)
 
     @classmethod
     def read(
@@ -227,7 +349,7 @@ class Table:
         problems: Problems,
         sheet: Sheet,
         title: str,
-        grid: Grid,
+        grid: Grid | Marked,
         *,
         label: Callable[[int, str], str] = header_letter,
         first: int = 1,
@@ -235,45 +357,168 @@ class Table:
         """The table under the header row, or None (with problems) when there is none.
 
         ``first`` is the number of the grid's first row: 1 in Excel, 0 where the header is
-        row 0 and the data rows count from 1 (JSON). Unknown columns are warned about.
+        row 0 and the data rows count from 1 (JSON). Unknown columns are warned about (with
+        the column they may have meant); footer rows (signatures, totals, notes) are skipped
+        with a warning; a column's vertically merged cells give each row the merged value.
+        A `Marked` grid's error cells and formulas without values are reported where read.
         """
+        grid, marks = (grid.cells, grid.marks) if isinstance(grid, Marked) else (grid, NO_MARKS)
         header = find_header(sheet, grid)
         if header is None:
-            if all(all(cells.blank(v) for v in values) for values in grid):
-                problems.add(
-                    title, None, None, "sheet is empty (工作表为空)", warning=not sheet.required
-                )
-            else:
-                expected = ", ".join(c.header for c in sheet.columns if c.required)
-                problems.add(
-                    title,
-                    None,
-                    None,
-                    f"no header row in the first {HEADER_SCAN_ROWS} rows; expected {expected}",
-                )
+            _no_header(problems, sheet, title, grid)
             return None
         number = header.index + first
+        table = cls(problems, sheet, title, header.columns, [], label, first, marks)
+        if not table._check_header(header, number):
+            return None  # rows of a sheet with a broken header would only repeat its problem
+        table.rows = table._data(grid, header.index)
+        return table
+
+    def _check_header(self, header: Header, number: int) -> bool:
+        """Report unknown, repeated and missing columns; True if the header can be read."""
+        problems, title, label = self.problems, self.title, self.label
+        unknown = {text: index for index, text, key in header.cells if key is None}
+        absent = [c for c in self.sheet.columns if c.key not in header.columns]
+        spellings = {name: c for c in absent for name in (c.zh, c.key, c.header, *c.aliases)}
         repeated = False
         for index, text, key in header.cells:
             if key is None:
-                message = "extra column ignored (未识别的列，已忽略)"
+                meant = cells.suggest(text, spellings, whole=True)
+                if meant is None:
+                    message = _("extra column ignored")
+                else:
+                    message = _("extra column ignored; did you mean {header}?")
+                    message = message.format(header=spellings[meant].header)
                 problems.add(title, number, label(index, text), message, warning=True)
             elif header.columns[key][0] != index:
                 repeated = True
                 also = get_column_letter(header.columns[key][0] + 1)
-                message = f"column {key} appears twice (also column {also})"
-                problems.add(title, number, label(index, text), message)
-        for missing in header.missing:
-            problems.add(title, number, missing, f"missing column {missing} (缺少列)")
-        if header.missing or repeated:
-            return None  # rows of a sheet with a broken header would only repeat its problem
-        positions = [i for i, _ in header.columns.values()]
-        rows = [
-            (n, values)
-            for n, values in enumerate(grid[header.index + 1 :], number + 1)
-            if not all(cells.blank(values[i]) for i in positions if i < len(values))
-        ]
-        return cls(problems, sheet, title, header.columns, rows, label)
+                message = _("column {key} appears twice (also column {also})")
+                problems.add(title, number, label(index, text), message.format(key=key, also=also))
+        for column in header.missing:
+            what = column.header
+            if column.instead:
+                what = _("{header} (or {other})").format(
+                    header=what, other=self.sheet.column(column.instead).header
+                )
+            meant = cells.suggest(column.zh, unknown, whole=True) or cells.suggest(
+                column.key, unknown, whole=True
+            )
+            if meant is None:
+                message = _("missing column {header}").format(header=what)
+            else:
+                message = _("missing column {header}; did you mean {found} (column {letter})?")
+                letter = get_column_letter(unknown[meant] + 1)
+                message = message.format(header=what, found=meant, letter=letter)
+            problems.add(title, number, column.header, message)
+        merged = [m for m in self.marks.merged if m.top <= header.index <= m.bottom]
+        if header.missing and merged:
+            message = _(
+                "the header row has merged cells {cells}: unmerge them so that each column "
+                "has its own header"
+            )
+            refs = ", ".join(m.ref(self.first) for m in merged)
+            problems.add(title, number, None, message.format(cells=refs))
+        return not (header.missing or repeated)
+
+    def _data(self, grid: Grid, header: int) -> list[tuple[int, Sequence[object]]]:
+        """The data rows below the header row, without blank and footer rows."""
+        positions = [i for i, _ in self.columns.values()]
+        grid = self._unmerge(grid, header, set(positions))
+        rows = []
+        for index in range(header + 1, len(grid)):
+            values = grid[index]
+            if all(cells.blank(values[i]) for i in positions if i < len(values)):
+                continue
+            if self.marks.control:
+                values = self._clean(index + self.first, values, positions)
+            rows.append((index + self.first, values))
+        rows = self._without_footers(rows)
+        kept = {number for number, _ in rows}
+        names = dict(self.columns.values())
+        for (row, column), code in sorted(self.marks.errors.items()):
+            number = row + self.first
+            if number in kept and column in names:
+                self.broken.add((number, column))
+                self.broken_rows.add(number)
+                self.problems.add(
+                    self.title, number, self.label(column, names[column]), _mark_message(code)
+                )
+        return rows
+
+    def _unmerge(self, grid: Grid, header: int, positions: set[int]) -> Grid:
+        """The grid with each data column's vertically merged cells holding the merged value."""
+        filled: list[Sequence[object]] | None = None
+        for m in self.marks.merged:
+            if m.left != m.right or m.bottom == m.top or m.top <= header or m.left not in positions:
+                continue
+            filled = filled if filled is not None else list(grid)
+            value = filled[m.top][m.left]
+            for index in range(m.top + 1, min(m.bottom + 1, len(filled))):
+                row = list(filled[index])
+                if m.left < len(row):
+                    row[m.left] = value
+                filled[index] = row
+            message = _("merged cells {cells}: the value of the first is read for each row")
+            column = self.label(m.left, _header_text(self, m.left))
+            self.problems.add(
+                self.title,
+                m.top + self.first,
+                column,
+                message.format(cells=m.ref(self.first)),
+                warning=True,
+            )
+        return grid if filled is None else filled
+
+    def _clean(
+        self, number: int, values: Sequence[object], positions: list[int]
+    ) -> Sequence[object]:
+        """The row with control characters removed from its cells, each removal warned of."""
+        out = list(values)
+        for i in positions:
+            value = out[i] if i < len(out) else None
+            if isinstance(value, str):
+                clean = cells.printable(value, "")
+                if clean != value:
+                    out[i] = clean
+                    message = _(
+                        "control characters removed from the cell (pasted from another program?)"
+                    )
+                    self.problems.add(
+                        self.title,
+                        number,
+                        self.label(i, _header_text(self, i)),
+                        message,
+                        warning=True,
+                    )
+        return out
+
+    def _without_footers(
+        self, rows: list[tuple[int, Sequence[object]]]
+    ) -> list[tuple[int, Sequence[object]]]:
+        """Rows without footers: a row opening with 制表人, 合计, 备注 … anywhere, and rows of a
+        single filled cell (a note or a date) after the last data row."""
+        kept = []
+        for number, values in rows:
+            first = next((v for v in values if not cells.blank(v)), None)
+            if isinstance(first, str) and FOOTER.match(first):
+                text = " ".join(str(v).strip() for v in values if not cells.blank(v))
+                message = _("footer row skipped (signature, total or note): {text!r}")
+                self.problems.add(
+                    self.title, number, None, message.format(text=text[:60]), warning=True
+                )
+            else:
+                kept.append((number, values))
+        while kept and sum(not cells.blank(v) for v in kept[-1][1]) == 1:
+            number, values = kept.pop()
+            text = next(str(v).strip() for v in values if not cells.blank(v))
+            message = _(
+                "a single filled cell after the last row, read as a note and skipped: {text!r}"
+            )
+            self.problems.add(
+                self.title, number, None, message.format(text=text[:60]), warning=True
+            )
+        return kept
 
     def column_name(self, key: str) -> str:
         """The column for problems: as in the file with its letter, or the header if absent."""
@@ -281,9 +526,30 @@ class Table:
             return self.label(*self.columns[key])
         return self.sheet.column(key).header
 
+    def merged_over(self, number: int, key: str) -> Merge | None:
+        """The merged range hiding this row's cell of ``key`` (its value is in another cell)."""
+        where = self.columns.get(key)
+        if where is None:
+            return None
+        row = number - self.first
+        return next((m for m in self.marks.merged if m.covers(row, where[0])), None)
+
     def __iter__(self) -> Iterator[Row]:
         for number, values in self.rows:
             yield Row(self, number, values)
+
+
+def _header_text(table: Table, index: int) -> str:
+    return next((text for i, text in table.columns.values() if i == index), "")
+
+
+def _no_header(problems: Problems, sheet: Sheet, title: str, grid: Grid) -> None:
+    if all(all(cells.blank(v) for v in values) for values in grid):
+        problems.add(title, None, None, _("sheet is empty"), warning=not sheet.required)
+    else:
+        expected = ", ".join(c.header for c in sheet.columns if c.required)
+        message = _("no header row in the first {n} rows; expected {columns}")
+        problems.add(title, None, None, message.format(n=HEADER_SCAN_ROWS, columns=expected))
 
 
 class Refs:
@@ -313,21 +579,39 @@ class Refs:
                 self.unpadded.setdefault(item_id.lstrip("0"), []).append(item_id)
 
     def resolve(self, text: str) -> tuple[str, str | None]:
-        """The id, and a warning when it was found only by restoring leading zeros."""
-        if text in self.rows:
-            return text, None
-        by_name = self.by_name.get(text, [])
-        if len(by_name) == 1:
-            return by_name[0], None
-        if by_name:
-            raise ValueError(f"name {text!r} is shared by {', '.join(by_name)}: use the id")
+        """The id, and a warning when it was found only by restoring leading zeros or by
+        reading full-width characters (全角) as the ordinary ones."""
+        found = self._exact(text)
+        if found is not None:
+            return found, None
+        narrow = unicodedata.normalize("NFKC", text).strip()
+        if narrow != text and (found := self._exact(narrow)) is not None:
+            note = _("{text!r} has full-width characters (全角), read as {id!r}")
+            return found, note.format(text=text, id=found)
         padded = self.unpadded.get(text.lstrip("0"), []) if text.isdigit() else []
         if len(padded) == 1:
-            note = f"{text!r} read as {padded[0]!r} (Excel drops leading zeros: format ids as text)"
-            return padded[0], note
+            note = _("{text!r} read as {id!r} (Excel drops leading zeros: format ids as text)")
+            return padded[0], note.format(text=text, id=padded[0])
         if not self.complete:
             return text, None
-        raise ValueError(f"unknown {self.what} {text!r} (not in sheet {self.title})")
+        meant = cells.suggest(text, [*self.rows, *self.by_name])
+        if meant is None:
+            message = _("unknown {what} {text!r} (not in sheet {sheet})")
+            raise ValueError(message.format(what=self.what, text=text, sheet=self.title))
+        ids = self.by_name.get(meant, [meant])
+        shown = meant if ids == [meant] else f"{meant} ({', '.join(ids)})"
+        message = _("unknown {what} {text!r} (not in sheet {sheet}); did you mean {choice}?")
+        raise ValueError(message.format(what=self.what, text=text, sheet=self.title, choice=shown))
+
+    def _exact(self, text: str) -> str | None:
+        """The id ``text`` is or names; a name shared by several is an error."""
+        if text in self.rows:
+            return text
+        by_name = self.by_name.get(text, [])
+        if len(by_name) > 1:
+            message = _("name {text!r} is shared by {ids}: use the id")
+            raise ValueError(message.format(text=text, ids=", ".join(by_name)))
+        return by_name[0] if by_name else None
 
     def where(self, item_id: str) -> tuple[str, int | None]:
         """Sheet title and row of an id, for messages."""
@@ -341,7 +625,7 @@ class Row:
 
     def __init__(self, table: Table, number: int, values: Sequence[object]) -> None:
         self.table, self.number, self.values = table, number, values
-        self.failed = False
+        self.failed = number in table.broken_rows  # an error cell, reported by the table
 
     def raw(self, key: str) -> object:
         """The cell value, None when the column is absent or the cell blank."""
@@ -380,8 +664,24 @@ class Row:
         """
         value = self.get(key, parse)
         if value is None and self.raw(key) is None:
-            self.problem(key, _BLANK)
+            self.blank(key)
         return cast("T", value)
+
+    def blank(self, key: str) -> None:
+        """Report a required cell left blank (unless its error mark was reported), saying
+        when a merged range hides its value."""
+        where = self.table.columns.get(key)
+        if where is not None and (self.number, where[0]) in self.table.broken:
+            return
+        merged = self.table.merged_over(self.number, key)
+        if merged is None:
+            self.problem(key, blank_message())
+        else:
+            message = _(
+                "blank: the cell is inside merged cells {cells}, whose value is in the first "
+                "cell only; unmerge them and fill each cell"
+            )
+            self.problem(key, message.format(cells=merged.ref(self.table.first)))
 
     def ref(self, key: str, refs: Refs, *, unknown_ok: bool = False) -> str | None:
         """One id or name reference (blank → None); ``unknown_ok`` keeps unknown text and warns."""
@@ -391,9 +691,8 @@ class Row:
         try:
             found, note = refs.resolve(typed)
         except ValueError as exc:
-            self.problem(
-                key, f"{exc}; kept as given" if unknown_ok else str(exc), warning=unknown_ok
-            )
+            message = _("{problem}; kept as given").format(problem=exc) if unknown_ok else str(exc)
+            self.problem(key, message, warning=unknown_ok)
             return typed if unknown_ok else None
         if note:
             self.problem(key, note, warning=True)
@@ -403,7 +702,7 @@ class Row:
         """One reference that must be given; as `need`, a placeholder on failure."""
         found = self.ref(key, refs)
         if found is None and self.raw(key) is None:
-            self.problem(key, _BLANK)
+            self.blank(key)
         return cast("str", found)
 
     def refs(self, key: str, refs: Refs) -> tuple[str, ...]:
@@ -426,7 +725,8 @@ class Row:
         if value is None:
             return
         if value in seen:
-            self.problem(key, f"duplicate {value!r} (also row {seen[value]})")
+            message = _("duplicate {value!r} (also row {row})")
+            self.problem(key, message.format(value=value, row=seen[value]))
         else:
             seen[value] = self.number
 

@@ -32,10 +32,17 @@ _OPTIONAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 _NOTES = (
     "填表说明 How to fill in this workbook",
-    "日期：2021-09、2021.09、2021/9、2021年9月、2021-09-01 或 Excel 日期均可；"
-    "Excel 会把 2021.10 存成 2021.1，读作 10 月，1 月请写 2021-01。"
-    " Dates: 2021-09, 2021.09, 2021/9, 2021年9月, 2021-09-01 or an Excel date; "
-    "Excel stores 2021.10 as 2021.1, which is read as October: write January as 2021-01.",
+    "日期：2021-09、2021.09、2021/9、2021年9月、202109、2021-09-01 或 Excel 日期均可，"
+    "文本或数字读法相同；Excel 会把 2021.10 存成 2021.1，故 2021.1（文本或数字）读作 10 月并提示，"
+    "1 月请写 2021-01。"
+    " Dates: 2021-09, 2021.09, 2021/9, 2021年9月, 202109, 2021-09-01 or an Excel date, read "
+    "the same as text or as a number; Excel stores 2021.10 as 2021.1, so 2021.1 (text or "
+    "number) is read as October, with a warning: write January as 2021-01.",
+    "必填日期（参加工作时间、出生年月）不可空；出生年月可由身份证号得出。"
+    " Required dates (hire, birth) must be given; the birth date may come from the ID number.",
+    "没有工号时以身份证号识别教师（校验位检查）；排程输出中以 ID- 开头的代号代替，身份证号不写入任何输出。"
+    " Without 工号 the ID number keys a teacher (check digit checked); outputs show a derived "
+    "key starting ID- instead: the ID number is never written to any output.",
     "工号、园所代码为文本，前导零保留（代码列已设为文本格式）。"
     " IDs are text and keep leading zeros (id columns are formatted as text).",
     "引用园所时可填园所代码或园名。 Kindergarten references take the kg_id or the name.",
@@ -43,6 +50,12 @@ _NOTES = (
     "表头可为中文、英文或“中文 english”，可在标题行之下；多余的列会被忽略。"
     " Headers may be Chinese, English or both, below title rows; extra columns are ignored.",
     "灰色表头的列可省略。 Columns with a grey header are optional.",
+    "工作表名称可不同：表头相符即可识别；表格下方的制表人、日期、合计、备注等行会被跳过并提示。"
+    " Sheets may have other names when their header row matches; signature, date, total and "
+    "note rows under a table are skipped with a warning.",
+    "校历：类型为“学期”的行给出学年、学期与起止日期（结束可空）；“停排”行给出不安排外出的日期段和原因。"
+    " Calendar: 学期 rows give the year, semester and first/last day (last may be blank); "
+    "停排 rows give dates when nobody is sent out, with the reason.",
 )
 
 
@@ -127,5 +140,5 @@ def write_workbook(
 
 
 def write_template(path: str | Path) -> Path:
-    """Write the empty roster workbook: five sheets with headers and drop-downs, plus notes."""
+    """Write the empty roster workbook: six sheets with headers and drop-downs, plus notes."""
     return write_workbook(path, {}, notes=True)

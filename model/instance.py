@@ -34,6 +34,11 @@ class Labelled(str, Enum):
         """Bilingual display label, e.g. ``小班 small``."""
         return f"{self.zh} {self.value}"
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other spellings accepted on input."""
+        return _ALIASES.get(self, ())
+
     @classmethod
     def parse(cls, text: str) -> Labelled:
         """Accept the English value, the Chinese label, an alias, or ``中文 english``."""

@@ -136,7 +136,7 @@ def test_template_validates_after_filling(tmp_path: Path) -> None:
     code, _ = run("template", str(path))
     assert code == 0 and path.exists()
     code, output = run("validate", str(path))
-    assert code == 2 and "没有数据" in output  # the empty template has no data rows
+    assert code == 2 and "no data rows" in output  # the empty template has no data rows
     wb = load_workbook(path)
     kgs, teachers = wb["kindergartens 园所"], wb["teachers 教师"]
     kgs.append(["001", "实验幼儿园", "实验集团", "总园", "公办", "示范", 1, 1, 1])

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kgrota.io.cells import id_gender
 from kgrota.io.errors import InputError, Problem
 from kgrota.io.headers import SHEETS, normalize
 from kgrota.io.roster_read import read_roster
@@ -29,6 +30,7 @@ from kgrota.model import (
     Pin,
     Role,
     Roster,
+    SchoolCalendar,
     Semester,
     Teacher,
     load_profile,
@@ -415,10 +417,10 @@ def test_broken_sheet_does_not_flood_the_others(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (None, "file not found"),  # no such file
-        (b"teacher_id,name\nT1,Zhang\n", "not a readable .xlsx"),  # a CSV renamed to .xlsx
-        (b"PK\x03\x04" + b"\0" * 100, "not a readable .xlsx"),  # a corrupt zip
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),  # OLE container
-        (b"", "not a readable .xlsx"),  # an empty file
+        (b"teacher_id,name\nT1,Zhang\n", "a CSV or text file"),  # a CSV renamed to .xlsx
+        (b"PK\x03\x04" + b"\0" * 100, "damaged or incomplete"),  # a corrupt zip
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old-format Excel file (.xls)"),
+        (b"", "the file is empty"),  # an empty file
     ],
 )
 def test_unreadable_files_are_input_errors(
@@ -437,14 +439,14 @@ def test_directory_and_non_xlsx_zip_are_input_errors(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("hello.txt", "not a workbook")
-    assert "not a readable .xlsx" in problems_of(path)[0].message
+    assert "a zip archive, not an Excel workbook" in problems_of(path)[0].message
 
 
 def test_empty_sheets(tmp_path: Path) -> None:
     problems = problems_of(book(tmp_path, {"园所": [], "教师": [T_HEAD]}))
     assert {(p.sheet, p.message) for p in problems} == {
-        ("园所", "sheet is empty (工作表为空)"),
-        ("教师", "no data rows (没有数据)"),
+        ("园所", "sheet is empty"),
+        ("教师", "no data rows"),
     }
 
 
@@ -479,7 +481,7 @@ def test_template_has_headers_dropdowns_and_reads_back_when_filled(tmp_path: Pat
     assert teachers.column_dimensions["A"].number_format == "@"  # ids stay text when typed
 
     # the empty template is a valid shape but has no data
-    assert {p.message for p in problems_of(path)} == {"no data rows (没有数据)"}
+    assert {p.message for p in problems_of(path)} == {"no data rows"}
 
     wb["kindergartens 园所"].append(
         ["001", "总园", "G", "总园", "公办", "示范", 2, 2, 2, None, None]
@@ -573,7 +575,7 @@ _ids = st.text("0123456789ABCXYZ-", min_size=1, max_size=6).map(lambda s: "0" + 
 _names = st.text(
     st.characters(whitelist_categories=("Lo", "Lu", "Ll", "Nd")), min_size=1, max_size=8
 )
-_dates = st.dates(dt.date(1960, 1, 1), dt.date(2030, 12, 31))
+_dates = st.dates(dt.date(1960, 1, 1), dt.date(2000, 12, 31))  # birth dates
 # Free-text cells where 无 / none / - mean "nothing" (so those words read back as None)
 _notes = st.none() | _names.filter(
     lambda s: s.lower() not in ("无", "否", "没有", "none", "no", "na")
@@ -601,6 +603,9 @@ def rosters(draw: st.DrawFn) -> Roster:
     teachers = []
     for teacher_id in draw(st.lists(_ids, min_size=1, max_size=6, unique=True)):
         cadre = draw(st.booleans())
+        birth = draw(_dates)
+        hire = dt.date(birth.year + draw(st.integers(19, 40)), draw(st.integers(1, 12)), 1)
+        with_id = draw(st.booleans())
         teachers.append(
             Teacher(
                 teacher_id,
@@ -613,22 +618,33 @@ def rosters(draw: st.DrawFn) -> Roster:
                 ),
                 draw(st.booleans()),
                 cadre,
-                draw(st.none() | _dates),
-                draw(st.none() | _dates),
+                hire,
+                birth,
                 draw(_notes),
                 frozenset(draw(st.lists(st.integers(2020, 2035), max_size=3))),
                 tuple(draw(st.lists(st.sampled_from(kg_ids), max_size=2, unique=True))),
+                id_gender(id_of(birth, sum(map(ord, teacher_id)) % 1000)) if with_id else None,
+                id_of(birth, sum(map(ord, teacher_id)) % 1000) if with_id else None,
+                draw(st.none() | st.just(dt.date(hire.year + 1, 9, 1))),
+                draw(st.none() | st.booleans()),
+                draw(_notes),
             )
         )
     t_ids = [t.teacher_id for t in teachers]
     history = []
+    ends: dict[str, dt.date] = {}  # one teacher's records never overlap
     for _ in range(draw(st.integers(0, 3))):
-        start = draw(_dates)
+        teacher_id = draw(st.sampled_from(t_ids))
+        earliest = ends.get(teacher_id, dt.date(2000, 1, 1))
+        if earliest > dt.date(2030, 1, 1):
+            continue
+        start = draw(st.dates(earliest, dt.date(2030, 1, 1)))
         end = draw(st.none() | st.dates(start, dt.date(2031, 1, 1)))
+        ends[teacher_id] = (end or start) + dt.timedelta(days=1)
         activity = draw(st.sampled_from(list(Activity)))
         history.append(
             HistoryRecord(
-                draw(st.sampled_from(t_ids)),
+                teacher_id,
                 activity,
                 draw(st.none() | st.sampled_from(kg_ids)),
                 start,
@@ -655,7 +671,32 @@ def rosters(draw: st.DrawFn) -> Roster:
     )
     # openpyxl stores 16 significant digits; distances are given to 0.01 km in practice
     distances = [(a, b, draw(st.integers(0, 50_000)) / 100) for a, b in pairs]
-    return Roster(tuple(kgs), tuple(teachers), tuple(history), tuple(distances), tuple(pins))
+    calendar = SchoolCalendar(
+        tuple(
+            (
+                year,
+                semester,
+                dt.date(year, 9, 1) if semester is Semester.AUTUMN else dt.date(year + 1, 2, 20),
+                None,
+            )
+            for year in draw(st.lists(st.integers(2026, 2028), max_size=2, unique=True))
+            for semester in Semester
+        ),
+        tuple(
+            (dt.date(2027, 5, day), dt.date(2027, 5, day + 3), f"停排{day}")
+            for day in draw(st.lists(st.integers(1, 20), max_size=2, unique=True))
+        ),
+    )
+    return Roster(
+        tuple(kgs), tuple(teachers), tuple(history), tuple(distances), tuple(pins), calendar
+    )
+
+
+def id_of(birth: dt.date, serial: int) -> str:
+    """An ID number with a valid check digit for a birth date."""
+    body = f"110105{birth:%Y%m%d}{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 @settings(

@@ -111,7 +111,7 @@ def test_need_ref_and_unique() -> None:
     second.unique("thing_id", "A", seen)
     assert second.refs("note", refs) == ("x",)  # y is unknown
     assert [(p.row, p.column, p.message, p.warning) for p in problems.found] == [
-        (2, "数量 (B)", "count 数量: must not be blank (value missing, 必填)", False),
+        (2, "数量 (B)", "count 数量: must not be blank (value missing)", False),
         (
             2,
             "备注 (C)",
@@ -126,7 +126,7 @@ def test_need_ref_and_unique() -> None:
 @pytest.mark.parametrize(
     ("grid", "where", "message", "warning"),
     [
-        ([], (None, None), "sheet is empty (工作表为空)", False),
+        ([], (None, None), "sheet is empty", False),
         (
             [["hello"], ["world"]],
             (None, None),
@@ -139,7 +139,7 @@ def test_need_ref_and_unique() -> None:
             "column count appears twice (also column B)",
             False,
         ),
-        ([["编号", "备注"]], (1, "数量 count"), "missing column 数量 count (缺少列)", False),
+        ([["编号", "备注"]], (1, "数量 count"), "missing column 数量 count", False),
     ],
 )
 def test_broken_tables(
@@ -155,9 +155,9 @@ def test_broken_tables(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "file not found (文件不存在)"),
-        (b"", "not a readable .xlsx workbook"),
-        (b"\xd0\xcf\x11\xe0" + b"\0" * 60, "password-protected or an old .xls"),
+        (None, "file not found"),
+        (b"", "the file is empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 60, "old-format Excel file (.xls)"),
     ],
 )
 def test_unreadable_workbooks_are_problems(
