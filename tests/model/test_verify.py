@@ -567,8 +567,8 @@ def test_objective_terms_by_hand() -> None:
         "penalty:ROT-PER-GRADE": -1,  # M2 has a backbone and sends none
         "penalty:SUP-YEAR": -2,  # M1 (4) and the affiliate AF (guidance could go) get nothing
         "penalty:IND-LEAD": 0,
-        "penalty:SHD-EACH-SEM": -5,
-        "penalty:CADRE-EX": 0,  # G1's lead has no cadre to exchange; G2 is loose  # Ba ×2, M1 spring, M2 ×2; Bb and AF have no candidate
+        "penalty:SHD-EACH-SEM": -5,  # Ba ×2, M1 spring, M2 ×2; Bb and AF have no candidate
+        "penalty:CADRE-EX": 0,  # G1's lead has no cadre to exchange; G2 is loose
         "penalty:GUIDE-SIX": -30,  # no guidance: 5 members (Ba, Bb, M1, M2, AF) × 6 items
     }
     assert total == (
