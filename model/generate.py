@@ -21,6 +21,7 @@ import numpy as np
 from ..scenarios import lechang, qingpu, qingtongxia
 from .instance import (
     Activity,
+    Gender,
     Grade,
     HistoryRecord,
     Horizon,
@@ -62,6 +63,7 @@ BACKBONE_P = {5: 0.32, 4: 0.24, 3: 0.17, 2: 0.14, 1: 0.12}  # strong kindergarte
 SPARES = (-1, 0, 1, 2)  # teachers above 2 per class; -1 = a deliberately short grade
 SPARES_P = (0.06, 0.24, 0.45, 0.25)
 NEW_P = 0.08
+MALE_P, MALE_CADRE_P = 0.03, 0.15  # kindergarten teachers are almost all women
 VETO_P = 0.01
 UNAVAILABLE_P = 0.02
 MIXED_P = 0.08
@@ -274,10 +276,14 @@ def _staff(
     out: list[Teacher] = []
     for i, (grade, cadre, new) in enumerate(people, start=offset + 1):
         backbone = not new and bool(rng.random() < (0.3 if cadre else BACKBONE_P[k.tier]))
+        gender = (
+            Gender.MALE if rng.random() < (MALE_CADRE_P if cadre else MALE_P) else Gender.FEMALE
+        )
         if new:
             birth, hire = _birth(rng, start_year, 22, 24), dt.date(start_year, 9, 1)
-        else:
-            birth = _birth(rng, start_year, 30 if backbone or cadre else 23, 55)
+        else:  # below retirement age on the plan's first day (55 for women, 60 for men)
+            oldest = 54 if gender is Gender.FEMALE else 59
+            birth = _birth(rng, start_year, 30 if backbone or cadre else 23, oldest)
             hire_year = min(birth.year + int(rng.integers(21, 24)), start_year - 1)
             hire = dt.date(hire_year, 9, 1)
         veto = VETO_REASONS[int(rng.integers(len(VETO_REASONS)))] if rng.random() < VETO_P else None
@@ -288,7 +294,17 @@ def _staff(
         )
         out.append(
             Teacher(
-                f"T{i:06d}", _name(rng), k.kg_id, grade, backbone, cadre, hire, birth, veto, away
+                f"T{i:06d}",
+                _name(rng),
+                k.kg_id,
+                grade,
+                backbone,
+                cadre,
+                hire,
+                birth,
+                veto,
+                away,
+                gender=gender,
             )
         )
     return out

@@ -84,6 +84,11 @@ class Profile:
     teachers_per_class: int = _f("staffing", 2)
     # people
     young_age: int = _f("people", 35)
+    # RETIRE: statutory retirement ages (国发〔1978〕104号: 男60, 女干部/专业技术人员55) and the
+    # 2025 gradual rise (全国人大常委会关于实施渐进式延迟法定退休年龄的决定, 2024-09-13)
+    retire_female: int = _f("people", 55)
+    retire_male: int = _f("people", 60)
+    retire_delay: bool = _f("people", True)
     # group (GROUP-SIZE)
     max_group_size: int = _f("group", 0)  # 0 = no limit
     # objective weights (all small integers; a term is added only when its weight > 0)

@@ -49,12 +49,14 @@ from ..model.rules.pins import PIN
 from ..model.rules.rotation import (
     LEARN_CAP,
     REST_YEAR,
+    RETIRE,
     ROT_DOWN,
     ROT_PAIRS,
     ROT_PER_GRADE,
     SUP_YEAR,
     TERM_2Y,
     direction,
+    retires_in,
     sends,
 )
 from ..model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
@@ -479,13 +481,17 @@ class _GroupPlan:
         """STAFF-CLASS still holds at home with one teacher of the grade fewer."""
         return self._present(kg_id, grade, year) - 1 >= self.required[(kg_id, grade)]
 
-    @implements(ONE_PLACE, REST_YEAR)
+    @implements(ONE_PLACE, REST_YEAR, RETIRE)
     def _free(self, t: Teacher, year: int, placement: bool = True) -> bool:
         """ONE-PLACE: available, no year-long placement (history included), no short visit;
         REST-YEAR: an exchange then (a placement, else a shadowing visit) leaves the rest
-        years around every other exchange of hers."""
+        years around every other exchange of hers; RETIRE: no placement in the year she
+        retires."""
         return (
             year not in t.unavailable
+            and not (
+                placement and self.profile.enabled(RETIRE.id) and retires_in(self.inst, t, year)
+            )
             and year not in self.placed[t.teacher_id]
             and (t.teacher_id, year) not in self.short_years
             and self._rested(t, year, placement)

@@ -17,7 +17,15 @@ from ortools.sat.python import cp_model
 
 from ..model import Activity, Grade, Instance, Semester, Teacher
 from ..model.rules.guidance import GUIDE_CAP, members
-from ..model.rules.rotation import REST_YEAR, TERM_2Y, direction, receivers, sends
+from ..model.rules.rotation import (
+    REST_YEAR,
+    RETIRE,
+    TERM_2Y,
+    direction,
+    receivers,
+    retires_in,
+    sends,
+)
 from ..model.rules.swap import CADRE_EX, SWAP_EQ
 from .rules.guidance import guides
 from .rules.induction import induction_candidate
@@ -135,9 +143,11 @@ class Variables:
                 )
 
     def _may_stay(self, t: Teacher, host: str, span: range) -> bool:
-        """TERM-2Y and REST-YEAR against history for a stay at host over span (each only
-        while on)."""
+        """RETIRE, and TERM-2Y and REST-YEAR against history, for a stay at host over span
+        (each only while on)."""
         profile = self.instance.profile
+        if profile.enabled(RETIRE.id) and any(retires_in(self.instance, t, y) for y in span):
+            return False
         if profile.enabled(REST_YEAR.id) and not all(
             rest_allows(self.instance, t.teacher_id, y, placement=True) for y in span
         ):

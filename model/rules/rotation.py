@@ -13,11 +13,12 @@ CP-SAT side. Shared with the solver (the definitions both must read alike): `sen
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from ..instance import Activity, Grade, Role
+from ..instance import Activity, Gender, Grade, Role
 from ..report import Violation
 from .base import Part, Rule, Severity
 from .guidance import GUIDE_SIX, guide_staff
@@ -27,11 +28,19 @@ from .swap import CADRE_EX, SWAP_EQ
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from ..instance import Instance, Kindergarten
+    from ..instance import Instance, Kindergarten, Teacher
     from ..schedule import Assignment
     from .plan import Plan
 
-SHARED = ("sends", "receivers", "weaker_members", "support_possible", "direction")
+SHARED = (
+    "retires_in",
+    "sends",
+    "receivers",
+    "weaker_members",
+    "support_possible",
+    "direction",
+    "retirement",
+)
 
 _YEAR_LONG = tuple(a for a in Activity if a.year_long)
 _EXCHANGES = (Activity.ROTATION, Activity.LEARNING)  # a backbone's year at another kindergarten
@@ -48,6 +57,34 @@ def receivers(inst: Instance, group: str) -> tuple[str, ...]:
     """The fairness term's receivers: branches (tight group); members and branches (loose)."""
     roles = (Role.BRANCH,) if inst.group_mode(group) == "tight" else (Role.MEMBER, Role.BRANCH)
     return tuple(k.kg_id for k in inst.kindergartens if k.group == group and k.role in roles)
+
+
+REFORM = dt.date(2025, 1, 1)  # the gradual rise of the retirement age begins
+
+
+def retirement(inst: Instance, t: Teacher) -> dt.date | None:
+    """RETIRE: the month a teacher reaches statutory retirement (None without a birth date).
+
+    The profile's age by gender (women's when the gender is not given: almost every
+    kindergarten teacher is a woman, and the earlier age is the safe one to plan with),
+    raised by the 2025 decision where the profile says so: one month for every four months
+    past January 2025 that the original date falls, at most three years.
+    """
+    if t.birth_date is None:
+        return None
+    profile = inst.profile
+    age = profile.retire_male if t.gender is Gender.MALE else profile.retire_female
+    months = (t.birth_date.year + age) * 12 + t.birth_date.month - 1
+    reform = REFORM.year * 12 + REFORM.month - 1
+    if profile.retire_delay and months >= reform:
+        months += min(36, (months - reform) // 4 + 1)
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def retires_in(inst: Instance, t: Teacher, year: int) -> bool:
+    """Whether the teacher reaches retirement before the end of academic year `year`."""
+    day = retirement(inst, t)
+    return day is not None and day <= dt.date(year + 1, 8, 31)
 
 
 def direction(inst: Instance, home: str, host: str) -> Activity:
@@ -299,6 +336,19 @@ def _check_rest(plan: Plan) -> Iterator[Violation]:
                 )
 
 
+def _check_retire(plan: Plan) -> Iterator[Violation]:
+    for (tid, year), placed in plan.placements.items():
+        t = plan.inst.teacher[tid]
+        if retires_in(plan.inst, t, year):
+            for a in placed:
+                yield at(
+                    RETIRE.id,
+                    a,
+                    f"{desc(a)}: {tid} reaches retirement ({retirement(plan.inst, t):%Y-%m}) "
+                    "by the end of that school year",
+                )
+
+
 def _term_runs(
     tid: str, hosts: dict[int, set[str | None]], planned: set[int], limit: int
 ) -> Iterator[Violation]:
@@ -440,4 +490,22 @@ REST_YEAR = Rule(
     activities=(*_YEAR_LONG, Activity.SHADOWING),
 )
 
-RULES = (ROT_PER_GRADE, ROT_PAIRS, ROT_DOWN, LEARN_CAP, SUP_YEAR, TERM_2Y, REST_YEAR)
+RETIRE = Rule(
+    "RETIRE",
+    "达到法定退休年龄的学年不安排交流",
+    "nobody is placed away for a school year in which they reach retirement age",
+    "国发〔1978〕104号 (男60周岁、女干部55周岁); 全国人大常委会关于实施渐进式延迟法定退休年龄的决定 "
+    "(2024-09-13)",
+    Severity.HARD,
+    _check_retire,
+    detail=(
+        "No year-long placement away in academic year Y when `retirement` (birth date + "
+        "retire_female or retire_male by gender, women's when not given; with retire_delay "
+        "one month more for every four months past January 2025, at most 36) falls on or "
+        "before 31 August of Y + 1."
+    ),
+    keys=("people.retire_female", "people.retire_male", "people.retire_delay"),
+    activities=_YEAR_LONG,
+)
+
+RULES = (ROT_PER_GRADE, ROT_PAIRS, ROT_DOWN, LEARN_CAP, SUP_YEAR, TERM_2Y, REST_YEAR, RETIRE)

@@ -15,6 +15,7 @@ from ...model import Activity, Grade, Role
 from ...model.rules.rotation import (
     LEARN_CAP,
     REST_YEAR,
+    RETIRE,
     ROT_DOWN,
     ROT_PAIRS,
     ROT_PER_GRADE,
@@ -228,5 +229,5 @@ FAMILY = Family(
         TERM_2Y: term,
         REST_YEAR: rest,
     },
-    eligibility=(ROT_PAIRS, ROT_DOWN, TERM_2Y, REST_YEAR),
+    eligibility=(ROT_PAIRS, ROT_DOWN, TERM_2Y, REST_YEAR, RETIRE),
 )

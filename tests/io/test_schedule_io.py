@@ -210,7 +210,7 @@ def test_assignment_rows_carry_names_dates_and_rules(written: Path, tiny: Instan
     )
     assert rotation["semester"] is None and rotation["slot"] is None
     assert rotation["rules"] == (
-        "ROT-PER-GRADE ROT-PAIRS ROT-DOWN SUP-YEAR TERM-2Y REST-YEAR STAFF-CLASS ONE-PLACE"
+        "ROT-PER-GRADE ROT-PAIRS ROT-DOWN SUP-YEAR TERM-2Y REST-YEAR RETIRE STAFF-CLASS ONE-PLACE"
     )
     induction = rows[("0042", "新教师跟岗 induction")]
     assert (induction["partner"], induction["partner_name"]) == ("L-small-1", "教师L-small-1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 
@@ -10,6 +11,7 @@ from conftest import START
 
 from kgrota.model import (
     Activity,
+    Gender,
     Grade,
     Instance,
     Ownership,
@@ -75,7 +77,15 @@ def test_staff_shape(district: Roster) -> None:
     new = [t for t in graded if t.hire_date and academic_year(t.hire_date) == START]
     assert 0.04 <= len(new) / len(graded) <= 0.13 and not any(t.backbone for t in new)
     ages = [START - t.birth_date.year for t in teachers if t.birth_date]
-    assert min(ages) >= 22 and max(ages) <= 56
+    assert min(ages) >= 22 and max(ages) <= 61
+    # nobody past retirement age on the plan's first day (55 women, 60 men)
+    first = dt.date(START, 9, 1)
+    assert all(
+        (first.year - t.birth_date.year) < (60 if t.gender is Gender.MALE else 55) + 1
+        for t in teachers
+        if t.birth_date
+    )
+    assert 0 < sum(t.gender is Gender.MALE for t in teachers) < 0.1 * len(teachers)
     # two per class plus spares, and a few deliberately short grades
     inst = Instance.create(district, load_profile("default"), START)
     spare = Counter(

@@ -14,6 +14,7 @@ from kgrota.model import (
     RULES,
     Activity,
     Assignment,
+    Gender,
     Grade,
     HistoryRecord,
     Instance,
@@ -29,6 +30,7 @@ from kgrota.model import (
     load_profile,
 )
 from kgrota.model.profile import SIX_ITEMS
+from kgrota.model.rules.rotation import retirement
 from kgrota.model.verify import evaluate, verify
 
 if TYPE_CHECKING:
@@ -270,6 +272,16 @@ CASES = [
     Case("SUP-YEAR", remove=SUPPORT_BASE[0], hard=False, build=support_instance, base=SUPPORT_BASE),
     # B1-s-1 shadowed in autumn 2025: a year at the lead in 2026 leaves no year at home
     Case("REST-YEAR", add=Assignment("B1-s-1", LEARN, "L", START)),
+    # born June 1971: 55 in June 2026 plus the 2025 rise (5 months) — retires in 2026–2027
+    Case(
+        "RETIRE",
+        remove=R1,
+        add=replace(R1, teacher_id="L-old"),
+        build=lambda **kw: base_instance(
+            extra=(replace(small("L-old", "L", backbone=True), birth_date=dt.date(1971, 6, 1)),),
+            **kw,
+        ),
+    ),
     Case("TERM-2Y", add=Assignment("L-s-4", ROT, "B1", START)),  # third year away in a row
     Case("IND-LEAD", remove=I1, hard=False),
     Case("IND-MENTOR", remove=I1, add=replace(I1, partner="L-s-2")),  # not a backbone
@@ -928,3 +940,25 @@ def test_cover_window_exempt_when_unavailable_throughout() -> None:
     )
     report = verify(cover_instance(extra=away), COVER_BASE)
     assert uncovered(report) == {("M-half", START + 1)}
+
+
+@pytest.mark.parametrize(
+    ("born", "gender", "retires"),
+    [
+        (dt.date(1969, 12, 1), None, dt.date(2024, 12, 1)),  # 55 before 2025: no rise
+        (dt.date(1970, 1, 1), None, dt.date(2025, 2, 1)),  # first month of the rise: +1
+        (dt.date(1971, 6, 1), Gender.FEMALE, dt.date(2026, 11, 1)),  # 17 months in: +5
+        (dt.date(1966, 1, 1), Gender.MALE, dt.date(2026, 5, 1)),  # 60 in Jan 2026: +4
+        (dt.date(1990, 1, 1), Gender.FEMALE, dt.date(2048, 1, 1)),  # the full three years
+    ],
+)
+def test_retirement_follows_the_2025_rise(
+    born: dt.date, gender: Gender | None, retires: dt.date
+) -> None:
+    inst = base_instance()
+    t = replace(small("x", "L"), birth_date=born, gender=gender)
+    assert retirement(inst, t) == retires
+    # without the rise, the plain statutory ages
+    plain = replace(inst, profile=replace(inst.profile, retire_delay=False))
+    age = 60 if gender is Gender.MALE else 55
+    assert retirement(plain, t) == dt.date(born.year + age, born.month, 1)

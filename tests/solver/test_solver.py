@@ -322,7 +322,7 @@ def test_gap_stops_early_but_only_a_reached_bound_is_optimal() -> None:
     # CP-SAT says OPTIMAL once within relative_gap_limit; kgrota says so only at the bound.
     gap = 0.3
     statuses = set()
-    for kgs, seed, mode in [(3, 1, "loose"), (5, 4, "tight"), (6, 3, "tight")]:
+    for kgs, seed, mode in [(3, 1, "loose"), (2, 1, "loose"), (3, 5, "tight")]:
         inst = Instance.create(
             generate(groups=1, kgs=kgs, seed=seed, mode=mode), load_profile("default"), START
         )
