@@ -74,7 +74,8 @@ def _guard(func: F) -> F:
             sys.exit(2)
         except (ValueError, OSError) as exc:
             # escape: messages may hold brackets, e.g. kgrota[ray], that are no markup
-            err.print(f"[red]{_('error:')}[/red] {escape(str(exc))}")
+            label = _("error:")
+            err.print(f"[red]{label}[/red] {escape(str(exc))}")
             sys.exit(2)
         except Failed as exc:
             err.print(f"[red]✗[/red] {escape(str(exc))}")
@@ -165,7 +166,6 @@ def _groups_table(schedule: Schedule) -> Table:
     help=N_(
         """kgrota: plan teacher rotation and exchange in kindergarten education groups.
 
-\b
 Typical use:
   kgrota template roster.xlsx          # empty roster workbook to fill in
   kgrota validate roster.xlsx          # check it

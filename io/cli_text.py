@@ -71,12 +71,34 @@ def _with_extras(text: str, option: click.Option, ctx: click.Context) -> str:
     return f"{text}  [{'; '.join(items)}]" if text else f"[{'; '.join(items)}]"
 
 
+def _kept(text: str) -> str:
+    """Mark paragraphs with indented lines (examples) for click to print as written."""
+    paragraphs = text.split("\n\n")
+    kept = ["\b\n" + p if "\n  " in p else p for p in paragraphs]
+    return "\n\n".join(kept)
+
+
 _USAGE_WORDS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND [ARGS]...": N_("COMMAND [ARGS]...")}
+# The help texts of click's own options (--help, --version): click gives them in English.
+HELP_TEXT = N_("Show this message and exit.")
+
+
+class _Formatter(click.HelpFormatter):
+    """Section headings as the catalogue writes them, with their own colon (Chinese: ：)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}\n")
+
+
+class Context(click.Context):
+    formatter_class = _Formatter
 
 
 class _Translated(click.Command):
     """Help of a command (or group) in the current language: its text, usage line, the
     argument and option sections and the help option's own line."""
+
+    context_class = Context
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:
@@ -88,7 +110,7 @@ class _Translated(click.Command):
         if self.help:
             formatter.write_paragraph()
             with formatter.indentation():
-                formatter.write_text(_(self.help))
+                formatter.write_text(_kept(_(self.help)))
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
@@ -101,23 +123,22 @@ class _Translated(click.Command):
     def format_arguments(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         args = [p for p in self.get_params(ctx) if isinstance(p, Argument) and p.help_msgid]
         if args:
-            with formatter.section(_("Arguments")):
+            with formatter.section(_("Arguments:")):
                 formatter.write_dl([a.get_help_record(ctx) for a in args])
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
-        helper = self.get_help_option(ctx)
         for param in self.get_params(ctx):
             if isinstance(param, click.Argument):
                 continue
             record = param.get_help_record(ctx)
             if record is None:
                 continue
-            if param is helper:
-                record = (record[0], _("Show this message and exit."))
+            if not isinstance(param, Option) and param.help:  # --help, --version
+                record = (record[0], _(param.help))
             rows.append(record)
         if rows:
-            with formatter.section(_("Options")):
+            with formatter.section(_("Options:")):
                 formatter.write_dl(rows)
 
 
@@ -130,6 +151,10 @@ class Group(_Translated, click.Group):
 
     command_class = Command
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
@@ -137,7 +162,7 @@ class Group(_Translated, click.Group):
             if cmd is not None and not cmd.hidden:
                 rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
         if rows:
-            with formatter.section(_("Commands")):
+            with formatter.section(_("Commands:")):
                 formatter.write_dl(rows)
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
@@ -218,8 +243,25 @@ def _message(exc: click.UsageError) -> str:
             if isinstance(exc.param, click.Argument):
                 return _("Missing argument {name}.").format(name=name)
             return _("Missing option {name}.").format(name=name)
-        return _("Invalid value for {name}: {detail}").format(name=name, detail=exc.message)
+        return _("Invalid value for {name}: {detail}").format(name=name, detail=_detail(exc))
     return exc.format_message()
+
+
+def _detail(exc: click.BadParameter) -> str:
+    """What a value must be, from its parameter's type (click's own words for the rest)."""
+    param, kind = exc.param, exc.param.type if exc.param is not None else None
+    if isinstance(param, click.Option) and exc.ctx is not None:
+        limits = param.get_help_extra(exc.ctx).get("range")
+        if limits:
+            return _("it must be within {range}.").format(range=limits)
+    if isinstance(kind, click.Choice):
+        choices = ", ".join(str(c) for c in kind.choices)
+        return _("choose one of {choices}.").format(choices=choices)
+    if isinstance(kind, click.types.IntParamType):
+        return _("a whole number is needed.")
+    if isinstance(kind, click.types.FloatParamType):
+        return _("a number is needed.")
+    return exc.message
 
 
 def _unknown(message: str, name: str, near: list[str] | None) -> str:

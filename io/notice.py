@@ -188,7 +188,7 @@ class _Lists:
                 )
             )
         name = word(activity, self.profile)
-        title = f"{year_label(self.year)}幼儿园教师{name}人员名单"
+        title = f"{year_label(self.year)}{name}人员公示名单"
         return Part(name, title, LIST_HEADER, LIST_WIDTHS, tuple(rows))
 
     def moves_part(self) -> Part | None:
@@ -222,7 +222,7 @@ class _Lists:
                         self.dates(a),
                     )
                 )
-        title = f"{year_label(self.year)}各园教师交流名单（调出、调入）"
+        title = f"{year_label(self.year)}各园教师调出、调入公示名单"
         return Part("各园调出调入", title, MOVES_HEADER, MOVES_WIDTHS, tuple(rows), tuple(breaks))
 
 

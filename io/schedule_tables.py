@@ -98,7 +98,7 @@ RULES_SHEET = ("rules", N_("Rule check"))
 SHORTFALLS = ("shortfalls", N_("Shortfalls"))
 SOLVER = ("solver", N_("Solver"))
 
-SUMMARY_COLUMNS = (Field("topic", N_("Topic")), Field("text", N_("Details")))
+SUMMARY_COLUMNS = (Field("topic", N_("Topic")), Field("text", N_("Description")))
 SOLVER_COLUMNS = (
     Field("key", N_("Key")),
     Field("item", N_("Item")),
@@ -272,12 +272,12 @@ class _View:
             Field("backbone", N_("Backbone")),
             Field("cadre", N_("Cadre")),
             *(
-                Field(f"year_{y}", "", text=_("{year} school year").format(year=y))
+                Field(f"year_{y}", "", text=year_label(y))
                 if s is None
                 else Field(
                     f"{y}_{s.value}",
                     "",
-                    text=_("{year} {semester}").format(year=y, semester=word(s)),
+                    text=_("{year} {semester}").format(year=year_label(y), semester=word(s)),
                 )
                 for y, s in periods
             ),

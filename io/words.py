@@ -93,13 +93,13 @@ def year_label(year: int) -> str:
 
 def day(date: dt.date) -> str:
     """A date with its year, as the office writes it (2026年9月14日)."""
-    return _("{month}/{day}/{year}").format(year=date.year, month=date.month, day=date.day)
+    return _("{year}-{month:02}-{day:02}").format(year=date.year, month=date.month, day=date.day)
 
 
 def span(start: dt.date, end: dt.date) -> str:
     """A date range; the end drops its year when it is the start's (2026年9月14日—9月25日)."""
     if start.year == end.year:
-        last = _("{month}/{day}").format(month=end.month, day=end.day)
+        last = _("{month:02}-{day:02}").format(month=end.month, day=end.day)
     else:
         last = day(end)
     return _("{start} to {end}").format(start=day(start), end=last)
@@ -107,6 +107,6 @@ def span(start: dt.date, end: dt.date) -> str:
 
 def months(start: dt.date, end: dt.date) -> str:
     """A year-long stay by its months (2026年9月—2027年7月)."""
-    first = _("{month}/{year}").format(year=start.year, month=start.month)
-    last = _("{month}/{year}").format(year=end.year, month=end.month)
+    first = _("{year}-{month:02}").format(year=start.year, month=start.month)
+    last = _("{year}-{month:02}").format(year=end.year, month=end.month)
     return _("{start} to {end}").format(start=first, end=last)
