@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -104,7 +105,11 @@ class _Translated(click.Command):
         if self.short_help:
             return _(self.short_help)
         text = _(self.help).split("\n")[0] if self.help else ""
-        return text if len(text) <= limit else text[: limit - 1] + "…"
+        if len(text) <= limit:
+            return text
+        if " " in text:  # words: end at a word
+            return textwrap.shorten(text, limit, placeholder=" …")
+        return text[: limit - 1] + "…"
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self.help:
@@ -156,11 +161,10 @@ class Group(_Translated, click.Group):
         self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+        shown = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        listed = [(name, cmd) for name, cmd in shown if cmd is not None and not cmd.hidden]
+        limit = formatter.width - 6 - max((len(name) for name, _ in listed), default=0)
+        rows = [(name, cmd.get_short_help_str(limit)) for name, cmd in listed]
         if rows:
             with formatter.section(_("Commands:")):
                 formatter.write_dl(rows)

@@ -29,7 +29,7 @@ from ..model.i18n import _, speaking
 from .atomic import write_atomic
 from .cells import literal
 from .collate import pinyin_key, stroke_key
-from .page import print_setup
+from .page import column_widths, print_setup
 from .words import day, months, span, word, year_label
 
 if TYPE_CHECKING:
@@ -67,9 +67,13 @@ class Part:
     name: str
     title: str
     header: tuple[str, ...]
-    widths: tuple[int, ...]
     rows: tuple[tuple[Value, ...], ...]
     breaks: tuple[int, ...] = ()
+
+    @property
+    def widths(self) -> list[int]:
+        """Column widths (Excel units) that show each value on one line."""
+        return column_widths(self.header, self.rows, MAX_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,6 @@ class Notice:
 
 
 LIST_HEADER = ("序号", "姓名", "性别", "原单位", "交流单位", "交流形式", "年级/岗位", "起止时间")
-LIST_WIDTHS = (6, 10, 6, 26, 26, 22, 11, 26)
 MOVES_HEADER = (
     "序号",
     "园所",
@@ -91,7 +94,7 @@ MOVES_HEADER = (
     "年级/岗位",
     "起止时间",
 )
-MOVES_WIDTHS = (6, 24, 6, 10, 6, 24, 18, 11, 22)
+MAX_WIDTH = 40
 OUT, IN = "调出", "调入"
 
 
@@ -189,7 +192,7 @@ class _Lists:
             )
         name = word(activity, self.profile)
         title = f"{year_label(self.year)}{name}人员公示名单"
-        return Part(name, title, LIST_HEADER, LIST_WIDTHS, tuple(rows))
+        return Part(name, title, LIST_HEADER, tuple(rows))
 
     def moves_part(self) -> Part | None:
         """Per kindergarten, year-long placements out and in, each kindergarten a page."""
@@ -223,13 +226,13 @@ class _Lists:
                     )
                 )
         title = f"{year_label(self.year)}各园教师调出、调入公示名单"
-        return Part("各园调出调入", title, MOVES_HEADER, MOVES_WIDTHS, tuple(rows), tuple(breaks))
+        return Part("各园调出调入", title, MOVES_HEADER, tuple(rows), tuple(breaks))
 
 
 def build_notice(roster: Roster, job: NoticeJob) -> Notice:
     """The notice's lists (Chinese, whatever the language of the run)."""
+    lists = _Lists(roster, job)  # checks the request: its messages in the run's language
     with speaking("zh"):
-        lists = _Lists(roster, job)
         parts = [lists.activity_part(act) for act in Activity]
         parts.append(lists.moves_part())
         first = job.today + dt.timedelta(days=1)
@@ -259,7 +262,7 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAPPED = Alignment(vertical="center", wrap_text=True)
-_NARROW = 8  # columns this wide or less (序号, 性别, 类别) are centred
+NARROW = 8  # columns this wide or less (序号, 性别, 类别) are centred
 
 
 def _write_xlsx(target: Path, notice: Notice) -> None:
@@ -284,12 +287,13 @@ def _write_xlsx(target: Path, notice: Notice) -> None:
             cell.alignment = _CENTRED
             cell.border = _BOX
             cell.fill = PatternFill("solid", fgColor="D9D9D9")
+        widths = part.widths
         for row in part.rows:
             ws.append([literal(ws, v) for v in row])
-            for cell, w in zip(ws[ws.max_row], part.widths, strict=True):
+            for cell, w in zip(ws[ws.max_row], widths, strict=True):
                 cell.border = _BOX
-                cell.alignment = _CENTRED if w <= _NARROW else _WRAPPED
-        for i, w in enumerate(part.widths, start=1):
+                cell.alignment = _CENTRED if w <= NARROW else _WRAPPED
+        for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         for index in part.breaks:
             ws.row_breaks.append(Break(id=HEADER_ROW + index))  # break after the row above

@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from .notice import NARROW
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 FONT = "宋体"
 A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)
 MARGIN = Cm(1.8)
+TABLE_SIZE = Pt(9)  # 小五: a long list stays one line a person
+PADDING = 4  # a Word cell's margins and CJK/Latin spacing, in Excel width units
 
 
 def write_docx(target: Path, notice: Notice) -> None:
@@ -43,6 +47,7 @@ def write_docx(target: Path, notice: Notice) -> None:
         section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
         _landscape(section)
         _part(doc, part, notice.date_line)
+    _page_numbers(doc.sections[0])  # the later sections' footers link to the first one
     doc.save(str(target))
 
 
@@ -57,6 +62,9 @@ def _landscape(section: Section) -> None:
     section.page_width, section.page_height = A4_LONG, A4_SHORT
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
+
+
+def _page_numbers(section: Section) -> None:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("第 ")
@@ -101,16 +109,23 @@ def _table(doc: DocumentObject, part: Part, rows: tuple[tuple[Value, ...], ...])
     repeat.set(qn("w:val"), "true")
     head._tr.get_or_add_trPr().append(repeat)  # noqa: SLF001 (nor for a repeated header)
     for cell, text in zip(head.cells, part.header, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, TABLE_SIZE
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    widths = part.widths
     for values in rows:
         cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = str(value)
-    total = sum(part.widths)
+        for cell, value, width in zip(cells, values, widths, strict=True):
+            cell.paragraphs[0].add_run(str(value)).font.size = TABLE_SIZE
+            if width <= NARROW:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # the page's width shared as the workbook's column widths (grid and cells: Word reads one,
+    # LibreOffice the other)
+    table.autofit = False
     usable = A4_LONG - 2 * MARGIN
-    for column, width in zip(table.columns, part.widths, strict=True):
-        share = int(usable * width / total)
+    padded = [w + PADDING for w in widths]
+    for column, width in zip(table.columns, padded, strict=True):
+        share = int(usable * width / sum(padded))
+        column.width = share
         for cell in column.cells:
             cell.width = share

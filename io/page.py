@@ -3,6 +3,7 @@ header rows repeated on each page and page numbers in the footer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -10,6 +11,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..model.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -29,3 +32,24 @@ def print_setup(ws: Worksheet, header_rows: str) -> None:
     footer = ws.oddFooter
     assert footer is not None  # openpyxl makes every sheet's header and footer
     footer.center.text = _("Page &P of &N")
+
+
+def display_width(value: object) -> int:
+    """Excel column width of a value; CJK characters (3 UTF-8 bytes) count double."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    text = str(value)
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
+
+
+def column_widths(
+    header: Sequence[object], rows: Iterable[Sequence[object]], cap: int
+) -> list[int]:
+    """Widths that show the header and every value in full (plus a margin), at most ``cap``."""
+    widths = [display_width(h) for h in header]
+    for row in rows:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], display_width(value))
+    return [min(cap, w + 2) for w in widths]

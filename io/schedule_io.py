@@ -24,7 +24,7 @@ from .atomic import write_atomic
 from .cells import literal
 from .errors import InputError
 from .headers import Sheet, normalize
-from .page import print_setup
+from .page import column_widths, print_setup
 from .schedule_tables import (
     ASSIGNMENT_COLUMNS,
     ASSIGNMENTS,
@@ -155,26 +155,6 @@ def _machine_row(a: Assignment) -> dict[str, str | int | None]:
     return dict(zip((c.key for c in READ_COLUMNS), values, strict=True))
 
 
-def _display_width(value: Cell) -> int:
-    """Excel column width of a value; CJK characters (3 UTF-8 bytes) count double."""
-    if value is None:
-        return 0
-    if isinstance(value, dt.date):
-        return 10
-    text = str(value)
-    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
-
-
-def _widths(table: Table) -> list[int]:
-    widths = [_display_width(c.heading) for c in table.columns]
-    for row in table.rows:
-        for i, value in enumerate(row):
-            w = _display_width(value)
-            if w > widths[i]:
-                widths[i] = w
-    return [min(MAX_WIDTH, w + 2) for w in widths]
-
-
 def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
     # write_only streams rows: tens of thousands of teachers stay fast and small in memory.
     wb = Workbook(write_only=True)
@@ -183,7 +163,8 @@ def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
         ws = wb.create_sheet(table.title)
         ws.freeze_panes = f"{get_column_letter(table.frozen + 1)}2"
         print_setup(cast("Worksheet", ws), header_rows="1:1")
-        for i, width in enumerate(_widths(table), start=1):
+        widths = column_widths([c.heading for c in table.columns], table.rows, MAX_WIDTH)
+        for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         ws.auto_filter.ref = ref

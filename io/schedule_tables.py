@@ -608,7 +608,7 @@ def _details(result: RuleResult) -> str | None:
 
 def _rules(report: Report) -> Table:
     columns = (
-        _RULE_ID,
+        Field("id", _RULE_ID.en),
         Field("text", N_("Rule text")),
         Field("source", N_("Source")),
         Field("severity", N_("Severity")),

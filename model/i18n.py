@@ -62,13 +62,14 @@ def language() -> str:
 
 @contextmanager
 def speaking(lang: str) -> Iterator[None]:
-    """Use ``lang`` inside the block, then the language used before (one CLI run, a test)."""
-    before = language()
+    """Use ``lang`` inside the block, then as before (one CLI run, a test): a language not yet
+    chosen stays to be detected."""
+    before = _state["language"]
     set_language(lang)
     try:
         yield
     finally:
-        set_language(before)
+        _state["language"] = before
 
 
 @cache
