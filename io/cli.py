@@ -198,9 +198,10 @@ profile_option = option(
 )
 
 
-def _existing(name: str, help: str) -> Callable[[F], F]:
-    """A file argument (its existence is checked by the reader, with a message)."""
-    return argument(name, type=click.Path(dir_okay=False, path_type=Path), help=help)
+def _file(name: str, help: str, metavar: str | None = None) -> Callable[[F], F]:
+    """A file argument (an input's existence is checked by its reader, with a message)."""
+    path = click.Path(dir_okay=False, path_type=Path)
+    return argument(name, metavar=metavar, type=path, help=help)
 
 
 def _out_option(help: str) -> Callable[[F], F]:
@@ -366,12 +367,7 @@ def _wrote(path: Path) -> None:
         "(kindergartens, teachers, history, distances, pins)."
     )
 )
-@argument(
-    "out_path",
-    metavar="OUT",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("The workbook to write (.xlsx)."),
-)
+@_file("out_path", N_("The workbook to write (.xlsx)."), metavar="OUT")
 @_guard
 def template(out_path: Path) -> None:
     write_template(out_path)
@@ -379,7 +375,7 @@ def template(out_path: Path) -> None:
 
 
 @main.command(help=N_("Check a roster workbook; list every problem with sheet, row and column."))
-@_existing("roster", _ROSTER_HELP)
+@_file("roster", _ROSTER_HELP)
 @profile_option
 @_guard
 def validate(roster: Path, profile: str) -> None:
@@ -464,7 +460,7 @@ def _remedy(group: GroupResult) -> str:
 
 
 @main.command(help=N_("Plan rotations, inductions and visits; write and verify the plan."))
-@_existing("roster", _ROSTER_HELP)
+@_file("roster", _ROSTER_HELP)
 @_out_option(N_("The plan to write: .xlsx, or .json for machines."))
 @profile_option
 @option(
@@ -507,8 +503,8 @@ def solve(job: Job, options: SolveOptions) -> None:
         "exit 1 when a hard rule is broken."
     )
 )
-@_existing("roster", _ROSTER_HELP)
-@_existing("schedule", _PLAN_HELP)
+@_file("roster", _ROSTER_HELP)
+@_file("schedule", _PLAN_HELP)
 @option("--profile", default=None, help=N_("Profile name or .toml (default: the plan's own)."))
 @option("--start-year", type=int, default=None, help=N_("Default: the plan's own."))
 @option("--years", type=click.IntRange(1, 10), default=None, help=N_("Default: the plan's own."))
@@ -537,8 +533,8 @@ def verify(
 
 
 @main.command(help=N_("Write a post-ready notice (公示) of one school year of a plan."))
-@_existing("roster", _ROSTER_HELP)
-@_existing("plan", _PLAN_HELP)
+@_file("roster", _ROSTER_HELP)
+@_file("plan", _PLAN_HELP)
 @_out_option(N_("The notice workbook to write (.xlsx), one sheet per activity."))
 @option(
     "--year",
@@ -663,12 +659,7 @@ def demo(out_dir: Path, options: SolveOptions) -> None:
         "(深圳 004 二(一)2)."
     )
 )
-@argument(
-    "kgs_path",
-    metavar="KGS",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=N_("The kindergarten list (.xlsx) with coordinates or towns."),
-)
+@_file("kgs_path", N_("The kindergarten list (.xlsx) with coordinates or towns."), metavar="KGS")
 @_out_option(N_("The roster workbook to write (.xlsx)."))
 @option(
     "--max-size",

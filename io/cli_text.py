@@ -80,7 +80,7 @@ def _kept(text: str) -> str:
 
 
 _USAGE_WORDS = {"[OPTIONS]": N_("[OPTIONS]"), "COMMAND [ARGS]...": N_("COMMAND [ARGS]...")}
-# The help texts of click's own options (--help, --version): click gives them in English.
+# The help option's text (click's own, in English).
 HELP_TEXT = N_("Show this message and exit.")
 
 
@@ -139,7 +139,9 @@ class _Translated(click.Command):
             record = param.get_help_record(ctx)
             if record is None:
                 continue
-            if not isinstance(param, Option) and param.help:  # --help, --version
+            if param is self.get_help_option(ctx):
+                record = (record[0], _(HELP_TEXT))
+            elif not isinstance(param, Option) and param.help:  # --version: help given as N_
                 record = (record[0], _(param.help))
             rows.append(record)
         if rows:

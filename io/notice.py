@@ -98,16 +98,20 @@ MAX_WIDTH = 40
 OUT, IN = "调出", "调入"
 
 
-def working_days_from(first: dt.date, count: int) -> dt.date:
-    """The last of ``count`` working days from ``first`` (weekends and statutory days off)."""
-    day_ = first
-    left = count
-    while True:
-        if day_.weekday() < 5 and day_ not in statutory(day_.year):
-            left -= 1
-            if left == 0:
-                return day_
-        day_ += dt.timedelta(days=1)
+def _working(day: dt.date) -> bool:
+    """A working day: Monday to Friday and no statutory day off."""
+    return day.weekday() < 5 and day not in statutory(day.year)
+
+
+def posting_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The 公示期: `POSTING_DAYS` working days from the first working day after ``today``."""
+    days: list[dt.date] = []
+    day = today
+    while len(days) < POSTING_DAYS:
+        day += dt.timedelta(days=1)
+        if _working(day):
+            days.append(day)
+    return days[0], days[-1]
 
 
 class _Lists:
@@ -235,10 +239,7 @@ def build_notice(roster: Roster, job: NoticeJob) -> Notice:
     with speaking("zh"):
         parts = [lists.activity_part(act) for act in Activity]
         parts.append(lists.moves_part())
-        first = job.today + dt.timedelta(days=1)
-        while first.weekday() >= 5 or first in statutory(first.year):
-            first += dt.timedelta(days=1)
-        last = working_days_from(first, POSTING_DAYS)
+        first, last = posting_period(job.today)
         date_line = (
             f"发布日期：{day(job.today)}　　公示期：{span(first, last)}（{POSTING_DAYS}个工作日）。"
             "如有异议，请在公示期内向教育局人事科反映。"
