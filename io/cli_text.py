@@ -175,6 +175,12 @@ class Group(_Translated, click.Group):
         """Run once in the language ``--lang`` asks for, else the environment's; the language
         before the run comes back after it (tests run many in one process)."""
         argv = list(args) if args is not None else sys.argv[1:]
+        for stream in (sys.stdout, sys.stderr):
+            # Output redirected to a file on Windows is encoded in the ANSI code page (GBK),
+            # which lacks marks such as ✓: show "?" rather than fail.
+            reconfigure = getattr(stream, "reconfigure", None)  # a text file, not a test's
+            if reconfigure is not None:
+                reconfigure(errors="replace")
         with speaking(_wanted(argv) or detect()):
             return super().main(args, *rest, **kwargs)
 
