@@ -45,7 +45,7 @@ class Plan:
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """The workbook's sheets as DataFrames, keyed and headed as the workbook is."""
         return {
-            table.title: pd.DataFrame(list(table.rows), columns=[c.header for c in table.columns])
+            table.title: pd.DataFrame(list(table.rows), columns=[c.heading for c in table.columns])
             for table in build_tables(self.schedule, self.instance, self.report)
         }
 

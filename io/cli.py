@@ -1,11 +1,13 @@
 """The ``kgrota`` command line: thin wrappers that read, solve or verify, and write.
 
-Exit codes: 0 done, 1 infeasible or verification failed, 2 bad input or usage,
-3 internal error (a bug: please report it with ``--debug`` output).
+Help texts are English msgids marked with `N_` and shown in the run's language (cli_text.py);
+messages go through the catalogue with `_`. Exit codes: 0 done, 1 infeasible or verification
+failed, 2 bad input or usage, 3 internal error (a bug: please report it with ``--debug``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import sys
@@ -33,16 +35,19 @@ from ..model import (
 )
 from ..model.generate import generate as generate_roster
 from ..model.generate import qingpu_roster
-from ..model.i18n import _
+from ..model.i18n import LANGUAGES, N_, _
 from ..model.rules.pins import PIN
 from ..model.verify import verify as verify_schedule
 from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
+from .cli_text import Group, argument, option
 from .errors import InputError, Problem
+from .notice import ORDERS, NoticeJob, write_notice
 from .roster_read import read_roster
 from .roster_validate import default_start_year, read_checked, validate_roster
 from .roster_write import write_roster
 from .schedule_io import read_schedule, write_schedule
 from .template import write_template
+from .words import RULE_STATUS, SEVERITY, status_word
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -72,20 +77,21 @@ def _guard(func: F) -> F:
             err.print(summary.format(errors=errors, warnings=warnings), markup=False)
             sys.exit(2)
         except (ValueError, OSError) as exc:
-            err.print(f"[red]error:[/red] {escape(str(exc))}")  # e.g. kgrota[ray] is no markup
+            # escape: messages may hold brackets, e.g. kgrota[ray], that are no markup
+            label = _("error:")
+            err.print(f"[red]{label}[/red] {escape(str(exc))}")
             sys.exit(2)
         except Failed as exc:
             err.print(f"[red]✗[/red] {escape(str(exc))}")
             sys.exit(1)
         except KeyboardInterrupt:
-            err.print("interrupted: nothing was written.")
+            err.print(_("interrupted: nothing was written."))
             sys.exit(130)
         except Exception as exc:
             if logging.getLogger("kgrota").isEnabledFor(logging.DEBUG):
                 raise
-            err.print(
-                f"[red]internal error:[/red] {escape(repr(exc))} — rerun with --debug for details."
-            )
+            message = _("internal error: {error} — rerun with --debug for details.")
+            err.print(f"[red]{escape(message.format(error=repr(exc)))}[/red]")
             sys.exit(3)
 
     return wrapper  # type: ignore[return-value]
@@ -99,35 +105,44 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def _rules_table(report: Report) -> Table:
-    table = Table(title="规则检查 rules", show_lines=False)
-    for col in ("规则 rule", "级别 severity", "状态 status", "违反 violations"):
+    table = Table(title=_("Rule check"), show_lines=False)
+    for col in (_("Rule"), _("Severity"), _("Result"), _("Violations")):
         table.add_column(col)
     colours = {"passed": "green", "failed": "red", "shortfall": "yellow", "off": "dim"}
     for r in report.rules:
-        status = r.status
+        status = _(RULE_STATUS[r.status])
         table.add_row(
-            r.rule.id, r.severity.value, f"[{colours[status]}]{status}[/]", str(len(r.violations))
+            r.rule.id,
+            _(SEVERITY[r.severity.value]),
+            f"[{colours[r.status]}]{status}[/]",
+            str(len(r.violations)),
         )
     return table
 
 
 def _status(group: GroupResult) -> str:
-    """The status, with the gap when a schedule is not proven optimal (FEASIBLE)."""
+    """The status in words, with the gap when a plan is not proven best (FEASIBLE)."""
     if group.status is SolveStatus.FEASIBLE and group.gap is not None:
-        return f"{group.status.value} (gap {group.gap:.2%})"
-    return group.status.value
+        text = _("{status} (within {gap} of the best)")
+        return text.format(status=status_word(group.status), gap=f"{group.gap:.2%}")
+    return status_word(group.status)
+
+
+_OBJECTIVE_NOTE = N_(
+    "Objective: higher is better; unmet soft rules count below zero, so it can be negative."
+)
 
 
 def _groups_table(schedule: Schedule) -> Table:
-    table = Table(title="求解 solve")
+    table = Table(title=_("Solve"), caption=_(_OBJECTIVE_NOTE))
     for col in (
-        "集团 group",
-        "教师 teachers",
-        "状态 status",
-        "目标 objective",
-        "界 bound",
-        "差距 gap",
-        "秒 s",
+        _("Group"),
+        _("Teachers"),
+        _("Status"),
+        _("Objective"),
+        _("Best bound"),
+        _("Gap"),
+        _("Seconds"),
     ):
         table.add_column(col)
     for g in schedule.groups:
@@ -136,7 +151,7 @@ def _groups_table(schedule: Schedule) -> Table:
         table.add_row(
             escape(g.group),
             str(g.teachers),
-            g.status.value,
+            status_word(g.status),
             str(g.objective),
             bound,
             gap,
@@ -145,75 +160,120 @@ def _groups_table(schedule: Schedule) -> Table:
     return table
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kgrota")
-@click.option("--debug", is_flag=True, help="Show debug logs and tracebacks.")
-def main(debug: bool) -> None:
-    """kgrota — plan teacher rotation and exchange in kindergarten education groups.
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        """kgrota: plan teacher rotation and exchange in kindergarten education groups.
 
-    \b
-    Typical use:
-      kgrota template roster.xlsx          # empty roster workbook to fill in
-      kgrota validate roster.xlsx          # check it
-      kgrota solve roster.xlsx -o plan.xlsx
-      kgrota verify roster.xlsx plan.xlsx  # independent check of any schedule
-    """
+Typical use:
+  kgrota template roster.xlsx          # empty roster workbook to fill in
+  kgrota validate roster.xlsx          # check it
+  kgrota solve roster.xlsx -o plan.xlsx
+  kgrota verify roster.xlsx plan.xlsx  # independent check of any plan
+  kgrota notice roster.xlsx plan.xlsx -o notice.xlsx --docx   # the public notice"""
+    ),
+)
+@click.version_option(package_name="kgrota", help=N_("Show the version and exit."))
+@option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    expose_value=False,  # cli_text.Group.main reads it before anything is shown
+    help=N_(
+        "Language of help, messages and written files: zh (Chinese, the default) or en. "
+        "Also KGROTA_LANG=en or an English locale."
+    ),
+)
+@option("--debug", is_flag=True, help=N_("Show debug logs and tracebacks."))
+def main(debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
 
 
-profile_option = click.option(
+profile_option = option(
     "--profile",
     default="default",
     show_default=True,
-    help=f"Built-in profile ({', '.join(builtin_profiles())}) or a .toml file.",
+    help=N_("Built-in profile ({profiles}) or a .toml file."),
+    help_values={"profiles": ", ".join(builtin_profiles())},
 )
 
+
+def _file(name: str, help: str, metavar: str | None = None) -> Callable[[F], F]:
+    """A file argument (an input's existence is checked by its reader, with a message)."""
+    path = click.Path(dir_okay=False, path_type=Path)
+    return argument(name, metavar=metavar, type=path, help=help)
+
+
+def _out_option(help: str) -> Callable[[F], F]:
+    return option(
+        "-o",
+        "--out",
+        "out_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help,
+    )
+
+
+_ROSTER_HELP = N_("The roster workbook (.xlsx).")
+_PLAN_HELP = N_("A plan written by kgrota solve (.xlsx or .json), or typed by the office.")
 
 _DEFAULT = SolveOptions()  # for the help texts: the defaults live in SolveOptions only
 
 _SOLVE_FLAGS = (
-    click.option(
+    option(
         "--params",
         "params_file",
         metavar="FILE",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         default=None,
-        help="A TOML preset of the options below and CP-SAT parameters ([cp_sat] table); "
-        "flags given here override it.",
+        help=N_(
+            "A TOML preset of the options below and CP-SAT parameters ([cp_sat] table); "
+            "flags given here override it."
+        ),
     ),
-    click.option(
+    option(
         "--time-limit",
         type=click.FloatRange(0.1),
         default=None,
-        help=f"Seconds per group.  [default: {_DEFAULT.time_limit:g}]",
+        show_default=f"{_DEFAULT.time_limit:g}",
+        help=N_("Seconds per group."),
     ),
-    click.option(
+    option(
         "--workers",
         type=click.IntRange(1),
         default=None,
-        help="CP-SAT workers (default: all cores).",
+        help=N_("CP-SAT workers (default: all cores)."),
     ),
-    click.option("--seed", type=int, default=None, help=f"[default: {_DEFAULT.seed}]"),
-    click.option(
+    option(
+        "--seed",
+        type=int,
+        default=None,
+        show_default=str(_DEFAULT.seed),
+        help=N_("Random seed of the search: the same seed with --workers 1 gives the same plan."),
+    ),
+    option(
         "--gap",
         "gap_percent",
         metavar="PERCENT",
         type=click.FloatRange(0, 100, max_open=True),
         default=None,
-        help="Stop a group once its plan is proven within PERCENT % of the best possible "
-        "(default 0: prove optimal).",
+        help=N_(
+            "Stop a group once its plan is proven within PERCENT % of the best possible "
+            "(default 0: prove it best)."
+        ),
     ),
-    click.option(
+    option(
         "--backend",
         type=click.Choice(BACKENDS),
         default=None,
-        help="Where groups are solved: local processes, or Ray tasks (needs kgrota[ray]).  "
-        f"[default: {_DEFAULT.backend}]",
+        show_default=_DEFAULT.backend,
+        help=N_("Where groups are solved: local processes, or Ray tasks (needs kgrota[ray])."),
     ),
-    click.option(
+    option(
         "--address",
         default=None,
-        help="Ray cluster to join (with --backend ray; default: start Ray on this machine).",
+        help=N_("Ray cluster to join (with --backend ray; default: start Ray on this machine)."),
     ),
 )
 _SOLVE_FLAG_NAMES = (
@@ -259,6 +319,13 @@ def _options(flags: dict[str, Any]) -> SolveOptions:
     return options
 
 
+def _not_over(target: Path, source: Path, message: str) -> None:
+    """Refuse to write ``target`` over ``source`` (an input is never modified); ``message``
+    says so with ``{target}`` and ``{source}``."""
+    if target.resolve() == source.resolve():
+        raise ValueError(message.format(target=target, source=source))
+
+
 @dataclass(frozen=True)
 class Job:
     """What one solve reads and writes; how it solves is a `SolveOptions`."""
@@ -272,8 +339,7 @@ class Job:
     fmt: str = "xlsx"
 
     def __post_init__(self) -> None:
-        if self.out.resolve() == self.roster.resolve():
-            raise ValueError(f"{self.out}: the schedule must not overwrite the roster")
+        _not_over(self.out, self.roster, _("{target}: the plan must not overwrite {source}"))
 
 
 def _job(values: dict[str, Any]) -> Job:
@@ -291,31 +357,46 @@ def _job(values: dict[str, Any]) -> Job:
     )
 
 
-@main.command()
-@click.argument("out_path", metavar="OUT", type=click.Path(dir_okay=False, path_type=Path))
+def _wrote(path: Path) -> None:
+    out.print(_("wrote {path}").format(path=escape(str(path))))
+
+
+@main.command(
+    help=N_(
+        "Write an empty roster workbook with drop-downs "
+        "(kindergartens, teachers, history, distances, pins)."
+    )
+)
+@_file("out_path", N_("The workbook to write (.xlsx)."), metavar="OUT")
 @_guard
 def template(out_path: Path) -> None:
-    """Write an empty roster workbook with drop-downs (园所, 教师, 交流记录, 距离, 锁定)."""
     write_template(out_path)
-    out.print(f"wrote {out_path}", markup=False)
+    _wrote(out_path)
 
 
-@main.command()
-@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
+@main.command(help=N_("Check a roster workbook; list every problem with sheet, row and column."))
+@_file("roster", _ROSTER_HELP)
 @profile_option
-@click.option(
-    "--start-year", type=int, default=None, help="First academic year (default: the next one)."
+@option(
+    "--start-year",
+    type=int,
+    default=None,
+    help=N_("First school year, by its first calendar year (default: the next one)."),
 )
-@click.option(
-    "--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile)."
+@option(
+    "--years",
+    type=click.IntRange(1, 10),
+    default=None,
+    help=N_("School years to plan (default: the profile's)."),
 )
 @_guard
 def validate(roster: Path, profile: str, start_year: int | None, years: int | None) -> None:
-    """Check a roster workbook; list every problem with sheet, row and column."""
     problems = validate_roster(roster, load_profile(profile), start_year=start_year, years=years)
     _print_problems(problems)
-    message = _("{roster}: valid ({n} warning(s))").format(roster=roster, n=len(problems))
-    out.print(f"[green]✓[/green] {escape(message)}")
+    message = _("{roster}: valid ({n} warning(s))").format(
+        roster=escape(str(roster)), n=len(problems)
+    )
+    out.print(f"[green]✓[/green] {message}")
 
 
 def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
@@ -336,13 +417,14 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
+        task = bar.add_task(_("solving {n} group(s)").format(n=len(groups)), total=len(groups))
 
         def progress(result: GroupResult) -> None:
             bar.advance(task)
-            bar.console.print(
-                f"  {result.group}: {_status(result)} in {result.seconds:.1f}s", markup=False
+            line = _("  {group}: {status} in {seconds:.1f}s").format(
+                group=result.group, status=_status(result), seconds=result.seconds
             )
+            bar.console.print(escape(line))
 
         schedule = solve(instance, options, progress=progress)
     report = verify_schedule(instance, schedule.assignments)
@@ -352,90 +434,96 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
 
 
 def _conclude(schedule: Schedule, report: Report, out_path: Path) -> None:
+    message = _("wrote {path}: {n} assignments; plan: {status}")
     out.print(
-        f"wrote {out_path}: {len(schedule.assignments)} assignments, objective {report.objective}",
-        markup=False,
+        message.format(
+            path=escape(str(out_path)),
+            n=len(schedule.assignments),
+            status=status_word(schedule.status),
+        )
     )
     if schedule.status is SolveStatus.INFEASIBLE:
         for g in schedule.groups:
             if g.status is SolveStatus.INFEASIBLE:
-                out.print(
-                    f"group {g.group}: no schedule satisfies the hard rules; {_remedy(g)}",
-                    markup=False,
-                )
-        raise Failed("no schedule satisfies the hard rules; relax the profile as suggested above")
+                line = _("group {group}: no plan satisfies the hard rules; {remedy}")
+                out.print(escape(line.format(group=g.group, remedy=_remedy(g))))
+        raise Failed(_("no plan satisfies the hard rules; relax the profile as suggested above"))
     if not report.ok:
         out.print(_rules_table(report))
-        raise Failed("the schedule fails verification (see the rules sheet)")
+        raise Failed(_("the plan fails verification (see the rules sheet)"))
     failed = sum(r.status == "shortfall" for r in report.rules)
-    out.print(
-        f"[green]✓[/green] verified: every hard rule holds; {failed} soft rule(s) with shortfalls"
-    )
+    message = _("verified: every hard rule holds; {n} soft rule(s) not fully met")
+    out.print(f"[green]✓[/green] {message.format(n=failed)}")
 
 
 def _remedy(group: GroupResult) -> str:
     """What would let an infeasible group solve, in profile terms (solver/diagnose.py)."""
     if not group.relaxations:
-        return "no single rule's relaxation helps: check staffing, unavailable years and pins"
+        return _("no single rule's relaxation helps: check staffing, unavailable years and pins")
     ways = [
-        "dropping the pins that conflict (pins sheet 锁定)"
+        _("dropping the pins that conflict (pins sheet 锁定)")
         if rule_id == PIN.id
-        else f'making {rule_id} soft ([rules.{rule_id}] severity = "soft" in the profile)'
+        else _('making {rule} soft ([rules.{rule}] severity = "soft" in the profile)').format(
+            rule=rule_id
+        )
         for rule_id in group.relaxations
     ]
-    return "it solves after " + ", or ".join(ways)
+    return _("it solves after {ways}").format(ways=_(", or ").join(ways))
 
 
-@main.command()
-@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@main.command(help=N_("Plan rotations, inductions and visits; write and verify the plan."))
+@_file("roster", _ROSTER_HELP)
+@_out_option(N_("The plan to write: .xlsx, or .json for machines."))
 @profile_option
-@click.option(
-    "--start-year", type=int, default=None, help="First academic year (default: the next one)."
+@option(
+    "--start-year",
+    type=int,
+    default=None,
+    help=N_("First school year, by its first calendar year (default: the next one)."),
 )
-@click.option(
-    "--years", type=click.IntRange(1, 10), default=None, help="Years to plan (default: profile)."
+@option(
+    "--years",
+    type=click.IntRange(1, 10),
+    default=None,
+    help=N_("School years to plan (default: the profile's)."),
 )
-@click.option(
+@option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="A schedule being revised: keep as much of it as the rules allow (stability).",
+    help=N_("A plan being revised: keep as much of it as the rules allow."),
 )
-@click.option(
+@option(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "json"]),
     default=None,
-    help="Default: from OUT's suffix.",
+    help=N_("Format of the plan (default: from the suffix of -o)."),
 )
 @_solve_flags
 @_guard
 @_gather("job", _job, "roster", "out_path", "profile", "start_year", "years", "previous", "fmt")
 @_gather("options", _options, *_SOLVE_FLAG_NAMES)
 def solve(job: Job, options: SolveOptions) -> None:
-    """Plan rotations, inductions and shadowing visits; write and verify the schedule."""
     schedule, report = _solve(job, options)
     _conclude(schedule, report, job.out)
 
 
-@main.command()
-@click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("schedule", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--profile", default=None, help="Profile name or .toml (default: the schedule's own)."
+@main.command(
+    help=N_(
+        "Check a plan (made by kgrota or typed by hand) against every rule; "
+        "exit 1 when a hard rule is broken."
+    )
 )
-@click.option("--start-year", type=int, default=None, help="Default: the schedule's own.")
-@click.option(
-    "--years", type=click.IntRange(1, 10), default=None, help="Default: the schedule's own."
-)
+@_file("roster", _ROSTER_HELP)
+@_file("schedule", _PLAN_HELP)
+@option("--profile", default=None, help=N_("Profile name or .toml (default: the plan's own)."))
+@option("--start-year", type=int, default=None, help=N_("Default: the plan's own."))
+@option("--years", type=click.IntRange(1, 10), default=None, help=N_("Default: the plan's own."))
 @_guard
 def verify(
     roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None
 ) -> None:
-    """Check a schedule (solver-made or hand-typed) against every rule; exit 1 on a hard breach."""
     parsed, warnings = read_roster(roster)
     _print_problems(warnings)
     plan = read_schedule(schedule)
@@ -451,43 +539,89 @@ def verify(
     for v in report.failures[:50]:
         out.print(f"[red]✗[/red] {v.rule_id}: {escape(v.message)}", soft_wrap=True)
     if not report.ok:
-        raise Failed(f"{len(report.failures)} hard-rule violation(s)")
-    out.print(f"[green]✓[/green] every hard rule holds; objective {report.objective}")
+        raise Failed(_("{n} hard-rule violation(s)").format(n=len(report.failures)))
+    message = _("every hard rule holds; objective {objective} (higher is better)")
+    out.print(f"[green]✓[/green] {message.format(objective=report.objective)}")
 
 
-@main.command()
-@click.option(
-    "-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+@main.command(help=N_("Write a post-ready notice (公示) of one school year of a plan."))
+@_file("roster", _ROSTER_HELP)
+@_file("plan", _PLAN_HELP)
+@_out_option(N_("The notice workbook to write (.xlsx), one sheet per activity."))
+@option(
+    "--year",
+    type=int,
+    default=None,
+    help=N_("School year to post, by its first calendar year (default: the plan's first)."),
 )
-@click.option("--groups", type=click.IntRange(1), default=1, show_default=True)
-@click.option(
-    "--kgs", type=click.IntRange(2), default=8, show_default=True, help="Kindergartens per group."
+@option(
+    "--docx",
+    is_flag=True,
+    help=N_("Also write the notice as a Word document beside the workbook (.docx)."),
 )
-@click.option("--mode", type=click.Choice(["tight", "loose"]), default="loose", show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--start-year", type=int, default=None, help="Default: the next academic year.")
+@option(
+    "--order",
+    type=click.Choice(ORDERS),
+    default=ORDERS[0],
+    show_default=True,
+    help=N_("Order of names within a kindergarten: by surname strokes (姓氏笔画) or by pinyin."),
+)
+@_guard
+def notice(
+    roster: Path, plan: Path, out_path: Path, year: int | None, docx: bool, order: str
+) -> None:
+    for source in (roster, plan):
+        _not_over(out_path, source, _("{target}: the notice must not overwrite {source}"))
+    parsed, warnings = read_roster(roster)
+    _print_problems(warnings)
+    job = NoticeJob(read_schedule(plan), year, order, dt.date.today())
+    for path in write_notice(parsed, job, out_path, docx=docx):
+        _wrote(path)
+
+
+@main.command(help=N_("Write a synthetic, seeded roster (for trials and benchmarks)."))
+@_out_option(N_("The roster workbook to write (.xlsx)."))
+@option("--groups", type=click.IntRange(1), default=1, show_default=True, help=N_("Groups."))
+@option(
+    "--kgs",
+    type=click.IntRange(2),
+    default=8,
+    show_default=True,
+    help=N_("Kindergartens per group."),
+)
+@option(
+    "--mode",
+    type=click.Choice(["tight", "loose"]),
+    default="loose",
+    show_default=True,
+    help=N_("tight: lead and branches (one legal person); loose: 1+X members."),
+)
+@option("--seed", type=int, default=0, show_default=True, help=N_("Random seed of the roster."))
+@option("--start-year", type=int, default=None, help=N_("Default: the next school year."))
 @_guard
 def generate(
     out_path: Path, groups: int, kgs: int, mode: str, seed: int, start_year: int | None
 ) -> None:
-    """Write a synthetic, seeded roster (for trials and benchmarks)."""
     year = start_year if start_year is not None else default_start_year()
     roster = generate_roster(groups=groups, kgs=kgs, seed=seed, start_year=year, mode=mode)
     write_roster(roster, out_path)
+    message = _("wrote {path}: {kgs} kindergartens, {teachers} teachers")
     out.print(
-        f"wrote {out_path}: {len(roster.kindergartens)} kindergartens, "
-        f"{len(roster.teachers)} teachers",
-        markup=False,
+        message.format(
+            path=escape(str(out_path)),
+            kgs=len(roster.kindergartens),
+            teachers=len(roster.teachers),
+        )
     )
 
 
 @main.command(
+    help=N_("Run a benchmark set (python -m kgrota.bench under another name; see --help)."),
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
     add_help_option=False,
 )
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args: tuple[str, ...]) -> None:
-    """Run a benchmark set: python -m kgrota.bench under another name (see --help)."""
     from ..bench.__main__ import main as run_bench  # its own parser: one set of options
 
     sys.exit(run_bench(list(args), prog="kgrota bench"))
@@ -496,65 +630,95 @@ def bench(args: tuple[str, ...]) -> None:
 DEMO_START_YEAR = 2026
 
 
-@main.command()
-@click.option(
+@main.command(
+    help=N_(
+        "Write the shipped qingpu-2023 scenario (seed 001's seven groups), solve it "
+        "and write its notice."
+    )
+)
+@option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("kgrota-demo"),
     show_default=True,
+    help=N_("Folder to write into."),
 )
 @_solve_flags
 @_guard
 @_gather("options", _options, *_SOLVE_FLAG_NAMES)
 def demo(out_dir: Path, options: SolveOptions) -> None:
-    """Write the shipped qingpu-2023 scenario (seed 001's seven groups) and solve it."""
     roster_path = out_dir / "roster.xlsx"
-    write_roster(qingpu_roster(start_year=DEMO_START_YEAR), roster_path)
-    out.print(f"wrote {roster_path} (青浦区 2023: 7 groups, synthetic teachers)")
+    roster = qingpu_roster(start_year=DEMO_START_YEAR)
+    write_roster(roster, roster_path)
+    message = _("wrote {path} (青浦区 2023: 7 groups, synthetic teachers)")
+    out.print(message.format(path=escape(str(roster_path))))
     job = Job(roster_path, out_dir / "schedule.xlsx", load_profile("qingpu"), DEMO_START_YEAR)
     schedule, report = _solve(job, options)
     _conclude(schedule, report, job.out)
-    out.print(f"next: kgrota verify {roster_path} {job.out}")
+    notice_job = NoticeJob(schedule, None, ORDERS[0], dt.date.today())
+    for path in write_notice(roster, notice_job, out_dir / "notice.xlsx", docx=True):
+        _wrote(path)
+    message = _("next: kgrota verify {roster} {plan}")
+    out.print(message.format(roster=escape(str(roster_path)), plan=escape(str(job.out))))
 
 
-@main.command()
-@click.argument("kgs_path", metavar="KGS", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+@main.command(
+    help=N_(
+        "Form districts (学区) from a kindergarten list: compact, at most --max-size "
+        "kindergartens, one centre each.\n\n"
+        "Writes a roster whose kindergartens sheet carries the districts as groups "
+        "(深圳 004 二(一)2)."
+    )
 )
-@click.option("--max-size", type=click.IntRange(2), default=16, show_default=True)
-@click.option(
-    "--groups", type=click.IntRange(1), default=None, help="Default: the fewest that fit."
+@_file("kgs_path", N_("The kindergarten list (.xlsx) with coordinates or towns."), metavar="KGS")
+@_out_option(N_("The roster workbook to write (.xlsx)."))
+@option(
+    "--max-size",
+    type=click.IntRange(2),
+    default=16,
+    show_default=True,
+    help=N_("Kindergartens per district at most."),
 )
-@click.option(
+@option(
+    "--groups",
+    type=click.IntRange(1),
+    default=None,
+    help=N_("Districts to form (default: the fewest that fit)."),
+)
+@option(
     "--time-limit",
     type=click.FloatRange(0.1),
     default=PartitionOptions.time_limit,
     show_default=True,
+    help=N_("Seconds for the search."),
 )
-@click.option("--seed", type=int, default=PartitionOptions.seed, show_default=True)
+@option(
+    "--seed",
+    type=int,
+    default=PartitionOptions.seed,
+    show_default=True,
+    help=N_("Random seed of the search."),
+)
 @_guard
 def partition(
     kgs_path: Path, out_path: Path, max_size: int, groups: int | None, time_limit: float, seed: int
 ) -> None:
-    """Form districts (学区) from a kindergarten list: compact, ≤ max-size, one centre each.
-
-    Writes a roster whose kindergartens sheet carries the districts as groups (深圳 004 二(一)2).
-    """
     from ..model.partition import check_partition, to_roster_kindergartens
     from ..solver.partition import partition as solve_partition
     from .partition_io import read_partition_input
 
-    if out_path.resolve() == kgs_path.resolve():
-        raise ValueError(f"{out_path}: the roster must not overwrite the kindergarten list")
+    _not_over(out_path, kgs_path, _("{target}: the roster must not overwrite {source}"))
     sites = read_partition_input(kgs_path)
-    with err.status(f"partitioning {len(sites)} kindergartens"):
+    with err.status(_("partitioning {n} kindergartens").format(n=len(sites))):
         options = PartitionOptions(time_limit=time_limit, seed=seed)
         result = solve_partition(sites, max_size=max_size, groups=groups, options=options)
     breaches = check_partition(sites, result, max_size)
     if breaches:
-        raise Failed("partition fails its check: " + "; ".join(breaches))
+        raise Failed(
+            _("partition fails its check: {breaches}").format(breaches="; ".join(breaches))
+        )
     write_roster(Roster(to_roster_kindergartens(sites, result), ()), out_path)
     out.print(str(result))
-    out.print(f"wrote {out_path}: fill in the teachers sheet, then run kgrota solve", markup=False)
+    message = _("wrote {path}: fill in the teachers sheet, then run kgrota solve")
+    out.print(message.format(path=escape(str(out_path))))

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -18,27 +18,33 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..model import Assignment, Instance, Report, Schedule
+from ..model.i18n import _
 from . import cells, sheets
 from .atomic import write_atomic
 from .cells import literal
 from .errors import InputError
 from .headers import Sheet, normalize
+from .page import column_widths, print_setup
 from .schedule_tables import (
     ASSIGNMENT_COLUMNS,
     ASSIGNMENTS,
     CREATED,
     PROFILE,
+    SOLVER,
+    SOLVER_COLUMNS,
     START_YEAR,
     SUMMARY,
-    SUMMARY_COLUMNS,
     YEARS,
     Cell,
     Table,
     build_tables,
+    zh_title,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from .headers import Column
     from .sheets import Grid
@@ -49,9 +55,10 @@ _COL = {c.key: c for c in ASSIGNMENT_COLUMNS}
 REQUIRED = ("teacher_id", "activity", "host_kg", "year")
 # What read_schedule takes from the assignments sheet; the JSON "schedule" block uses the same keys.
 ASSIGNMENT_SHEET = Sheet(
-    *ASSIGNMENTS,
+    ASSIGNMENTS[0],
+    zh_title(ASSIGNMENTS),
     tuple(
-        dataclasses.replace(_COL[k], required=k in REQUIRED)
+        _COL[k].column(required=k in REQUIRED)
         for k in (
             "teacher_id",
             "activity",
@@ -67,13 +74,14 @@ ASSIGNMENT_SHEET = Sheet(
     note="",
 )
 READ_COLUMNS = ASSIGNMENT_SHEET.columns
-SUMMARY_SHEET = Sheet(
-    *SUMMARY,
-    tuple(dataclasses.replace(c, required=c.key == "value") for c in SUMMARY_COLUMNS),
-    required=False,
-    note="",
+# The solver sheet's key/item/value rows carry the plan's profile, years and date; files
+# written before the plain summary (issue 12) carry them in the summary sheet.
+_META_COLUMNS = tuple(c.column(required=c.key == "value") for c in SOLVER_COLUMNS[:3])
+META_SHEETS = (
+    Sheet(SOLVER[0], zh_title(SOLVER), _META_COLUMNS, required=False, note=""),
+    Sheet(SUMMARY[0], zh_title(SUMMARY), _META_COLUMNS, required=False, note=""),
 )
-SUMMARY_ITEMS = (PROFILE, START_YEAR, YEARS, CREATED)
+SUMMARY_ITEMS = tuple(f.column() for f in (PROFILE, START_YEAR, YEARS, CREATED))
 _SUMMARY_PARSERS: dict[str, Callable[[object], object]] = {
     PROFILE.key: cells.text,
     START_YEAR.key: cells.year,
@@ -94,7 +102,8 @@ def write_schedule(
 ) -> Path:
     """Write the six sheets of SPEC §5 as an xlsx workbook or as JSON; return the path."""
     if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        message = _("format must be one of {formats}, not {fmt!r}")
+        raise ValueError(message.format(formats=", ".join(FORMATS), fmt=fmt))
     if schedule.created is None:
         schedule = dataclasses.replace(schedule, created=dt.datetime.now().astimezone())
     tables = build_tables(schedule, instance, report)
@@ -146,26 +155,6 @@ def _machine_row(a: Assignment) -> dict[str, str | int | None]:
     return dict(zip((c.key for c in READ_COLUMNS), values, strict=True))
 
 
-def _display_width(value: Cell) -> int:
-    """Excel column width of a value; CJK characters (3 UTF-8 bytes) count double."""
-    if value is None:
-        return 0
-    if isinstance(value, dt.date):
-        return 10
-    text = str(value)
-    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
-
-
-def _widths(table: Table) -> list[int]:
-    widths = [_display_width(c.header) for c in table.columns]
-    for row in table.rows:
-        for i, value in enumerate(row):
-            w = _display_width(value)
-            if w > widths[i]:
-                widths[i] = w
-    return [min(MAX_WIDTH, w + 2) for w in widths]
-
-
 def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
     # write_only streams rows: tens of thousands of teachers stay fast and small in memory.
     wb = Workbook(write_only=True)
@@ -173,7 +162,9 @@ def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
     for table in tables:
         ws = wb.create_sheet(table.title)
         ws.freeze_panes = f"{get_column_letter(table.frozen + 1)}2"
-        for i, width in enumerate(_widths(table), start=1):
+        print_setup(cast("Worksheet", ws), header_rows="1:1")
+        widths = column_widths([c.heading for c in table.columns], table.rows, MAX_WIDTH)
+        for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
         ws.auto_filter.ref = ref
@@ -182,7 +173,7 @@ def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
         setattr(ws, "calculate_dimension", lambda ref=ref: ref)
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(ws, column.header)
+            cell = WriteOnlyCell(ws, column.heading)
             cell.font = bold
             header.append(cell)
         ws.append(header)
@@ -222,7 +213,8 @@ def _complete(sheet: Sheet, grid: Grid) -> bool:
 
 def _missing_header() -> str:
     need = ", ".join(c.header for c in READ_COLUMNS if c.required)
-    return f"no header row with the columns {need} in the first {sheets.HEADER_SCAN_ROWS} rows"
+    message = _("no header row with the columns {columns} in the first {n} rows")
+    return message.format(columns=need, n=sheets.HEADER_SCAN_ROWS)
 
 
 def _find(book: sheets.Workbook, sheet: Sheet, titles: Sequence[str]) -> tuple[str, Grid] | None:
@@ -245,11 +237,11 @@ def _read_xlsx(problems: sheets.Problems, source: Path) -> Schedule:
         if found is None:
             if named:
                 raise problems.fatal(_missing_header(), named)
-            names = ", ".join(book.titles)
-            want = ASSIGNMENT_SHEET.title
-            raise problems.fatal(f"no sheet {want!r} with an assignments table (sheets: {names})")
-        summary_title = _named(book.titles, SUMMARY_SHEET)
-        summary = _find(book, SUMMARY_SHEET, [summary_title] if summary_title else [])
+            message = _("no sheet {name!r} with an assignments table (sheets: {names})")
+            name = _(ASSIGNMENTS[1])
+            raise problems.fatal(message.format(name=name, names=", ".join(book.titles)))
+        meta = [title for sheet in META_SHEETS if (title := _named(book.titles, sheet))]
+        summary = _find(book, META_SHEETS[0], meta)
     return _schedule(problems, found, summary, label=sheets.letter_header, first=1)
 
 
@@ -257,11 +249,11 @@ def _read_json(problems: sheets.Problems, source: Path) -> Schedule:
     try:
         doc = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise problems.fatal(f"cannot read the file: {exc}") from None
+        raise problems.fatal(_("cannot read the file: {error}").format(error=exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise problems.fatal(f"not valid UTF-8 JSON: {exc}") from None
+        raise problems.fatal(_("not valid UTF-8 JSON: {error}").format(error=exc)) from None
     if not isinstance(doc, dict):
-        raise problems.fatal("expected a JSON object with an 'assignments' list")
+        raise problems.fatal(_("expected a JSON object with an 'assignments' list"))
     meta = doc.get("schedule")
     key = ASSIGNMENTS[0]
     if isinstance(meta, dict) and key in meta:
@@ -271,16 +263,16 @@ def _read_json(problems: sheets.Problems, source: Path) -> Schedule:
         summary_sheet = "schedule"
     else:
         sheet, items = key, _objects(doc.get(key))
-        summary = _objects(doc.get(SUMMARY[0])) or []
-        summary_sheet = SUMMARY[0]
+        summary_sheet = SOLVER[0] if SOLVER[0] in doc else SUMMARY[0]
+        summary = _objects(doc.get(summary_sheet)) or []
     if items is None:
-        raise problems.fatal("no 'assignments' list of JSON objects")
+        raise problems.fatal(_("no 'assignments' list of JSON objects"))
     grid = _dict_grid(items)
     if not _complete(ASSIGNMENT_SHEET, grid):
         raise problems.fatal(_missing_header(), sheet)
     summary_grid = _dict_grid(summary)
     summary_table = (
-        (summary_sheet, summary_grid) if _complete(SUMMARY_SHEET, summary_grid) else None
+        (summary_sheet, summary_grid) if _complete(META_SHEETS[0], summary_grid) else None
     )
     # JSON rows count from 1 below the keys as header row 0.
     return _schedule(problems, (sheet, grid), summary_table, label=sheets.header_only, first=0)
@@ -318,17 +310,20 @@ def _schedule(
     meta: dict[str, Any] = {}
     if summary is not None:
         meta = _summary(
-            sheets.Table.read(problems, SUMMARY_SHEET, *summary, label=label, first=first)
+            sheets.Table.read(problems, META_SHEETS[0], *summary, label=label, first=first)
         )
     years = sorted({a.year for _, a in placed})
     start = meta.get(START_YEAR.key) or (years[0] if years else None)
     if start is None:
-        raise problems.fatal("no assignments, and no summary giving the start year", table.title)
+        message = _("no assignments, and no summary giving the start year")
+        raise problems.fatal(message, table.title)
     span = meta.get(YEARS.key) or (years[-1] - start + 1 if years else 1)
     for number, a in placed:
         if not start <= a.year < start + span:
             last = start + span - 1
-            message = f"{a.year} is outside the plan's years {start}–{last}"
+            message = _("{year} is outside the plan's years {first}–{last}").format(
+                year=a.year, first=start, last=last
+            )
             problems.add(table.title, number, table.column_name("year"), message)
     if problems.failed:
         raise InputError(problems.errors)

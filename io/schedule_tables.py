@@ -1,7 +1,10 @@
 """The schedule output's tables (SPEC §5), built once and written as xlsx sheets or as JSON.
 
-Every table is a list of rows under bilingual columns (header ``中文 english``). Ids stay in
-id columns and names sit beside them, so a reader (or the office) never has to parse a name.
+Sheet names, headers and cell values are in the current language (Chinese unless ``--lang
+en``): each column is a `Field` with a stable English key (the JSON key) and an English name
+from the message catalogue. Ids stay in id columns and names sit beside them, so a reader (or
+the office) never has to parse a name. The summary speaks plain language; the solver's
+figures, with the keys `read_schedule` takes back, have a sheet of their own.
 """
 
 from __future__ import annotations
@@ -22,99 +25,145 @@ from ..model import (
     RuleResult,
     Schedule,
     Semester,
+    SolveStatus,
     Teacher,
     Violation,
 )
+from ..model.i18n import N_, _, catalogue
 from ..model.rules.staffing import required as staffing_required
 from .headers import Column
+from .words import (
+    GROUP,
+    RULE_STATUS,
+    SEVERITY,
+    rule_text,
+    span,
+    status_word,
+    term_name,
+    word,
+    year_label,
+    yes_no,
+)
 
 Cell = str | int | float | dt.date | None  # dt.datetime is a dt.date
 Row = tuple[Cell, ...]
 
 
 @dataclass(frozen=True)
-class Table:
-    """One sheet: ``key`` is its English name and JSON key; ``frozen`` columns stay in view."""
+class Field:
+    """A column: ``key`` names it in JSON and to machines, ``en`` is its English name and
+    catalogue msgid; ``text``, when given, is a heading made when the table is built."""
 
     key: str
-    zh: str
-    columns: tuple[Column, ...]
+    en: str
+    aliases: tuple[str, ...] = ()  # further spellings a reader accepts (typed by hand)
+    text: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.text if self.text is not None else _(self.en)
+
+    def column(self, required: bool = False) -> Column:
+        """The column as the readers know it: Chinese, English name, key and aliases."""
+        zh = catalogue("zh").get(self.en, self.en)
+        return Column(self.key, zh, required=required, aliases=(self.en, *self.aliases))
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: ``key`` is its JSON key, ``name`` its English title (a msgid);
+    ``frozen`` columns stay in view."""
+
+    key: str
+    name: str
+    columns: tuple[Field, ...]
     rows: tuple[Row, ...]
     frozen: int = 0
 
     @property
     def title(self) -> str:
-        return f"{self.key} {self.zh}"
+        return _(self.name)
 
 
-SUMMARY = ("summary", "汇总")
-ASSIGNMENTS = ("assignments", "交流安排")
-TEACHERS = ("teachers", "教师视图")
-KINDERGARTENS = ("kindergartens", "园所视图")
-RULES_SHEET = ("rules", "规则检查")
-SHORTFALLS = ("shortfalls", "未满足")
+def zh_title(key_and_name: tuple[str, str]) -> str:
+    """A sheet's Chinese title, whatever the current language (readers match it)."""
+    return catalogue("zh").get(key_and_name[1], key_and_name[1])
 
-SUMMARY_COLUMNS = (Column("key", "键"), Column("item", "项目"), Column("value", "值"))
-# Summary items read_schedule takes back (all optional there).
-PROFILE = Column("profile", "方案")
-START_YEAR = Column("start_year", "起始学年")
-YEARS = Column("years", "规划年数")
-CREATED = Column("created", "生成时间")
+
+SUMMARY = ("summary", N_("Summary"))
+ASSIGNMENTS = ("assignments", N_("Assignments"))
+TEACHERS = ("teachers", N_("Teacher view"))
+KINDERGARTENS = ("kindergartens", N_("Kindergarten view"))
+RULES_SHEET = ("rules", N_("Rule check"))
+SHORTFALLS = ("shortfalls", N_("Shortfalls"))
+SOLVER = ("solver", N_("Solver"))
+
+SUMMARY_COLUMNS = (Field("topic", N_("Topic")), Field("text", N_("Description")))
+SOLVER_COLUMNS = (
+    Field("key", N_("Key")),
+    Field("item", N_("Item")),
+    Field("value", N_("Value")),
+    Field("note", N_("Note")),
+)
+# Solver items read_schedule takes back (all optional there).
+PROFILE = Field("profile", N_("Profile"))
+START_YEAR = Field("start_year", N_("First school year"))
+YEARS = Field("years", N_("School years planned"))
+CREATED = Field("created", N_("Made on"))
+
+_TEACHER_ID = Field("teacher_id", N_("Teacher ID"), ("教师工号", "教师编号", "teacher"))
+_NAME = Field("name", N_("Name"))
+_HOME_KG = Field("home_kg", N_("Home kindergarten"))
+_HOME_NAME = Field("home_name", N_("Home kindergarten name"))
+_GRADE = Field("grade", N_("Grade"))
+_YEAR = Field("year", N_("Year"), ("年度", "学年度"))
+_KG_ID = Field("kg_id", N_("Kindergarten ID"))
+_KG_NAME = Field("name", N_("Kindergarten name"))
+_RULE_ID = Field("rule_id", N_("Rule ID"))
+_SEMESTER = Field("semester", N_("Semester"), ("term",))
 
 # The assignments sheet. Aliases sit on the columns read_schedule takes back and cover what
 # the office is likely to type by hand; the name and date columns are display only.
 ASSIGNMENT_COLUMNS = (
-    Column("teacher_id", "工号", aliases=("教师工号", "教师编号", "teacher")),
-    Column("name", "姓名"),
-    Column("home_kg", "编制所在园"),
-    Column("home_name", "所在园名"),
-    Column("activity", "交流类型", aliases=("类型", "交流方式", "type")),
-    Column("host_kg", "交流园所", aliases=("交流园", "接收园", "去向园所", "host")),
-    Column("host_name", "交流园名"),
-    Column("year", "学年", aliases=("年度", "学年度")),
-    Column("year_label", "学年名称"),
-    Column("semester", "学期", aliases=("term",)),
-    Column("slot", "时段", aliases=("时段序号",)),
-    Column("start_date", "开始日期", aliases=("start",)),
-    Column("end_date", "结束日期", aliases=("end",)),
-    Column("grade", "任教年级"),
-    Column("partner", "结对对象", aliases=("导师", "结对教师", "置换对象", "mentor")),
-    Column("partner_name", "对象姓名"),
-    Column("guidance_item", "指导项目", aliases=("指导内容", "item")),
-    Column("rules", "依据规则"),
+    _TEACHER_ID,
+    _NAME,
+    _HOME_KG,
+    _HOME_NAME,
+    Field("activity", N_("Activity"), ("类型", "交流方式", "type")),
+    Field("host_kg", N_("Host kindergarten"), ("交流园", "接收园", "去向园所", "host")),
+    Field("host_name", N_("Host kindergarten name")),
+    _YEAR,
+    Field("year_label", N_("School year")),
+    _SEMESTER,
+    Field("slot", N_("Slot"), ("时段序号",)),
+    Field("start_date", N_("Start date"), ("start",)),
+    Field("end_date", N_("End date"), ("end",)),
+    _GRADE,
+    Field("partner", N_("Partner"), ("导师", "结对教师", "置换对象", "mentor")),
+    Field("partner_name", N_("Partner name")),
+    Field("guidance_item", N_("Guidance item"), ("指导内容", "item")),
+    Field("rules", N_("Rules applied")),
 )
 
-SEVERITY_ZH = {"hard": "硬性", "soft": "软性", "off": "关闭"}
-STATUS_ZH = {"passed": "通过", "failed": "未通过", "shortfall": "未满足", "off": "关闭"}
-TERM_ZH = {
-    "uplift": "提升",
-    "fairness": "公平",
-    "spread": "轮换间隔",
-    "commute": "通勤",
-    "preference": "意向",
-    "stability": "稳定",
-}
 DETAILS_SHOWN = 3  # violation messages quoted in the rules sheet; the rest are counted
 
 
-def year_label(year: int) -> str:
-    return f"{year}-{year + 1}学年"
-
-
-def yes_no(flag: bool) -> str:
-    return "是" if flag else "否"
+def listing(items: list[str]) -> str:
+    """Items joined as the language lists them (、 in Chinese)."""
+    return _(", ").join(items)
 
 
 def build_tables(schedule: Schedule, instance: Instance, report: Report) -> tuple[Table, ...]:
-    """All six sheets of SPEC §5, in workbook order."""
+    """Every sheet of SPEC §5, in workbook order (the plain summary first, solver figures last)."""
     view = _View(schedule, instance)
     return (
-        _summary(schedule, instance, report),
+        _summary(schedule, report, view),
         view.assignment_table(),
         view.teacher_table(),
         view.kindergarten_table(),
         _rules(report),
         _shortfalls(report, view),
+        _solver(schedule, instance, report),
     )
 
 
@@ -129,6 +178,7 @@ class _View:
 
     def __init__(self, schedule: Schedule, instance: Instance) -> None:
         self.instance = instance
+        self.profile = instance.profile
         self.horizon = instance.horizon
         self.placements = sorted(schedule.assignments, key=_sort_key)
         planned = range(schedule.start_year, schedule.start_year + schedule.years)
@@ -175,16 +225,16 @@ class _View:
                     t.name if t else None,
                     home,
                     self.kg_name(home),
-                    a.activity.label,
+                    word(a.activity, self.profile),
                     a.host_kg,
                     self.kg_name(a.host_kg),
                     a.year,
                     year_label(a.year),
-                    a.semester.label if a.semester else None,
+                    word(a.semester) if a.semester else None,
                     a.slot,
                     start,
                     end,
-                    t.grade.label if t and t.grade else None,
+                    word(t.grade) if t and t.grade else None,
                     a.partner,
                     self.teacher_name(a.partner),
                     "、".join(a.items) or None,
@@ -195,33 +245,44 @@ class _View:
 
     def _where(self, a: Assignment) -> str:
         """``轮岗交流 → 赵屯幼儿园``: what a placement means for the teacher."""
-        text = f"{a.activity.zh} → {self.kg_name(a.host_kg) or a.host_kg}"
+        values = {
+            "activity": word(a.activity, self.profile),
+            "host": self.kg_name(a.host_kg) or a.host_kg,
+            "partner": self.teacher_name(a.partner) or a.partner,
+        }
+        if a.semester is not None and a.slot is not None:
+            dates = span(*self.dates(a))
+            if a.items:
+                text = _("{activity} → {host}, slot {slot}: {dates}, {item}")
+                return text.format(**values, slot=a.slot, dates=dates, item="、".join(a.items))
+            text = _("{activity} → {host}, slot {slot}: {dates}")
+            return text.format(**values, slot=a.slot, dates=dates)
+        if a.partner and a.activity is Activity.INDUCTION:
+            return _("{activity} → {host} (mentor {partner})").format(**values)
         if a.partner:
-            role = "导师" if a.activity is Activity.INDUCTION else "对象"
-            text += f"（{role} {self.teacher_name(a.partner) or a.partner}）"
-        if a.semester is not None:
-            start, end = self.dates(a)
-            text += f" 第{a.slot}时段 {start:%m-%d}–{end:%m-%d}"
-        if a.items:
-            text += f" {'、'.join(a.items)}"
-        return text
+            return _("{activity} → {host} (partner {partner})").format(**values)
+        return _("{activity} → {host}").format(**values)
 
     def teacher_table(self) -> Table:
         """Every teacher in roster order, one column per year and per semester (blank = at home)."""
         periods: list[tuple[int, Semester | None]] = [(y, None) for y in self.years]
         periods += [(y, s) for y in self.years for s in Semester]
         columns = (
-            Column("teacher_id", "工号"),
-            Column("name", "姓名"),
-            Column("home_kg", "编制所在园"),
-            Column("home_name", "所在园名"),
-            Column("grade", "任教年级"),
-            Column("backbone", "是否骨干"),
-            Column("cadre", "是否干部"),
+            _TEACHER_ID,
+            _NAME,
+            _HOME_KG,
+            _HOME_NAME,
+            _GRADE,
+            Field("backbone", N_("Backbone")),
+            Field("cadre", N_("Cadre")),
             *(
-                Column(f"year_{y}", f"{y}学年")
+                Field(f"year_{y}", "", text=year_label(y))
                 if s is None
-                else Column(f"{y}_{s.value}", f"{y}学年{s.zh}")
+                else Field(
+                    f"{y}_{s.value}",
+                    "",
+                    text=_("{year} {semester}").format(year=year_label(y), semester=word(s)),
+                )
                 for y, s in periods
             ),
         )
@@ -234,8 +295,8 @@ class _View:
             for y in self.years:
                 mentees = self.mentees.get((t.teacher_id, y))
                 if mentees:
-                    names = "、".join(self.teacher_name(m) or m for m in mentees)
-                    cells[index[(y, None)]].append(f"带教 {names}")
+                    names = listing([self.teacher_name(m) or m for m in mentees])
+                    cells[index[(y, None)]].append(_("mentor of {names}").format(names=names))
             rows.append(
                 (
                     *_teacher_cells(t, self.kg_name(t.home_kg)),
@@ -258,20 +319,20 @@ class _View:
                 away.add((t.teacher_id, a.year))
                 out[(t.home_kg, t.grade, a.year)] += 1
         columns = (
-            Column("kg_id", "园所代码"),
-            Column("name", "园名"),
-            Column("group", "集团"),
-            Column("role", "角色"),
-            Column("grade", "年级"),
-            Column("year", "学年"),
-            Column("classes", "班数"),
-            Column("home_teachers", "编制人数"),
-            Column("at_home", "在园"),
-            Column("out", "外派"),
-            Column("in", "接收"),
-            Column("present", "实有"),
-            Column("required", "应有"),
-            Column("ok", "达标"),
+            _KG_ID,
+            _KG_NAME,
+            Field("group", N_("Group"), text=word(GROUP, self.profile)),
+            Field("role", N_("Role")),
+            _GRADE,
+            _YEAR,
+            Field("classes", N_("Classes")),
+            Field("home_teachers", N_("Teachers on roll")),
+            Field("at_home", N_("At home")),
+            Field("out", N_("Sent out")),
+            Field("in", N_("Received")),
+            Field("present", N_("Present")),
+            Field("required", N_("Required")),
+            Field("ok", N_("Fully staffed")),
         )
         inst = self.instance
         rows = []
@@ -290,8 +351,8 @@ class _View:
                             kg.kg_id,
                             kg.name,
                             kg.group,
-                            kg.role.label,
-                            grade.label,
+                            word(kg.role, self.profile),
+                            word(grade),
                             y,
                             kg.classes_of(grade),
                             home,
@@ -307,68 +368,232 @@ class _View:
 
 
 def _teacher_cells(t: Teacher, home_name: str | None) -> Row:
-    grade = t.grade.label if t.grade else None
+    grade = word(t.grade) if t.grade else None
     return (t.teacher_id, t.name, t.home_kg, home_name, grade, yes_no(t.backbone), yes_no(t.cadre))
 
 
-def _summary(schedule: Schedule, instance: Instance, report: Report) -> Table:
-    """Key/value rows; the ``key`` column is what machines (and read_schedule) look up."""
-    counts = Counter(a.activity for a in schedule.assignments)
-    first, last = schedule.start_year, schedule.start_year + schedule.years - 1
-    statuses = Counter(r.status for r in report.rules)
+def _whole(schedule: Schedule) -> GroupResult:
+    """The plan as one result: groups are solved apart and the objective is a sum over groups,
+    so the plan's objective and bound are the groups' sums (known only when every group has
+    one)."""
     groups = schedule.groups
-    # Groups are solved apart and the objective is a sum over groups, so the plan's objective
-    # and bound are the groups' sums (known only when every group has one).
     objectives = [g.objective for g in groups if g.objective is not None]
     bounds = [g.best_bound for g in groups if g.best_bound is not None]
-    whole = GroupResult(
+    return GroupResult(
         "",
         schedule.status,
         (),
         objective=sum(objectives) if groups and len(objectives) == len(groups) else None,
         best_bound=sum(bounds) if groups and len(bounds) == len(groups) else None,
     )
+
+
+def _percent(share: float) -> str:
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
+def _quality(schedule: Schedule) -> str:
+    """How good the plan is, in words: proven best, within X %, or why neither."""
+    status = schedule.status
+    if status is SolveStatus.OPTIMAL:
+        return _("Proven best: no plan scores higher under the profile's rules and weights.")
+    if status is SolveStatus.FEASIBLE:
+        gap = _whole(schedule).gap
+        if gap is None:
+            return _("A good plan, not proven best: the time limit ended the search.")
+        return _(
+            "Within {gap} of the best possible plan: the time limit ended the proof. "
+            "A longer --time-limit may close the gap."
+        ).format(gap=_percent(gap))
+    if status is SolveStatus.GREEDY:
+        return _(
+            "Made by the simple method: the solver found no plan in time. "
+            "Solve again with a longer --time-limit."
+        )
+    return _("No plan satisfies every hard rule: see the advice kgrota solve printed.")
+
+
+def _summary(schedule: Schedule, report: Report, view: _View) -> Table:
+    """The plan in plain words: who moves, where, for how long, what was not met, how good."""
+    inst, profile = view.instance, view.profile
+    first, last = schedule.start_year, schedule.start_year + schedule.years - 1
+    if profile.citation:
+        plan = _("{first} to {last}, {years} school year(s); profile {profile}: {citation}.")
+    else:
+        plan = _("{first} to {last}, {years} school year(s); profile {profile}.")
+    plan = plan.format(
+        first=year_label(first),
+        last=year_label(last),
+        years=schedule.years,
+        profile=profile.name,
+        citation=profile.citation,
+    )
+    people = {a.teacher_id for a in schedule.assignments}
+    total = len(inst.teachers)
     rows: list[Row] = [
-        (PROFILE.key, PROFILE.zh, schedule.profile),
-        (START_YEAR.key, START_YEAR.zh, schedule.start_year),
-        (YEARS.key, YEARS.zh, schedule.years),
-        ("horizon", "规划期", f"{year_label(first)} – {year_label(last)}"),
-        ("groups", "集团数", len(instance.roster.groups)),
-        ("kindergartens", "园所数", len(instance.kindergartens)),
-        ("teachers", "教师数", len(instance.teachers)),
-        ("assignments", "安排总数", len(schedule.assignments)),
-        *((f"count_{act.value}", f"{act.zh}人次", counts[act]) for act in Activity),
-        ("status", "求解状态", schedule.status.value),
-        ("objective", "目标值", report.objective),
+        (_("Plan"), plan),
+        (
+            _("Scope"),
+            _("{groups} {group_word}(s), {kgs} kindergartens, {teachers} teachers.").format(
+                groups=len(inst.roster.groups),
+                group_word=word(GROUP, profile),
+                kgs=len(inst.kindergartens),
+                teachers=total,
+            ),
+        ),
+        (
+            _("Teachers taking part"),
+            _("{n} of {total} teachers ({share}) take part in at least one exchange.").format(
+                n=len(people), total=total, share=_percent(len(people) / total) if total else "-"
+            ),
+        ),
+        *_activity_rows(schedule, view),
+        *_direction_rows(view),
+        *_group_rows(view),
+        *_rule_rows(report),
+        (_("Plan quality"), _quality(schedule)),
+        (_("Solver figures"), _("See the Solver sheet.")),
+    ]
+    if schedule.created is not None:
+        rows.append((_("Made on"), f"{schedule.created:%Y-%m-%d %H:%M}"))
+    return Table(*SUMMARY, SUMMARY_COLUMNS, tuple(rows), frozen=1)
+
+
+def _activity_rows(schedule: Schedule, view: _View) -> list[Row]:
+    """Per activity: how many teachers, how many times, in which years, for how long."""
+    rows: list[Row] = []
+    for act in Activity:
+        mine = [a for a in schedule.assignments if a.activity is act]
+        if not mine:
+            continue
+        per_year = Counter(a.year for a in mine)
+        years = listing(
+            [_("{year}: {n}").format(year=year_label(y), n=n) for y, n in sorted(per_year.items())]
+        )
+        if act.year_long:
+            length = _("each for one school year")
+        else:
+            length = _("each at most {weeks} week(s)").format(weeks=view.horizon.slot_weeks)
+        text = _("{people} teachers, {count} times ({years}); {length}.").format(
+            people=len({a.teacher_id for a in mine}), count=len(mine), years=years, length=length
+        )
+        rows.append((word(act, view.profile), text))
+    return rows
+
+
+def _direction_rows(view: _View) -> list[Row]:
+    """Where backbones go on rotation: to weaker, equal or stronger kindergartens."""
+    kg = view.instance.kg
+    moves = Counter[str]()
+    for a in view.placements:
+        t = view.instance.teacher.get(a.teacher_id)
+        if a.activity is not Activity.ROTATION or t is None:
+            continue
+        home, host = kg[t.home_kg].tier, kg[a.host_kg].tier
+        moves["down" if host < home else "same" if host == home else "up"] += 1
+    if not moves:
+        return []
+    text = _(
+        "Of {n} rotations, {down} go to a weaker kindergarten, {same} to one of the same tier "
+        "and {up} to a stronger one."
+    ).format(n=sum(moves.values()), down=moves["down"], same=moves["same"], up=moves["up"])
+    return [(_("Direction"), text)]
+
+
+def _group_rows(view: _View) -> list[Row]:
+    """Per group: who takes part, by activity."""
+    inst = view.instance
+    group_of = {t.teacher_id: inst.kg[t.home_kg].group for t in inst.teachers}
+    counts: dict[str, Counter[Activity]] = defaultdict(Counter)
+    people: dict[str, set[str]] = defaultdict(set)
+    for a in view.placements:
+        group = group_of.get(a.teacher_id)
+        if group is not None:
+            counts[group][a.activity] += 1
+            people[group].add(a.teacher_id)
+    rows: list[Row] = []
+    for group in inst.roster.groups:
+        parts = [
+            _("{activity} {n}").format(activity=word(act, view.profile), n=counts[group][act])
+            for act in Activity
+            if counts[group][act]
+        ]
+        text = _("{n} teachers take part: {activities}.").format(
+            n=len(people[group]), activities=listing(parts) or "-"
+        )
+        rows.append((group, text))
+    return rows
+
+
+def _rule_rows(report: Report) -> list[Row]:
+    """Whether the hard rules hold; each soft rule not fully met, how often and why."""
+    failed = [r for r in report.rules if r.status == "failed"]
+    if failed:
+        hard = _("{n} hard rule(s) broken: {ids}. See the Rule check sheet.").format(
+            n=len(failed), ids=listing([r.rule.id for r in failed])
+        )
+    else:
+        hard = _("Every hard rule holds.")
+    rows: list[Row] = [(_("Hard rules"), hard)]
+    for r in report.rules:
+        if r.status != "shortfall":
+            continue
+        text = _("{n} case(s), e.g. {example}. See the Shortfalls sheet.").format(
+            n=len(r.violations), example=r.violations[0].message
+        )
+        rows.append((_("Not fully met: {rule}").format(rule=rule_text(r.rule)), text))
+    return rows
+
+
+def _solver(schedule: Schedule, instance: Instance, report: Report) -> Table:
+    """Key/item/value rows; the ``key`` column is what machines (and read_schedule) look up."""
+    counts = Counter(a.activity for a in schedule.assignments)
+    first, last = schedule.start_year, schedule.start_year + schedule.years - 1
+    statuses = Counter(r.status for r in report.rules)
+    groups = schedule.groups
+    whole = _whole(schedule)
+    sign = _(
+        "Higher is better: the weighted sum of the terms below. Unmet soft rules count as "
+        "penalties below zero, so the total can be negative."
+    )
+    items: list[tuple[str, str, Cell, str | None]] = [
+        (PROFILE.key, PROFILE.heading, schedule.profile, None),
+        (START_YEAR.key, START_YEAR.heading, schedule.start_year, None),
+        (YEARS.key, YEARS.heading, schedule.years, None),
+        ("horizon", _("Horizon"), f"{year_label(first)} – {year_label(last)}", None),
+        ("groups", _("Groups"), len(instance.roster.groups), None),
+        ("kindergartens", _("Kindergartens"), len(instance.kindergartens), None),
+        ("teachers", _("Teachers"), len(instance.teachers), None),
+        ("assignments", _("Assignments"), len(schedule.assignments), None),
         *(
-            (f"term_{name}", f"目标项 {_term_zh(name)}", value)
+            (f"count_{act.value}", word(act, instance.profile), counts[act], None)
+            for act in Activity
+        ),
+        ("status", _("Status"), schedule.status.value, status_word(schedule.status)),
+        ("objective", _("Objective"), report.objective, sign),
+        *(
+            (f"term_{name}", term_name(name, RULE_BY_ID), value, None)
             for name, value in report.terms.items()
         ),
-        ("solver_objective", "求解器目标值", whole.objective),
-        ("best_bound", "最优界", whole.best_bound),
-        ("gap", "差距", _round(whole.gap)),
-        ("solve_seconds", "求解用时(秒)", round(sum(g.seconds for g in groups), 3)),
-        *((f"rules_{s}", f"规则{STATUS_ZH[s]}数", statuses[s]) for s in STATUS_ZH),
+        ("solver_objective", _("Solver's objective"), whole.objective, None),
+        ("best_bound", _("Best bound"), whole.best_bound, _("No plan can score above this.")),
+        ("gap", _("Gap"), _round(whole.gap), _("(bound - objective) / |objective|")),
+        ("solve_seconds", _("Solve seconds"), round(sum(g.seconds for g in groups), 3), None),
+        *((f"rules_{s}", _(RULE_STATUS[s]), statuses[s], None) for s in RULE_STATUS),
     ]
     for g in groups:
-        rows += [
-            (f"group_{g.group}_status", f"集团 {g.group} 状态", g.status.value),
-            (f"group_{g.group}_objective", f"集团 {g.group} 目标值", g.objective),
-            (f"group_{g.group}_best_bound", f"集团 {g.group} 最优界", g.best_bound),
-            (f"group_{g.group}_gap", f"集团 {g.group} 差距", _round(g.gap)),
-            (f"group_{g.group}_seconds", f"集团 {g.group} 用时(秒)", round(g.seconds, 3)),
-            (f"group_{g.group}_teachers", f"集团 {g.group} 教师数", g.teachers),
-            (f"group_{g.group}_variables", f"集团 {g.group} 变量数", g.variables),
+        items += [
+            (f"group_{g.group}_status", g.group, g.status.value, status_word(g.status)),
+            (f"group_{g.group}_objective", g.group, g.objective, _("Objective")),
+            (f"group_{g.group}_best_bound", g.group, g.best_bound, _("Best bound")),
+            (f"group_{g.group}_gap", g.group, _round(g.gap), _("Gap")),
+            (f"group_{g.group}_seconds", g.group, round(g.seconds, 3), _("Solve seconds")),
+            (f"group_{g.group}_teachers", g.group, g.teachers, _("Teachers")),
+            (f"group_{g.group}_variables", g.group, g.variables, _("Variables")),
         ]
     created = schedule.created.isoformat(timespec="seconds") if schedule.created else None
-    rows.append((CREATED.key, CREATED.zh, created))
-    return Table(*SUMMARY, SUMMARY_COLUMNS, tuple(rows), frozen=2)
-
-
-def _term_zh(name: str) -> str:
-    if name.startswith("penalty:"):
-        return f"未满足扣分 {name.removeprefix('penalty:')}"
-    return TERM_ZH.get(name, name)
+    items.append((CREATED.key, CREATED.heading, created, None))
+    return Table(*SOLVER, SOLVER_COLUMNS, tuple(items), frozen=2)
 
 
 def _round(value: float | None) -> float | None:
@@ -378,30 +603,32 @@ def _round(value: float | None) -> float | None:
 def _details(result: RuleResult) -> str | None:
     shown = [v.message for v in result.violations[:DETAILS_SHOWN]]
     more = len(result.violations) - len(shown)
-    return "; ".join(shown) + (f" …(+{more})" if more else "") if shown else None
+    if not shown:
+        return None
+    if more:
+        return _("{shown} …(+{more})").format(shown="; ".join(shown), more=more)
+    return "; ".join(shown)
 
 
 def _rules(report: Report) -> Table:
     columns = (
-        Column("id", "规则编号"),
-        Column("text_zh", "条文"),
-        Column("text", "说明"),
-        Column("source", "出处"),
-        Column("severity", "性质"),
-        Column("weight", "权重"),
-        Column("status", "结果"),
-        Column("violations", "违反数"),
-        Column("details", "详情"),
+        Field("id", _RULE_ID.en),
+        Field("text", N_("Rule text")),
+        Field("source", N_("Source")),
+        Field("severity", N_("Severity")),
+        Field("weight", N_("Weight")),
+        Field("status", N_("Result")),
+        Field("violations", N_("Violations")),
+        Field("details", N_("Details")),
     )
     rows = [
         (
             r.rule.id,
-            r.rule.text_zh,
-            r.rule.text,
+            rule_text(r.rule),
             r.rule.source,
-            f"{SEVERITY_ZH[r.severity.value]} {r.severity.value}",
+            _(SEVERITY[r.severity.value]),
             r.rule.weight,
-            f"{STATUS_ZH[r.status]} {r.status}",
+            _(RULE_STATUS[r.status]),
             len(r.violations),
             _details(r),
         )
@@ -414,22 +641,22 @@ def _semester_label(text: str | None) -> str | None:
     if not text:
         return None
     try:
-        return Semester.parse(text).label
+        return word(Semester.parse(text))
     except ValueError:
         return text
 
 
 def _shortfalls(report: Report, view: _View) -> Table:
     columns = (
-        Column("rule_id", "规则编号"),
-        Column("rule", "规则"),
-        Column("kg_id", "园所代码"),
-        Column("kg_name", "园名"),
-        Column("teacher_id", "工号"),
-        Column("name", "姓名"),
-        Column("year", "学年"),
-        Column("semester", "学期"),
-        Column("reason", "原因"),
+        _RULE_ID,
+        Field("rule", N_("Rule")),
+        _KG_ID,
+        Field("kg_name", N_("Kindergarten name")),
+        _TEACHER_ID,
+        _NAME,
+        _YEAR,
+        _SEMESTER,
+        Field("reason", N_("Reason")),
     )
     rows = [_shortfall_row(v, view) for v in report.shortfalls]
     return Table(*SHORTFALLS, columns, tuple(rows), frozen=1)
@@ -439,7 +666,7 @@ def _shortfall_row(v: Violation, view: _View) -> Row:
     rule = RULE_BY_ID.get(v.rule_id)
     return (
         v.rule_id,
-        rule.text_zh if rule else None,
+        rule_text(rule) if rule else None,
         v.kg_id,
         view.kg_name(v.kg_id),
         v.teacher_id,

@@ -13,6 +13,7 @@ catalogue complete.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from babel.messages.pofile import read_po
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
 
 LANGUAGES = ("zh", "en")
 SOURCE = "en"  # the language the messages are written in
@@ -59,6 +60,18 @@ def language() -> str:
     return _state["language"]
 
 
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Use ``lang`` inside the block, then as before (one CLI run, a test): a language not yet
+    chosen stays to be detected."""
+    before = _state["language"]
+    set_language(lang)
+    try:
+        yield
+    finally:
+        _state["language"] = before
+
+
 @cache
 def catalogue(lang: str) -> Mapping[str, str]:
     """msgid → translation of one language (empty for the source language)."""
@@ -79,3 +92,9 @@ def catalogue(lang: str) -> Mapping[str, str]:
 def _(message: str) -> str:
     """The message in the current language (as written when it has no translation)."""
     return catalogue(language()).get(message, message)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it yet: for texts fixed when the
+    program loads (help texts, column names) and translated with `_` when shown."""
+    return message

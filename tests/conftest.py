@@ -32,6 +32,7 @@ from kgrota.solver.options import SolveOptions
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
 START = 2026
 
@@ -119,6 +120,19 @@ def instance(
 ) -> Instance:
     roster = Roster(tuple(kgs), tuple(teachers), tuple(history), (), tuple(pins))
     return Instance.create(roster, profile or load_profile("default"), START, years)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kgrota demo`` once per run: the 青浦 roster, its solved plan and notice (English)."""
+    from click.testing import CliRunner
+
+    from kgrota.io.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--time-limit", "20"])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 @pytest.fixture

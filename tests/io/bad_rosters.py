@@ -102,11 +102,21 @@ def write(path: Path, sheets: Sheets, merges: dict[str, list[str]] | None = None
     return path
 
 
+def xml_forms(text: str) -> tuple[bytes, bytes]:
+    """Text as it may sit in a sheet's XML: UTF-8, or character references (openpyxl writes
+    those when lxml is installed)."""
+    return text.encode(), text.encode("ascii", "xmlcharrefreplace")
+
+
 def rewrite(path: Path, member: str, old: bytes, new: bytes) -> None:
-    """Replace bytes inside one member of a zip (what openpyxl will not write)."""
+    """Replace bytes inside one member of a zip (what openpyxl will not write); `old` may
+    sit there in either XML form (`xml_forms`)."""
     with zipfile.ZipFile(path) as z:
         items = [(i, z.read(i.filename)) for i in z.infolist()]
-    assert any(old in data for i, data in items if i.filename == member), (member, old)
+    data = next(data for i, data in items if i.filename == member)
+    if old not in data:
+        old = xml_forms(old.decode())[1]
+    assert old in data, (member, old)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in items:
             z.writestr(info, data.replace(old, new) if info.filename == member else data)

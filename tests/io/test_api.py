@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 import kgrota
 from kgrota.io.errors import InputError
 from kgrota.io.roster_write import write_roster
+from kgrota.io.schedule_tables import build_tables
 from kgrota.model.generate import generate
 from kgrota.solver.options import SolveOptions
 
@@ -31,9 +32,10 @@ def test_read_solve_frames_and_write(tmp_path: Path) -> None:
     written = plan.write(tmp_path / "plan.xlsx")
     book = load_workbook(written, read_only=True)
     assert list(frames) == book.sheetnames  # one frame per sheet, in the workbook's order
-    [assignments] = [f for name, f in frames.items() if name.startswith("assignments")]
+    titles = {t.key: t.title for t in build_tables(plan.schedule, plan.instance, plan.report)}
+    assignments = frames[titles["assignments"]]
     assert len(assignments) == len(plan.schedule.assignments)
-    sheet = book[next(n for n in book.sheetnames if n.startswith("assignments"))]
+    sheet = book[titles["assignments"]]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert list(assignments.columns) == header
 

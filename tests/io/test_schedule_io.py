@@ -1,4 +1,5 @@
-"""Schedule workbook and JSON (SPEC §5): content, layout, round trip, hand-typed input, errors."""
+"""Schedule workbook and JSON (SPEC §5): content, layout, languages, round trip, hand-typed
+input, errors. Tests run in English (conftest); the Chinese workbook has tests of its own."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from kgrota.io import schedule_io
 from kgrota.io.errors import InputError
 from kgrota.io.schedule_io import read_schedule, write_schedule
+from kgrota.io.schedule_tables import Table, build_tables
 from kgrota.model import (
     RULE_BY_ID,
     Activity,
@@ -31,14 +33,15 @@ from kgrota.model import (
     SolveStatus,
     Violation,
 )
+from kgrota.model.i18n import speaking
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-# SPEC §5: sheet → English column keys it must carry (views add per-year columns).
+# SPEC §5: sheet key → column keys it must carry (views add per-year columns).
 SHEETS = {
-    "summary 汇总": {"key", "item", "value"},
-    "assignments 交流安排": {
+    "summary": {"topic", "text"},
+    "assignments": {
         "teacher_id",
         "name",
         "home_kg",
@@ -54,8 +57,8 @@ SHEETS = {
         "guidance_item",
         "rules",
     },
-    "teachers 教师视图": {"teacher_id", "name", "home_kg", "grade", "backbone", "cadre"},
-    "kindergartens 园所视图": {
+    "teachers": {"teacher_id", "name", "home_kg", "grade", "backbone", "cadre"},
+    "kindergartens": {
         "kg_id",
         "grade",
         "year",
@@ -66,19 +69,11 @@ SHEETS = {
         "required",
         "ok",
     },
-    "rules 规则检查": {
-        "id",
-        "text_zh",
-        "text",
-        "source",
-        "severity",
-        "status",
-        "violations",
-        "details",
-    },
-    "shortfalls 未满足": {"rule_id", "kg_id", "teacher_id", "year", "semester", "reason"},
+    "rules": {"id", "text", "source", "severity", "status", "violations", "details"},
+    "shortfalls": {"rule_id", "kg_id", "teacher_id", "year", "semester", "reason"},
+    "solver": {"key", "item", "value", "note"},
 }
-SUMMARY_KEYS = {
+SOLVER_KEYS = {
     "profile",
     "groups",
     "horizon",
@@ -96,7 +91,9 @@ SUMMARY_KEYS = {
     "group_G_seconds",
     "created",
 }
-BILINGUAL = re.compile(r"^\S*[\u4e00-\u9fff]\S* [0-9a-z_]+$")  # 中文 english
+ZH_TITLES = ["汇总", "交流安排", "教师视图", "园所视图", "规则检查", "未满足", "求解信息"]
+LATIN = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -149,38 +146,110 @@ def written(tmp_path: Path, schedule: Schedule, tiny: Instance, report: Report) 
     return write_schedule(tmp_path / "plan.xlsx", schedule, tiny, report)
 
 
-def rows_of(path: Path, sheet: str) -> list[dict[str, object]]:
-    """Sheet rows keyed by the English part of each header."""
-    ws = load_workbook(path, read_only=True)[sheet]
+@pytest.fixture
+def tables(schedule: Schedule, tiny: Instance, report: Report) -> dict[str, Table]:
+    return {t.key: t for t in build_tables(schedule, tiny, report)}
+
+
+def rows_of(path: Path, table: Table) -> list[dict[str, object]]:
+    """The sheet of ``table``, its rows keyed by column key (its header as the table says)."""
+    ws = load_workbook(path, read_only=True)[table.title]
     header, *rows = ws.iter_rows(values_only=True)
-    keys = [str(h).split()[-1] for h in header]
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    assert list(header) == [c.heading for c in table.columns]
+    return [dict(zip([c.key for c in table.columns], row, strict=True)) for row in rows]
 
 
-def test_workbook_has_every_sheet_and_column(written: Path) -> None:
+def test_workbook_has_every_sheet_and_column(written: Path, tables: dict[str, Table]) -> None:
     wb = load_workbook(written)
-    assert wb.sheetnames == list(SHEETS)
-    for title, keys in SHEETS.items():
-        ws = wb[title]
+    assert list(tables) == list(SHEETS)
+    assert wb.sheetnames == [t.title for t in tables.values()]
+    for key, table in tables.items():
+        ws = wb[table.title]
         headers = [c.value for c in ws[1]]
-        assert all(BILINGUAL.match(str(h)) for h in headers), headers
-        assert keys <= {str(h).split()[1] for h in headers}
+        assert headers == [c.heading for c in table.columns]
+        assert SHEETS[key] <= {c.key for c in table.columns}
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")  # header row frozen
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, len(headers)).column_letter}{ws.max_row}"
         assert ws["A1"].font.b
 
 
-def test_widths_count_cjk_double(written: Path) -> None:
-    ws = load_workbook(written)["teachers 教师视图"]
+def test_every_sheet_prints_landscape_one_page_wide(written: Path) -> None:
+    for ws in load_workbook(written):
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # 9: A4
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, any length
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"  # the header row on every page
+        assert "&P" in ws.oddFooter.center.text  # page numbers
+
+
+def test_chinese_workbook_is_chinese_only(
+    tmp_path: Path, schedule: Schedule, tiny: Instance, report: Report
+) -> None:
+    with speaking("zh"):
+        path = write_schedule(tmp_path / "plan.xlsx", schedule, tiny, report)
+        tables = {t.key: t for t in build_tables(schedule, tiny, report)}
+        rows = {r["teacher_id"]: r for r in rows_of(path, tables["assignments"])}
+        summary = {r["topic"]: r["text"] for r in rows_of(path, tables["summary"])}
+    wb = load_workbook(path)
+    assert wb.sheetnames == ZH_TITLES
+    for ws in wb:
+        headers = [str(c.value) for c in ws[1] if c.value is not None]
+        assert not [h for h in headers if LATIN.search(h)], headers  # 工号, not 工号 teacher_id
+    rotation, visit = rows["L-small-0"], rows["B1-middle-0"]
+    assert (rotation["activity"], rotation["grade"]) == ("轮岗交流", "小班")
+    assert (rotation["year_label"], visit["semester"]) == ("2026-2027学年", "春季")
+    assert str(summary["计划质量"]).startswith("与最优计划相差不超过 10%")
+    assert summary["参加交流"] == "20 名教师中有 4 名（20%）参加至少一项交流。"
+    assert (
+        summary["G"]
+        == "4 名教师参加：轮岗交流 1 人次、新教师跟岗 1 人次、跟岗学习 1 人次、蹲点指导 1 人次。"
+    )
+    topics = set(summary) - {"G"}  # the group's own name aside, plain Chinese topics
+    assert all(not LATIN.search(str(topic)) for topic in topics), topics
+    assert Counter(read_schedule(path).assignments) == Counter(schedule.assignments)  # read back
+
+
+def test_english_workbook_is_english(written: Path, tables: dict[str, Table]) -> None:
+    wb = load_workbook(written)
+    assert wb.sheetnames[:2] == ["Summary", "Assignments"]
+    for ws in wb:
+        assert not [c.value for c in ws[1] if CJK.search(str(c.value))]
+    rows = {r["teacher_id"]: r for r in rows_of(written, tables["assignments"])}
+    assert (rows["L-small-0"]["activity"], rows["L-small-0"]["grade"]) == ("rotation", "small")
+
+
+def test_summary_speaks_plainly(written: Path, tables: dict[str, Table]) -> None:
+    summary = {r["topic"]: r["text"] for r in rows_of(written, tables["summary"])}
+    assert summary["Teachers taking part"] == (
+        "4 of 20 teachers (20%) take part in at least one exchange."
+    )
+    assert summary["rotation"] == (
+        "1 teachers, 1 times (2026-2027 school year: 1); each for one school year."
+    )
+    assert "each at most 2 week(s)" in str(summary["shadowing"])
+    assert summary["Hard rules"] == "1 hard rule(s) broken: ROT-PAIRS. See the Rule check sheet."
+    unmet = summary[f"Not fully met: {RULE_BY_ID['SHD-EACH-SEM'].text}"]
+    assert "B1 sent nobody to shadow" in str(unmet)  # why, in the verifier's words
+    # FEASIBLE, objective 40 against a bound of 44: within 10 %
+    assert str(summary["Plan quality"]).startswith("Within 10% of the best possible plan")
+    assert not any("objective" in str(text).lower() for text in summary.values())
+
+
+def test_widths_count_cjk_double(written: Path, tables: dict[str, Table]) -> None:
+    ws = load_workbook(written)[tables["teachers"].title]
     widths = {c.value: ws.column_dimensions[c.column_letter].width for c in ws[1]}
     # a mostly CJK cell: its column is wider than its character count
-    assert widths["2026学年 year_2026"] > len("新教师跟岗 → L园（导师 教师L-small-1）") + 10
-    assert widths["工号 teacher_id"] == len("工号 teacher_id") + 2 + 2
+    assert widths["2026-2027 school year"] > len("induction → L园 (mentor 教师L-small-1)") + 4
+    assert widths["Teacher ID"] == len("B1-middle-0") + 2  # the longest id, plus a margin
 
 
-def test_summary_reports_status_terms_and_rules(written: Path) -> None:
-    values = {r["key"]: r["value"] for r in rows_of(written, "summary 汇总")}
-    assert values.keys() >= SUMMARY_KEYS
+def test_solver_sheet_reports_status_terms_and_rules(
+    written: Path, tables: dict[str, Table]
+) -> None:
+    rows = {r["key"]: r for r in rows_of(written, tables["solver"])}
+    values = {k: r["value"] for k, r in rows.items()}
+    assert values.keys() >= SOLVER_KEYS
     assert values["profile"] == "default"
     assert values["status"] == "FEASIBLE"
     assert (values["objective"], values["term_uplift"], values["term_penalty:SHD-EACH-SEM"]) == (
@@ -193,15 +262,22 @@ def test_summary_reports_status_terms_and_rules(written: Path) -> None:
     assert values["rules_off"] == 1
     assert (values["count_rotation"], values["count_swap"]) == (1, 0)
     assert values["created"] == "2026-07-01T09:30:00"
+    # a negative objective never stands unexplained
+    assert "can be negative" in str(rows["objective"]["note"])
+    assert rows["term_penalty:SHD-EACH-SEM"]["item"] == (
+        f"unmet: {RULE_BY_ID['SHD-EACH-SEM'].text} (SHD-EACH-SEM)"
+    )
 
 
-def test_assignment_rows_carry_names_dates_and_rules(written: Path, tiny: Instance) -> None:
-    rows = {(r["teacher_id"], r["activity"]): r for r in rows_of(written, "assignments 交流安排")}
-    rotation = rows[("L-small-0", "轮岗交流 rotation")]
+def test_assignment_rows_carry_names_dates_and_rules(
+    written: Path, tiny: Instance, tables: dict[str, Table]
+) -> None:
+    rows = {(r["teacher_id"], r["activity"]): r for r in rows_of(written, tables["assignments"])}
+    rotation = rows[("L-small-0", "rotation")]
     assert (rotation["host_name"], rotation["grade"], rotation["year_label"]) == (
         "B1园",
-        "小班 small",
-        "2026-2027学年",
+        "small",
+        "2026-2027 school year",
     )
     start, end = tiny.horizon.year_dates(2026)
     assert (rotation["start_date"], rotation["end_date"]) == (
@@ -212,51 +288,63 @@ def test_assignment_rows_carry_names_dates_and_rules(written: Path, tiny: Instan
     assert rotation["rules"] == (
         "ROT-PER-GRADE ROT-PAIRS ROT-DOWN SUP-YEAR TERM-2Y REST-YEAR RETIRE STAFF-CLASS ONE-PLACE"
     )
-    induction = rows[("0042", "新教师跟岗 induction")]
+    induction = rows[("0042", "induction")]
     assert (induction["partner"], induction["partner_name"]) == ("L-small-1", "教师L-small-1")
-    visit = rows[("B1-middle-0", "跟岗学习 shadowing")]
-    assert (visit["semester"], visit["slot"]) == ("春季 spring", 3)
+    visit = rows[("B1-middle-0", "shadowing")]
+    assert (visit["semester"], visit["slot"]) == ("spring", 3)
     assert visit["start_date"] == dt.datetime.combine(
         tiny.horizon.slot_dates(2027, Semester.SPRING, 3)[0], dt.time()
     )
-    assert rows[("L-cadre", "蹲点指导 guidance")]["guidance_item"] == "专题讲座"
+    assert rows[("L-cadre", "guidance")]["guidance_item"] == "专题讲座"
 
 
-def test_teacher_view_has_every_teacher_and_period(written: Path, tiny: Instance) -> None:
-    rows = {r["teacher_id"]: r for r in rows_of(written, "teachers 教师视图")}
+def test_teacher_view_has_every_teacher_and_period(
+    written: Path, tiny: Instance, tables: dict[str, Table]
+) -> None:
+    rows = {r["teacher_id"]: r for r in rows_of(written, tables["teachers"])}
     assert list(rows) == [t.teacher_id for t in tiny.teachers]
-    assert rows["L-small-0"]["year_2026"] == "轮岗交流 → B1园"
-    assert rows["L-small-1"]["year_2026"] == "带教 教师0042"  # the mentor sees her new teacher
-    assert str(rows["B1-middle-0"]["2027_spring"]).startswith("跟岗学习 → L园 第3时段")
+    assert rows["L-small-0"]["year_2026"] == "rotation → B1园"
+    assert rows["L-small-1"]["year_2026"] == "mentor of 教师0042"  # the mentor sees her new one
+    # every date carries its year
+    assert rows["B1-middle-0"]["2027_spring"] == "shadowing → L园, slot 3: 2028-04-10 to 04-21"
     assert rows["L-small-2"]["year_2026"] is None  # blank = at home
-    assert (rows["L-small-0"]["backbone"], rows["L-cadre"]["cadre"]) == ("是", "是")
+    assert (rows["L-small-0"]["backbone"], rows["L-cadre"]["cadre"]) == ("yes", "yes")
 
 
-def test_kindergarten_view_counts_staffing(written: Path) -> None:
+def test_teacher_view_in_chinese(schedule: Schedule, tiny: Instance, report: Report) -> None:
+    with speaking("zh"):
+        view = {t.key: t for t in build_tables(schedule, tiny, report)}["teachers"]
+    rows = {row[0]: dict(zip([c.key for c in view.columns], row, strict=True)) for row in view.rows}
+    assert rows["B1-middle-0"]["2027_spring"] == "跟岗学习 → L园 第3时段 2028年4月10日至4月21日"
+    assert rows["L-small-1"]["year_2026"] == "带教 教师0042"
+    assert [c.heading for c in view.columns][7:9] == ["2026-2027学年", "2027-2028学年"]
+
+
+def test_kindergarten_view_counts_staffing(written: Path, tables: dict[str, Table]) -> None:
     rows = {
-        (r["kg_id"], r["grade"], r["year"]): r for r in rows_of(written, "kindergartens 园所视图")
+        (r["kg_id"], r["grade"], r["year"]): r for r in rows_of(written, tables["kindergartens"])
     }
-    lead = rows[("L", "小班 small", 2026)]  # one rotates out, the new teacher comes in
+    lead = rows[("L", "small", 2026)]  # one rotates out, the new teacher comes in
     assert (lead["home_teachers"], lead["at_home"], lead["out"], lead["in"]) == (3, 2, 1, 1)
-    assert (lead["present"], lead["required"], lead["ok"]) == (3, 2, "是")
-    branch = rows[("B1", "小班 small", 2027)]
+    assert (lead["present"], lead["required"], lead["ok"]) == (3, 2, "yes")
+    branch = rows[("B1", "small", 2027)]
     assert (branch["at_home"], branch["out"], branch["in"], branch["present"]) == (4, 0, 0, 4)
     assert len(rows) == 2 * 3 * 2  # kindergartens × grades with classes × years
 
 
-def test_rules_and_shortfalls_sheets(written: Path) -> None:
-    rules = {r["id"]: r for r in rows_of(written, "rules 规则检查")}
-    assert rules["ROT-PAIRS"]["status"] == "未通过 failed"
+def test_rules_and_shortfalls_sheets(written: Path, tables: dict[str, Table]) -> None:
+    rules = {r["id"]: r for r in rows_of(written, tables["rules"])}
+    assert rules["ROT-PAIRS"]["status"] == "failed"
     assert rules["ROT-PAIRS"]["details"] == "branch to branch"
-    assert rules["SHD-EACH-SEM"]["status"] == "未满足 shortfall"
-    assert rules["ROT-DOWN"]["status"] == "关闭 off"
-    assert rules["STAFF-CLASS"]["severity"] == "硬性 hard"
-    (shortfall,) = rows_of(written, "shortfalls 未满足")
+    assert rules["SHD-EACH-SEM"]["status"] == "not fully met"
+    assert rules["ROT-DOWN"]["status"] == "off"
+    assert rules["STAFF-CLASS"]["severity"] == "hard"
+    (shortfall,) = rows_of(written, tables["shortfalls"])
     assert shortfall["rule_id"] == "SHD-EACH-SEM"
     assert (shortfall["kg_name"], shortfall["year"], shortfall["semester"]) == (
         "B1园",
         2027,
-        "秋季 autumn",
+        "autumn",
     )
     assert shortfall["reason"] == "B1 sent nobody to shadow"
 
@@ -281,11 +369,11 @@ def test_json_holds_the_sheets_and_machine_block(
 ) -> None:
     path = write_schedule(tmp_path / "plan.json", schedule, tiny, report, "json")
     text = path.read_text(encoding="utf-8")
-    assert "交流安排" not in text and "轮岗交流 rotation" in text  # ensure_ascii=False
+    assert "B1园" in text  # ensure_ascii=False
     doc = json.loads(text)
-    assert set(doc) == {title.split()[0] for title in SHEETS} | {"schedule"}
-    for title, keys in SHEETS.items():
-        assert all(keys <= row.keys() for row in doc[title.split()[0]])
+    assert set(doc) == set(SHEETS) | {"schedule"}
+    for key, keys in SHEETS.items():
+        assert all(keys <= row.keys() for row in doc[key])
     assert doc["assignments"][0]["start_date"] == "2026-09-07"
     assert doc["schedule"]["assignments"][0] == {
         "teacher_id": "L-small-0",
@@ -314,7 +402,7 @@ def test_json_sheet_rows_read_without_the_machine_block(
 def test_formula_like_text_stays_text(tmp_path: Path, schedule: Schedule, report: Report) -> None:
     inst = instance([kg("L", Role.LEAD, 5)], [teacher("=1+1", "L")])
     path = write_schedule(tmp_path / "plan.xlsx", schedule, inst, report)
-    cell = load_workbook(path)["teachers 教师视图"]["A2"]
+    cell = load_workbook(path)["Teacher view"]["A2"]
     assert (cell.value, cell.data_type) == ("=1+1", "s")
 
 
@@ -453,7 +541,7 @@ def test_wrong_workbook_is_an_input_error(tmp_path: Path) -> None:
     ws.title = "教师"
     ws.append(["工号", "姓名", "编制所在园"])  # a roster sheet, not a schedule
     wb.save(tmp_path / "roster.xlsx")
-    with pytest.raises(InputError, match="no sheet 'assignments 交流安排'"):
+    with pytest.raises(InputError, match="no sheet 'Assignments'"):
         read_schedule(tmp_path / "roster.xlsx")
     # a sheet with the right name but without the columns says which are needed
     ws.title = "交流安排"
@@ -500,3 +588,40 @@ def test_unknown_format_is_refused(
     with pytest.raises(ValueError, match="format must be one of"):
         write_schedule(tmp_path / "plan.csv", schedule, tiny, report, "csv")
     assert not any(tmp_path.iterdir())
+
+
+def test_older_bilingual_plans_still_read(tmp_path: Path) -> None:
+    # A plan as kgrota wrote it before the Chinese-only sheets: bilingual names and values,
+    # the profile and years in the summary sheet.
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "summary 汇总"
+    summary.append(["键 key", "项目 item", "值 value"])
+    for row in (["profile", "方案", "qingpu"], ["start_year", "起始学年", 2026], ["years", "规划年数", 2]):  # fmt: skip
+        summary.append(row)
+    ws = wb.create_sheet("assignments 交流安排")
+    ws.append(["工号 teacher_id", "交流类型 activity", "交流园所 host_kg", "学年 year", "学期 semester", "时段 slot"])  # fmt: skip
+    ws.append(["T1", "轮岗交流 rotation", "B1", 2026, None, None])
+    ws.append(["T2", "跟岗学习 shadowing", "L", 2027, "春季 spring", 2])
+    wb.save(tmp_path / "old.xlsx")
+    plan = read_schedule(tmp_path / "old.xlsx")
+    assert (plan.profile, plan.start_year, plan.years) == ("qingpu", 2026, 2)
+    assert plan.assignments == (
+        Assignment("T1", Activity.ROTATION, "B1", 2026),
+        Assignment("T2", Activity.SHADOWING, "L", 2027, Semester.SPRING, 2),
+    )
+
+
+def test_chinese_json_keeps_the_machine_block(
+    tmp_path: Path, schedule: Schedule, tiny: Instance, report: Report
+) -> None:
+    with speaking("zh"):
+        path = write_schedule(tmp_path / "plan.json", schedule, tiny, report, "json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert set(doc) == set(SHEETS) | {"schedule"}  # English keys whatever the language
+    assert doc["assignments"][0]["activity"] == "轮岗交流"  # the sheets' values in Chinese
+    assert doc["schedule"]["assignments"][0]["activity"] == "rotation"  # the machine block not
+    back = read_schedule(path)
+    assert Counter(back.assignments) == Counter(schedule.assignments)
+    assert (back.profile, back.start_year, back.years) == ("default", 2026, 2)

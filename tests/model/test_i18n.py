@@ -16,11 +16,11 @@ PACKAGES = ("model", "solver", "io", "bench", "scenarios")
 
 
 def _marked() -> dict[str, str]:
-    """msgid → where it is used, for every _("...") in the package sources."""
+    """msgid → where it is used, for every _("...") and N_("...") in the package sources."""
     out: dict[str, str] = {}
     for package in PACKAGES:
         for filename, line, message, _comments, _context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords={"_": None}
+            ROOT / package, method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
         ):
             if isinstance(message, str):
                 out.setdefault(message, f"{package}/{filename}:{line}")
