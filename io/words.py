@@ -57,6 +57,10 @@ def word(thing: Labelled | Literal["group"], profile: Profile | None = None) -> 
     """What the office calls ``thing`` (an activity, role, grade, semester, gender, or
     `GROUP`) under ``profile``, in the current language."""
     chinese = language() == "zh"
+    key = thing.value if isinstance(thing, Labelled) else thing
+    own = profile.words.get(key) if profile is not None else None
+    if chinese and own:
+        return own
     if isinstance(thing, Labelled):
         return thing.zh if chinese else thing.value
     zh, en = _GROUP_WORDS.get(profile.mode if profile else "", _GROUP_DEFAULT)

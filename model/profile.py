@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .instance import Activity, Role
 from .rules import RULE_BY_ID, Severity
 
 if TYPE_CHECKING:
@@ -101,6 +102,9 @@ class Profile:
     stability: int = _f("objective", 5)
     # A plain mapping (MappingProxyType does not pickle; profiles travel to worker processes).
     rules: Mapping[str, RuleSetting] = field(default_factory=dict, metadata={"section": "rules"})
+    # The locality's own words (SPEC §10 Words): role, activity or "group" → what its
+    # document calls it (牵头园, 中心园, 联盟, 学区, 团队进驻 …); the rest keep the default words.
+    words: Mapping[str, str] = field(default_factory=dict, metadata={"section": "words"})
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -185,6 +189,20 @@ def _parse_rules(table: Any, where: str) -> dict[str, RuleSetting]:
     return out
 
 
+WORDS = ("group", *(r.value for r in Role), *(a.value for a in Activity))
+
+
+def _parse_words(table: Any, where: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ValueError(f"{where}: [words] must be a table of names")
+    for key, value in table.items():
+        if key not in WORDS:
+            raise ValueError(f"{where}: unknown word {key!r} in [words] (known: {', '.join(WORDS)})")
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{where}: [words] {key} must be a name")
+    return dict(table)
+
+
 def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
     """Build a profile from parsed TOML, rejecting unknown sections and keys."""
     by_section: dict[str, dict[str, type]] = {}
@@ -194,6 +212,8 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
     for key, value in data.items():
         if key == "rules":
             kwargs["rules"] = _parse_rules(value, where)
+        elif key == "words":
+            kwargs["words"] = _parse_words(value, where)
         elif key in by_section[""]:
             kwargs[key] = value
         elif key in by_section and isinstance(value, dict):

@@ -32,6 +32,7 @@ from kgrota.model import (
     Role,
     Schedule,
     Semester,
+    load_profile,
 )
 from kgrota.model.generate import generate
 from kgrota.model.verify import verify
@@ -41,7 +42,12 @@ if TYPE_CHECKING:
 
     from openpyxl.worksheet.worksheet import Worksheet
 
-LISTS = ("轮岗交流", "新教师跟岗", "跟岗学习", "跟岗实践")  # the demo's activities in 2026
+LISTS = (
+    "柔性流动",
+    "新教师跟岗",
+    "跟岗学习",
+    "跟岗实践",
+)  # the demo's activities in 2026 (qingpu's words)
 MOVES = "各园调出调入"
 HEADER_ROW = 3
 
@@ -91,8 +97,10 @@ def test_notice_lists_are_chinese_only_and_match_the_plan(demo_dir: Path, posted
     names = {t.teacher_id: t.name for t in roster.teachers}
     kg_names = {k.kg_id: k.name for k in roster.kindergartens}
     book = load_workbook(posted)
+    words = load_profile("qingpu").words  # the demo's profile names activities its own way
     for activity in (Activity.ROTATION, Activity.INDUCTION, Activity.SHADOWING):
-        rows = body(book[activity.zh])
+        called = words.get(activity.value, activity.zh)
+        rows = body(book[called])
         assert [r[0] for r in rows] == list(range(1, len(rows) + 1))  # 序号
         listed = Counter((r[1], r[3], r[4]) for r in rows)  # 姓名, 原单位, 交流单位
         planned = Counter(
@@ -102,7 +110,7 @@ def test_notice_lists_are_chinese_only_and_match_the_plan(demo_dir: Path, posted
         )
         assert listed == planned
         for row in rows:  # Chinese words, never ``轮岗交流 rotation`` or ``大班 large``
-            assert str(row[5]).startswith(activity.zh) and row[6] in {"小班", "中班", "大班", "混龄", "管理人员"}  # fmt: skip
+            assert str(row[5]).startswith(called) and row[6] in {"小班", "中班", "大班", "混龄", "管理人员"}  # fmt: skip
             assert "年" in str(row[7]) and "至" in str(row[7])  # 起止时间 with the year
             text = "".join(str(v) for v in row[1:] if v is not None)
             assert not any(c.isascii() and c.isalpha() for c in text)
@@ -114,7 +122,7 @@ def roster_home(roster: object, a: Assignment) -> str:
 
 
 def test_names_follow_surname_strokes_within_each_kindergarten(posted: Path) -> None:
-    rows = body(load_workbook(posted)["轮岗交流"])
+    rows = body(load_workbook(posted)["柔性流动"])
     for (_, name, _, home, *_), (_, after, _, same, *_) in pairwise(rows):
         if home == same:
             assert stroke_key(str(name)) <= stroke_key(str(after))
@@ -145,7 +153,7 @@ def test_word_notice_opens_landscape_with_repeated_header_rows(posted: Path) -> 
         assert header._tr.trPr.find(qn("w:tblHeader")) is not None
         assert tuple(c.text for c in header.cells) in (LIST_HEADER, MOVES_HEADER)
     titles = [p.text for p in doc.paragraphs if p.text.endswith("公示名单")]
-    assert titles[0] == "2026-2027学年轮岗交流人员公示名单"
+    assert titles[0] == "2026-2027学年柔性流动人员公示名单"
     footer = doc.sections[0].footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
 
@@ -157,7 +165,7 @@ def test_other_year_and_pinyin_order(demo_dir: Path, tmp_path: Path) -> None:
         "--year", "2027", "--order", "pinyin",
     )  # fmt: skip
     assert code == 0, output
-    ws = load_workbook(out)["轮岗交流"]
+    ws = load_workbook(out)["柔性流动"]
     assert str(ws["A1"].value).startswith("2027-2028学年")
     rows = body(ws)
     for (_, name, _, home, *_), (_, after, _, same, *_) in pairwise(rows):

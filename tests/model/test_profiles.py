@@ -51,7 +51,7 @@ def sections() -> dict[str, set[str]]:
     """Profile section → its keys, from the dataclass (the top level is ``""``)."""
     out: dict[str, set[str]] = defaultdict(set)
     for f in fields(Profile):
-        if f.name != "rules":
+        if f.name not in ("rules", "words"):
             out[f.metadata["section"]].add(f.name)
     return out
 
@@ -95,7 +95,9 @@ def test_default_restates_the_catalogue() -> None:
     profile = load_profile("default")
     for rule in RULES:
         assert (profile.severity(rule.id), profile.weight(rule.id)) == (rule.severity, rule.weight)
-    assert profile == Profile(name="default", citation=profile.citation, rules=profile.rules)
+    assert profile == Profile(
+        name="default", citation=profile.citation, rules=profile.rules, words=profile.words
+    )
 
 
 OVERRIDES: dict[str, dict[str, Any]] = {
