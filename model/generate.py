@@ -131,13 +131,15 @@ def qingpu_roster(seed: int = 2023, start_year: int = 2026) -> Roster:
 
 def qingtongxia_roster(seed: int = 2022, start_year: int = 2026) -> Roster:
     """The qingtongxia scenario: seed 002 plan 4's three kindergarten alliances, members as
-    printed, tiers and ownership by `scenarios.qingtongxia.classify`, synthetic staff."""
+    printed, the 集团化共同体's 分园 as branches, tiers and ownership by
+    `scenarios.qingtongxia.classify`, synthetic staff."""
     groups: dict[str, list[KgRow]] = {}
     for group, (lead, members) in qingtongxia.GROUPS.items():
         rows: list[KgRow] = []
-        for name in (lead, *members):
+        branches = qingtongxia.BRANCHES.get(lead, ())
+        for name in (lead, *branches, *members):
             tier, owner = qingtongxia.classify(name, lead=name == lead)
-            role = Role.LEAD if name == lead else Role.MEMBER
+            role = Role.LEAD if name == lead else Role.BRANCH if name in branches else Role.MEMBER
             rows.append((name, role, _OWNERSHIP[owner], tier, None))
         groups[group] = rows
     # Alliances are loose in the data sense (members keep their legal person): loose history.

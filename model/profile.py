@@ -73,6 +73,7 @@ class Profile:
     guide_slot_cap: int = _f("guidance", 3)  # lead staff out on guidance in one slot
     items_per_visit: int = _f("guidance", 3)  # items one visit (an event) can carry
     visit_days: int = _f("guidance", 1)  # teaching days a guidance visit lasts (GUIDE-LEN)
+    coop_min: int = _f("guidance", 0)  # GUIDE-COOP: visits a group holds a semester (0: none asked)
     # swaps (SWAP-EQ)
     swap_min: int = _f("swap", 2)  # lead backbones on swap each year
     swap_years: int = _f("swap", 1)  # longest swap (its length where swap_fixed)
@@ -197,7 +198,9 @@ def _parse_words(table: Any, where: str) -> dict[str, str]:
         raise ValueError(f"{where}: [words] must be a table of names")
     for key, value in table.items():
         if key not in WORDS:
-            raise ValueError(f"{where}: unknown word {key!r} in [words] (known: {', '.join(WORDS)})")
+            raise ValueError(
+                f"{where}: unknown word {key!r} in [words] (known: {', '.join(WORDS)})"
+            )
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{where}: [words] {key} must be a name")
     return dict(table)

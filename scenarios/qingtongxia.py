@@ -18,9 +18,11 @@ The plan prints no tiers and no ownership; `classify` decides them by one rule:
 
 Deviations from the printed plan:
 
-- The 第一 and 第二幼儿园 also head 集团化共同体 with 分园 (四(一)1–2: 学府/康乐, 南苑/建民). A
-  kindergarten belongs to one group here, so those tight groups are left out; the alliances
-  are what SPEC §8 asks for.
+- The 第一 and 第二幼儿园 also head 集团化共同体 with 分园 (四(一)1–2: 学府/康乐, 南苑/建民), one
+  legal person with their 本部. A kindergarten belongs to one group here, so each 共同体's 分园
+  join their 本部's alliance as branches (分园, `BRANCHES`): they exchange with the 本部 like
+  the members do, and their cadres trade places with it too (四(一)5 干部交流和走校轮岗).
+  A 分园 is new (高起点建设): 一级 (4), 公办.
 - Every 成员单位 is a member (成员园), 民办 ones included: plan 4 四(二)11 gives all members the
   same 互派 exchanges, so none is reduced to an affiliate.
 """
@@ -55,6 +57,12 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 
+# 四(一)1–2: the 集团化共同体's 分园, by 本部 (牵头幼儿园).
+BRANCHES: dict[str, tuple[str, ...]] = {
+    "第一幼儿园": ("第一幼儿园学府分园", "第一幼儿园康乐分园"),
+    "第二幼儿园": ("第二幼儿园南苑分园", "第二幼儿园建民分园"),
+}
+
 # Villages and units with a public school in plan 4 四(二)4–9 (大电 = 大坝电厂, 大坝电厂学校).
 PUBLIC_STEMS: tuple[str, ...] = ("同进", "同富", "同兴", "同乐", "大电")
 
@@ -63,6 +71,8 @@ def classify(name: str, lead: bool) -> tuple[int, str]:
     """Tier (5..1) and ownership (公办 / 民办) of one kindergarten, by the rule above."""
     if lead:
         return 5, "公办"
+    if "分园" in name:
+        return 4, "公办"
     if "中心" in name:
         return 4, "公办"
     if name.startswith(PUBLIC_STEMS):

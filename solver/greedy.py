@@ -43,7 +43,14 @@ from ..model import (
     semester_of,
 )
 from ..model.rules.coverage import COVER_3Y
-from ..model.rules.guidance import GUIDE_CAP, GUIDE_LEN, GUIDE_SIX, guide_staff, members
+from ..model.rules.guidance import (
+    GUIDE_CAP,
+    GUIDE_COOP,
+    GUIDE_LEN,
+    GUIDE_SIX,
+    guide_staff,
+    members,
+)
 from ..model.rules.induction import IND_LEAD, IND_MENTOR, induction_year
 from ..model.rules.pins import PIN
 from ..model.rules.rotation import (
@@ -196,6 +203,7 @@ class _GroupPlan:
             for sem in Semester:
                 self._shadowing(year, sem)
             self._guidance(year)
+            self._cooperation(year)
         return self.year_long + self._pack() + self.guidance
 
     @implements(CADRE_EX)
@@ -331,6 +339,23 @@ class _GroupPlan:
                 for sem in sorted(Semester, key=lambda s: (self.guided[(m, year, s)], s.order)):
                     if self._guide_visit(m, year, sem):
                         break
+
+    @implements(GUIDE_COOP)
+    def _cooperation(self, year: int) -> None:
+        """GUIDE-COOP: each semester, visits to the members who have had fewest until the
+        group holds coop_min (or no guide and slot can take one more)."""
+        if not self.profile.enabled(GUIDE_COOP.id):
+            return
+        group = self.kgs[0].group
+        for sem in Semester:
+            while sum(self.guided[(m, year, sem)] for m in members(self.inst, group)) < (
+                self.profile.coop_min
+            ):
+                order = sorted(
+                    members(self.inst, group), key=lambda m: len(self._guidance_of(m, year))
+                )
+                if not any(self._guide_visit(m, year, sem) for m in order):
+                    break
 
     def _guidance_of(self, member: str, year: int) -> list[Assignment]:
         return [a for a in self.guidance if a.host_kg == member and a.year == year]

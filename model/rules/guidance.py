@@ -26,10 +26,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from ..instance import Instance, Teacher
+    from ..profile import Profile
     from ..schedule import Assignment
     from .plan import Plan
 
-SHARED = ("members", "guide_staff")
+SHARED = ("members", "guide_staff", "visits_asked")
 
 _GUIDE = (Activity.GUIDANCE,)
 
@@ -38,6 +39,13 @@ def members(inst: Instance, group: str) -> tuple[str, ...]:
     """GUIDE-SIX: every kindergarten of the group but the lead, in roster order."""
     lead = inst.lead_of[group]
     return tuple(k.kg_id for k in inst.kindergartens if k.group == group and k.kg_id != lead)
+
+
+def visits_asked(profile: Profile) -> bool:
+    """Whether a rule asks for guidance visits: GUIDE-SIX, or GUIDE-COOP with a minimum."""
+    return profile.enabled(GUIDE_SIX.id) or (
+        profile.enabled(GUIDE_COOP.id) and profile.coop_min > 0
+    )
 
 
 def guide_staff(inst: Instance, teacher: Teacher) -> bool:
@@ -195,6 +203,29 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
             )
 
 
+def _check_coop(plan: Plan) -> Iterator[Violation]:
+    want = plan.inst.profile.coop_min
+    held = Counter(
+        (plan.inst.kg[a.host_kg].group, a.year, a.semester)
+        for a in plan.activity(Activity.GUIDANCE)
+    )
+    for group in plan.inst.roster.groups:
+        if not members(plan.inst, group):
+            continue
+        for year, semester in plan.inst.horizon.semesters:
+            n = held[(group, year, semester)]
+            for unit in range(want - n):
+                part = f" (shortfall {unit + 1}/{want - n})" if want - n > 1 else ""
+                yield Violation(
+                    GUIDE_COOP.id,
+                    f"group {group} {year} {semester.label}: {n} of {want} cooperation visits{part} "
+                    "(每学期不得低于4次)",
+                    kg_id=plan.inst.lead_of[group],
+                    year=year,
+                    semester=semester.value,
+                )
+
+
 GUIDE_SIX = Rule(
     "GUIDE-SIX",
     "每学年总园应到成员园开展“六个一”培训活动",
@@ -247,4 +278,21 @@ GUIDE_CAP = Rule(
     activities=_GUIDE,
 )
 
-RULES = (GUIDE_SIX, GUIDE_LEN, GUIDE_CAP)
+GUIDE_COOP = Rule(
+    "GUIDE-COOP",
+    "定期开展合作交流活动，每学期不得低于4次",
+    "a group holds at least coop_min cooperation visits (lead staff to a member) a semester",
+    '002 plan 4 四(三)2 "定期开展合作交流活动，每学期不得低于4次"',
+    Severity.HARD,
+    _check_coop,
+    weight=20,
+    can_be_soft=True,
+    detail=(
+        "For each group with members and each planned semester: one violation per unit of "
+        "coop_min - (guidance visits to the group's members that semester) above zero."
+    ),
+    keys=("guidance.coop_min",),
+    activities=_GUIDE,
+)
+
+RULES = (GUIDE_SIX, GUIDE_COOP, GUIDE_LEN, GUIDE_CAP)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..instance import Activity, Gender, Grade, Role
 from ..report import Violation
 from .base import Part, Rule, Severity
-from .guidance import GUIDE_SIX, guide_staff
+from .guidance import guide_staff, visits_asked
 from .plan import at, consecutive, desc
 from .swap import CADRE_EX, SWAP_EQ
 
@@ -102,14 +102,15 @@ def weaker_members(inst: Instance, group: str) -> tuple[str, ...]:
 def support_possible(inst: Instance, member: str, year: int) -> bool:
     """SUP-YEAR: someone could support the member that year: a backbone (not a cadre) of a
     kindergarten at least as strong, available, teaching a grade the member has, whom
-    ROT-PAIRS lets rotate there; or, with GUIDE-SIX on, one of the lead's guidance staff."""
+    ROT-PAIRS lets rotate there; or, where a rule asks for guidance visits (`visits_asked`),
+    one of the lead's guidance staff."""
     m = inst.kg[member]
     lead = inst.lead_of[m.group]
     tight = inst.group_mode(m.group) == "tight"
     for t in inst.teachers_of(m.group):
         if year in t.unavailable:
             continue
-        if inst.profile.enabled(GUIDE_SIX.id) and guide_staff(inst, t):
+        if visits_asked(inst.profile) and guide_staff(inst, t):
             return True
         home = inst.kg[t.home_kg]
         if not t.backbone or t.cadre or t.grade is None or home.kg_id == member:
@@ -452,7 +453,8 @@ SUP_YEAR = Rule(
         "rotation into it, a guidance visit to it, or the lead's side of a swap or cadre "
         "exchange there. One violation per weaker kindergarten and year without support "
         "where `support_possible` (a backbone, not a cadre, of a kg at least as strong, "
-        "available, teaching a grade it has, allowed by ROT-PAIRS; or, with GUIDE-SIX on, a "
+        "available, teaching a grade it has, allowed by ROT-PAIRS; or, where a rule asks for "
+        "guidance visits (GUIDE-SIX, GUIDE-COOP), a "
         "guide of the lead available that year)."
     ),
     activities=(Activity.ROTATION, Activity.GUIDANCE, Activity.SWAP, Activity.EXCHANGE),

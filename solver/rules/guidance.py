@@ -27,7 +27,15 @@ from ortools.sat.python import cp_model
 
 from ...model import Activity, Assignment, Semester, Severity, Teacher
 from ...model.rules.coverage import COVER_3Y, cover_start
-from ...model.rules.guidance import GUIDE_CAP, GUIDE_LEN, GUIDE_SIX, guide_staff, members
+from ...model.rules.guidance import (
+    GUIDE_CAP,
+    GUIDE_COOP,
+    GUIDE_LEN,
+    GUIDE_SIX,
+    guide_staff,
+    members,
+    visits_asked,
+)
 from ...model.rules.induction import induction_year
 from ...model.rules.shadowing import SHD_VETO
 from ...model.rules.staffing import AWAY_SLOT, ONE_PLACE
@@ -44,8 +52,9 @@ if TYPE_CHECKING:
 
 
 def guides(inst: Instance, lead: str, wanted: set[str]) -> list[Teacher]:
-    """GUIDE-CAP's eligibility: the lead's guidance staff (`guide_staff`) when GUIDE-SIX asks
-    for visits, otherwise only those a pin or the previous plan has guiding (`wanted`); where
+    """GUIDE-CAP's eligibility: the lead's guidance staff (`guide_staff`) when GUIDE-SIX or
+    GUIDE-COOP asks for visits, otherwise only those a pin or the previous plan has guiding
+    (`wanted`); where
     SHD-VETO covers guidance (cool_guidance), nobody with a veto."""
     profile = inst.profile
     capped = profile.enabled(GUIDE_CAP.id)
@@ -55,7 +64,7 @@ def guides(inst: Instance, lead: str, wanted: set[str]) -> list[Teacher]:
         for t in inst.teachers
         if t.home_kg == lead
         and (guide_staff(inst, t) or not capped)
-        and (profile.enabled(GUIDE_SIX.id) or t.teacher_id in wanted)
+        and (visits_asked(profile) or t.teacher_id in wanted)
         and not (vetoed and t.veto)
     ]
 
@@ -88,7 +97,8 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
     visits that year: dropping any other visit keeps every rule and the objective, and
     leaves no arbitrary visits in the schedule."""
     profile = v.instance.profile
-    if profile.rewards(GUIDE_SIX.id) or profile.rewards(COVER_3Y.id):
+    cooperation = profile.rewards(GUIDE_COOP.id) and profile.coop_min > 0
+    if profile.rewards(GUIDE_SIX.id) or profile.rewards(COVER_3Y.id) or cooperation:
         return
     wanted = Counter(
         (p.teacher_id, p.year)
@@ -173,6 +183,15 @@ def six(model: cp_model.CpModel, v: Variables) -> Violations:
         for y in v.years:
             received = [v.guided[(m, i)] for i in v.semesters_of(y) if (m, i) in v.guided]
             out.require(len(profile.guide_items), received, profile.items_per_visit)
+    return out
+
+
+def coop(model: cp_model.CpModel, v: Variables) -> Violations:
+    """GUIDE-COOP: at least coop_min visits to the group's members each semester."""
+    out = Violations()
+    want = v.instance.profile.coop_min
+    for i in range(len(v.semesters)):
+        out.require(want, [var for (_, j), var in v.guided.items() if j == i])
     return out
 
 
@@ -321,7 +340,7 @@ def counts(v: Variables, schedule: Sequence[Assignment]) -> dict[int, int]:
 
 
 FAMILY = Family(
-    builders={GUIDE_SIX: six, GUIDE_CAP: cap},
+    builders={GUIDE_SIX: six, GUIDE_COOP: coop, GUIDE_CAP: cap},
     eligibility=(GUIDE_LEN, GUIDE_CAP),
     extras=(
         Extra("structure", (GUIDE_SIX, GUIDE_CAP), balance),

@@ -38,7 +38,7 @@ from kgrota.model.verify import verify
 from kgrota.solver.cpsat import solve_group
 from kgrota.solver.options import SolveOptions
 
-PROFILES = ("default", "huaiyuan", "lechang", "qingpu", "qingtongxia", "shenzhen")
+PROFILES = ("default", "dongguan", "huaiyuan", "lechang", "qingpu", "qingtongxia", "shenzhen")
 GUIDE, SWAP, SHD = Activity.GUIDANCE, Activity.SWAP, Activity.SHADOWING
 KEY_LINE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
 
@@ -59,7 +59,7 @@ def sections() -> dict[str, set[str]]:
 # -- the files ---------------------------------------------------------------------------------
 
 
-def test_the_six_profiles_are_built_in_and_load() -> None:
+def test_the_seven_profiles_are_built_in_and_load() -> None:
     assert builtin_profiles() == PROFILES
     for name in PROFILES:
         assert load_profile(name).name == name
@@ -106,14 +106,18 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         "mode": "tight",
         "guide_items": SIX_ITEMS,
         "guide_staff": "backbone+cadre",
+        "max_term_years": 1,  # 三(二)2 轮岗交流一学年
         "GUIDE-SIX": "soft",
         "IND-LEAD": "soft",
+        "CADRE-EX": "soft",  # 三(二)2 互派管理人员双向交流
         "SWAP-EQ": "off",
     },
     "qingpu": {"mode": "loose", "GUIDE-SIX": "off", "SWAP-EQ": "off", "COVER-3Y": "off"},
     "huaiyuan": {
         "guide_staff": "cadre",
         "guide_items": ("诊断建议 diagnosis and advice",),
+        "visit_days": 10,  # 团队进驻: two weeks
+        "cool_guidance": True,  # 五(四): the cooldown and veto cover 跟岗锻炼 too
         "GUIDE-SIX": "soft",
         "GUIDE-LEN": "hard",
         "SHD-CAP": "hard",
@@ -123,16 +127,19 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         "swap_min": 2,
         "swap_years": 1,
         "young_age": 35,
+        "coop_min": 4,  # 四(三)2 每学期不得低于4次
         "SWAP-EQ": "hard",
         "GUIDE-SIX": "off",
+        "GUIDE-COOP": "hard",
     },
     "shenzhen": {
         "mode": "district",
         "max_group_size": 16,
         "cover_years": 3,
-        "COVER-3Y": "soft",
+        "COVER-3Y": "soft",  # weight 0: a report for the training plan
         "GUIDE-SIX": "off",
     },
+    "dongguan": {"max_group_size": 9, "GUIDE-SIX": "off", "CADRE-EX": "soft", "SUP-YEAR": "soft"},
 }
 
 

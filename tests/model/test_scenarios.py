@@ -43,14 +43,19 @@ def test_qingtongxia_roster_follows_the_printed_alliances() -> None:
     roster = qingtongxia_roster()
     assert roster == qingtongxia_roster() and roster != qingtongxia_roster(seed=1)
     assert roster.groups == tuple(QINGTONGXIA_PUBLIC) == tuple(qingtongxia.GROUPS)
+    assert set(qingtongxia.BRANCHES) == {"第一幼儿园", "第二幼儿园"}
     for group, (members, public) in QINGTONGXIA_PUBLIC.items():
         kgs = [k for k in roster.kindergartens if k.group == group]
         lead, printed = qingtongxia.GROUPS[group]
-        assert [k.name for k in kgs] == [lead, *printed] and len(printed) == members
-        assert [k.role for k in kgs] == [Role.LEAD] + [Role.MEMBER] * members
+        branches = qingtongxia.BRANCHES.get(lead, ())  # 四(一)1–2: the 共同体's 分园
+        assert [k.name for k in kgs] == [lead, *branches, *printed] and len(printed) == members
+        roles = [Role.LEAD] + [Role.BRANCH] * len(branches) + [Role.MEMBER] * members
+        assert [k.role for k in kgs] == roles
         assert (kgs[0].tier, kgs[0].ownership) == (5, Ownership.PUBLIC)
         for k in kgs[1:]:
-            if k.name in public:
+            if k.role is Role.BRANCH:
+                assert (k.tier, k.ownership) == (4, Ownership.PUBLIC)
+            elif k.name in public:
                 assert (k.tier, k.ownership) == (public[k.name], Ownership.PUBLIC)
             else:
                 assert (k.tier, k.ownership) == (2, Ownership.PRIVATE)

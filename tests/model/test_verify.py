@@ -225,6 +225,31 @@ def exchange_instance(**profile_changes: Any) -> Instance:
     return instance(kgs, teachers, profile=profile, years=1)
 
 
+def coop_instance(**profile_changes: Any) -> Instance:
+    """Alliance C (青铜峡): lead L with a cadre, members M1, M2; GUIDE-COOP asks for one visit
+    a semester; nothing else asks for anything."""
+    kgs = [kg("L", Role.LEAD, 5, SMALL_ONLY, group="C")]
+    kgs += [kg(m, Role.MEMBER, 3, SMALL_ONLY, group="C") for m in ("M1", "M2")]
+    teachers = [
+        cadre("L-c", "L"),
+        *(small(f"{k}-{i}", k) for k in ("L", "M1", "M2") for i in range(2)),
+    ]
+    off = ("ROT-PER-GRADE", "GUIDE-SIX", "SHD-EACH-SEM", "SUP-YEAR", "CADRE-EX")
+    profile = replace(
+        load_profile("default"),
+        mode="alliance",
+        coop_min=1,
+        rules={rule_id: OFF for rule_id in off},
+        **profile_changes,
+    )
+    return instance(kgs, teachers, profile=profile, years=1)
+
+
+COOP_BASE = (
+    Assignment("L-c", GUIDE, "M1", START, AUT, 1, items=("专题讲座",)),
+    Assignment("L-c", GUIDE, "M2", START, SPR, 1, items=("送教下乡",)),
+)
+
 EXCHANGE = Activity.EXCHANGE
 EXCHANGE_BASE = (
     Assignment("L-c0", EXCHANGE, "B", START, partner="B-c0"),
@@ -296,6 +321,8 @@ CASES = [
     Case("SHD-VETO", add=Assignment("B1-s-2", SHD, "L", START, SPR, 4)),
     Case("SHD-EACH-SEM", remove=A_C2, hard=False),
     Case("GUIDE-SIX", remove=G_B1_SPR, hard=False),  # B1 misses 送教下乡 in 2026
+    # no cooperation visit in the autumn (002 plan 4 每学期不得低于…次)
+    Case("GUIDE-COOP", remove=COOP_BASE[0], build=coop_instance, base=COOP_BASE),
     Case("GUIDE-LEN", remove=G_B1_SPR, add=replace(G_B1_SPR, slot=10)),  # spring 2027 has 7
     Case("GUIDE-CAP", remove=G_A_AUT, add=replace(G_A_AUT, teacher_id="L-s-2")),  # no backbone
     # M2-y names Lb0 as partner, who names M1-y; Lb1 is left without a partner naming him
