@@ -68,8 +68,21 @@ def _reason(plan: Plan, t: Teacher, year: int) -> str:
     ]
     if not free:
         return "; the lead has no backbone of this grade to mentor"
-    if all(plan.placements.get((m.teacher_id, year)) for m in free):
+    home = [m for m in free if not plan.placements.get((m.teacher_id, year))]
+    if not home:
         return "; the lead's backbones of this grade are all away that year"
+    new = [
+        n
+        for n in plan.inst.teachers_of(plan.inst.kg[lead].group)
+        if n.grade is t.grade and induction_year(plan.inst, n) == year
+    ]
+    capacity = len(home) * plan.inst.profile.mentor_capacity
+    if capacity < len(new):
+        return (
+            f"; the lead's {len(home)} backbone(s) of this grade at home that year can mentor "
+            f"{capacity} of its {len(new)} new teachers (mentor_capacity="
+            f"{plan.inst.profile.mentor_capacity})"
+        )
     return ""
 
 
