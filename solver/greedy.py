@@ -156,7 +156,6 @@ class _GroupPlan:
         self.away_short: Counter[tuple[str, str, int, Semester]] = Counter()  # AWAY-SLOT
         self.stream: Counter[tuple[bool, int, Semester]] = Counter()  # SHD-CAP, aggregated
         self.shadowed_from: set[tuple[str, int, Semester]] = set()  # SHD-EACH-SEM
-        self.shadow_sems: dict[str, list[int]] = defaultdict(list)  # REST-YEAR: visits
         # SHD-COOL: visits it covers (shadowing; guidance too with cool_guidance)
         covered = (
             {Activity.SHADOWING, Activity.GUIDANCE}
@@ -181,10 +180,8 @@ class _GroupPlan:
                 for y in h.years():
                     self.placed[h.teacher_id][y] = h.host_kg
             else:
-                index = self.horizon.semester_index(*semester_of(h.start))
-                if h.activity is Activity.SHADOWING:
-                    self.shadow_sems[h.teacher_id].append(index)
                 if h.activity in covered:
+                    index = self.horizon.semester_index(*semester_of(h.start))
                     self.cool_sems[h.teacher_id].append(index)
         self.forbidden: dict[tuple[str, Activity, int], list[Pin]] = defaultdict(list)
         for p in inst.roster.pins:
@@ -509,33 +506,30 @@ class _GroupPlan:
     @implements(ONE_PLACE, REST_YEAR, RETIRE)
     def _free(self, t: Teacher, year: int, placement: bool = True) -> bool:
         """ONE-PLACE: available, no year-long placement (history included), no short visit;
-        REST-YEAR: an exchange then (a placement, else a shadowing visit) leaves the rest
-        years around every other exchange of hers; RETIRE: no placement in the year she
-        retires."""
+        REST-YEAR and RETIRE (placements only): a placement then leaves the rest years at
+        home around her other stays, and is not in the year she retires."""
         return (
             year not in t.unavailable
-            and not (
-                placement and self.profile.enabled(RETIRE.id) and retires_in(self.inst, t, year)
-            )
             and year not in self.placed[t.teacher_id]
             and (t.teacher_id, year) not in self.short_years
-            and self._rested(t, year, placement)
+            and not (
+                placement
+                and (
+                    (self.profile.enabled(RETIRE.id) and retires_in(self.inst, t, year))
+                    or not self._rested(t, year)
+                )
+            )
         )
 
-    def _rested(self, t: Teacher, year: int, placement: bool) -> bool:
-        placed = set(self.placed[t.teacher_id]) | ({year} if placement else set())
-        start = self.horizon.start_year
-        visits = {start + s // 2 for s in self.shadow_sems[t.teacher_id]}
-        visits |= set() if placement else {year}
+    def _rested(self, t: Teacher, year: int) -> bool:
         stays: list[list[int]] = []  # [first, last] of each run of placement years
-        for y in sorted(placed):
+        for y in sorted({*self.placed[t.teacher_id], year}):
             if stays and stays[-1][1] == y - 1:
                 stays[-1][1] = y
             else:
                 stays.append([y, y])
-        exchanges = sorted([(a, b) for a, b in stays] + [(y, y) for y in visits])
         rest = self.profile.rest_years
-        return all(not 0 < b - a <= rest for (_, a), (b, _) in itertools.pairwise(exchanges))
+        return all(b - a > rest for (_, a), (b, _) in itertools.pairwise(stays))
 
     @implements(TERM_2Y)
     def _term_ok(self, t: Teacher, year: int, host: str, years: int = 1) -> bool:
@@ -741,9 +735,7 @@ class _GroupPlan:
         if activity is Activity.SHADOWING:
             self.stream[(t.cadre, year, sem)] += 1
             self.shadowed_from.add((t.home_kg, year, sem))
-            index = self.horizon.semester_index(year, sem)
-            self.shadow_sems[t.teacher_id].append(index)
-            self.cool_sems[t.teacher_id].append(index)
+            self.cool_sems[t.teacher_id].append(self.horizon.semester_index(year, sem))
 
     def _place_guidance(
         self, t: Teacher, member: str, year: int, sem: Semester, slot: int, items: tuple[str, ...]

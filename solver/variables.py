@@ -149,7 +149,7 @@ class Variables:
         if profile.enabled(RETIRE.id) and any(retires_in(self.instance, t, y) for y in span):
             return False
         if profile.enabled(REST_YEAR.id) and not all(
-            rest_allows(self.instance, t.teacher_id, y, placement=True) for y in span
+            rest_allows(self.instance, t.teacher_id, y) for y in span
         ):
             return False
         if not profile.enabled(TERM_2Y.id):

@@ -284,8 +284,9 @@ def _check_sup_year(plan: Plan) -> Iterator[Violation]:
                 )
 
 
-def _check_term(plan: Plan) -> Iterator[Violation]:
-    limit = plan.inst.profile.max_term_years
+def _away_years(plan: Plan) -> Iterator[tuple[str, dict[int, set[str | None]], set[int]]]:
+    """(teacher, year → hosts of her year-long placements away with history, planned years)
+    for every teacher with a planned placement."""
     away: dict[str, dict[int, set[str | None]]] = defaultdict(lambda: defaultdict(set))
     for (tid, year), placed in plan.placements.items():
         away[tid][year].update(a.host_kg for a in placed)
@@ -295,43 +296,25 @@ def _check_term(plan: Plan) -> Iterator[Violation]:
             if h.activity.year_long:
                 for year in h.years():
                     hosts[year].add(h.host_kg)
+        yield tid, hosts, planned
+
+
+def _check_term(plan: Plan) -> Iterator[Violation]:
+    limit = plan.inst.profile.max_term_years
+    for tid, hosts, planned in _away_years(plan):
         yield from _term_runs(tid, hosts, planned, limit)
 
 
-def _exchange_years(plan: Plan) -> dict[str, tuple[dict[int, set[str | None]], set[int]]]:
-    """Teacher → (year → hosts of year-long placements away, years with a shadowing visit),
-    history included."""
-    out: dict[str, tuple[dict[int, set[str | None]], set[int]]] = defaultdict(
-        lambda: (defaultdict(set), set())
-    )
-    for (tid, year), placed in plan.placements.items():
-        out[tid][0][year].update(a.host_kg for a in placed)
-    for a in plan.activity(Activity.SHADOWING):
-        out[a.teacher_id][1].add(a.year)
-    for tid in list(out):
-        for h in plan.inst.history_by_teacher.get(tid, ()):
-            if h.activity.year_long:
-                for year in h.years():
-                    out[tid][0][year].add(h.host_kg)
-            elif h.activity is Activity.SHADOWING:
-                out[tid][1].add(h.years()[0])
-    return out
-
-
 def _check_rest(plan: Plan) -> Iterator[Violation]:
-    rest, planned = plan.inst.profile.rest_years, set(plan.inst.horizon.year_list)
-    for tid, (placed, visits) in _exchange_years(plan).items():
-        # Each stay (a run of placement years) and each visit year is one exchange.
-        exchanges = [(run[0], run[-1]) for run in consecutive(sorted(placed))]
-        exchanges += [(y, y) for y in visits]
-        exchanges.sort()
-        for (_, end), (start, _) in pairwise(exchanges):
-            gap = start - end  # 0: the same year, which ONE-PLACE reports
-            if 0 < gap <= rest and planned.intersection(range(end, start + 1)):
+    rest = plan.inst.profile.rest_years
+    for tid, hosts, planned in _away_years(plan):
+        stays = [(run[0], run[-1]) for run in consecutive(sorted(hosts))]
+        for (_, end), (start, _) in pairwise(stays):
+            if start - end <= rest and planned.intersection(range(end, start + 1)):
                 yield Violation(
                     REST_YEAR.id,
-                    f"{tid} is sent out again in {start}, {gap} year(s) after an "
-                    f"exchange ending in {end}; rest_years={rest} at home between (须及时回到原学校)",
+                    f"{tid} is sent out again in {start}, {start - end - 1} year(s) after a "
+                    f"stay ending in {end}; rest_years={rest} at home between (须及时回到原学校)",
                     teacher_id=tid,
                     year=max(start, min(planned)),
                 )
@@ -478,18 +461,18 @@ TERM_2Y = Rule(
 REST_YEAR = Rule(
     "REST-YEAR",
     "交流结束须及时回到原学校，间隔后方可再次交流",
-    "after an exchange a teacher is home for rest_years before the next one",
+    "after a year-long stay away a teacher is home for rest_years before the next one",
     '003 五(四) "跟岗锻炼、跟岗学习结束后，相关人员须及时回到原学校上岗"',
     Severity.HARD,
     _check_rest,
     detail=(
-        "A teacher's exchanges, history included, are her stays (runs of consecutive "
-        "years with a year-long placement away) and her shadowing visits (one per academic "
-        "year). Between the end of one exchange and the start of the next lie more than "
-        "rest_years years: start - end > rest_years."
+        "A teacher's stays, history included, are runs of consecutive years with a "
+        "year-long placement away. Between the end of one stay and the start of the next "
+        "lie at least rest_years years at home: start - end > rest_years. Short visits "
+        "(shadowing, guidance) are not stays and need no rest."
     ),
     keys=("rotation.rest_years",),
-    activities=(*_YEAR_LONG, Activity.SHADOWING),
+    activities=_YEAR_LONG,
 )
 
 RETIRE = Rule(

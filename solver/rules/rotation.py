@@ -1,6 +1,6 @@
 """Backbones' years away and how long anyone stays away, on the CP-SAT side: ROT-PER-GRADE,
-LEARN-CAP, SUP-YEAR, TERM-2Y and REST-YEAR as constraints; ROT-PAIRS, ROT-DOWN, and TERM-2Y and
-REST-YEAR against history, as eligibility (`rotation_hosts`, `term_allows`, `rest_allows`: a
+LEARN-CAP, SUP-YEAR, TERM-2Y and REST-YEAR as constraints; ROT-PAIRS, ROT-DOWN, RETIRE, and
+TERM-2Y and REST-YEAR against history, as eligibility (`rotation_hosts`, `term_allows`, `rest_allows`: a
 placement they refuse gets no variable). One variable family, ``rot[(t, host, y)]``, holds a
 backbone's year at another kindergarten; `direction` names it support (rotation) or learning,
 so ROT-DOWN holds by construction. The rules' meaning: model/rules/rotation.py."""
@@ -76,27 +76,14 @@ def term_allows(history: dict[int, str | None], host: str, span: range, max_year
     return before + len(span) + after <= max_years
 
 
-def history_visits(instance: Instance, teacher_id: str) -> set[int]:
-    """Academic years of the teacher's past shadowing visits (REST-YEAR)."""
-    return {
-        h.years()[0]
-        for h in instance.history_by_teacher.get(teacher_id, ())
-        if h.activity is Activity.SHADOWING
-    }
-
-
-def rest_allows(instance: Instance, teacher_id: str, year: int, placement: bool) -> bool:
-    """REST-YEAR against history: an exchange in `year` (a year-long placement, else a
-    shadowing visit) leaves rest_years at home after every past exchange. A placement right
-    after a past one continues that stay (TERM-2Y decides whether it may)."""
-    rest = instance.profile.rest_years
+def rest_allows(instance: Instance, teacher_id: str, year: int) -> bool:
+    """REST-YEAR against history: a placement in `year` leaves rest_years at home after every
+    past stay; right after a past one it continues that stay (TERM-2Y decides whether it
+    may)."""
     placed = yearlong_history(instance, teacher_id)
-    visits = history_visits(instance, teacher_id)
-    for before in range(1, rest + 1):
+    for before in range(1, instance.profile.rest_years + 1):
         past = year - before
-        if past in visits:
-            return False
-        if past in placed and not (placement and all(y in placed for y in range(past, year))):
+        if past in placed and not all(y in placed for y in range(past, year)):
             return False
     return True
 
@@ -193,29 +180,18 @@ def term(model: cp_model.CpModel, v: Variables) -> None:
 
 
 def rest(model: cp_model.CpModel, v: Variables) -> None:
-    """REST-YEAR within the plan: a shadowing visit's year and the rest_years around it hold
-    no other exchange; after a stay ends (placed in y, not in y + 1) the next rest_years hold
-    no placement (x_y + x_{y+d} <= 1 + x_{y+1}). History is eligibility (`rest_allows`)."""
+    """REST-YEAR within the plan: after a stay ends (placed in y, not in y + 1) the next
+    rest_years hold no placement: x_y + x_{y+d} <= 1 + x_{y+1} for 2 <= d <= rest_years
+    (with one rest year any year at home between two stays is that rest). History is
+    eligibility (`rest_allows`)."""
     gap = v.instance.profile.rest_years
     for t in v.instance.teachers:
         tid = t.teacher_id
         placed = {y: v.placed[(tid, y)] for y in v.years if (tid, y) in v.placed}
-        visits: dict[int, list[cp_model.IntVar]] = {}
-        for i, var in v.shadowing_of(tid):
-            visits.setdefault(v.semesters[i][0], []).append(var)
-        if not visits and len(placed) < 2:
-            continue
         for y in v.years:
-            for d in range(1, gap + 1):
+            for d in range(2, gap + 1):
                 later = y + d
-                for first, second in (
-                    (visits.get(y, []), visits.get(later, [])),
-                    (visits.get(y, []), [placed[later]] if later in placed else []),
-                    ([placed[y]] if y in placed else [], visits.get(later, [])),
-                ):
-                    if first and second:
-                        model.add(cp_model.LinearExpr.sum([*first, *second]) <= 1)
-                if d >= 2 and y in placed and later in placed:
+                if y in placed and later in placed:
                     between = placed.get(y + 1)
                     ended = [] if between is None else [between]
                     model.add(placed[y] + placed[later] - cp_model.LinearExpr.sum(ended) <= 1)

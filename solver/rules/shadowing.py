@@ -13,13 +13,12 @@ from ortools.sat.python import cp_model
 
 from ...model import Activity, semester_of
 from ...model.rules.coverage import COVER_3Y
-from ...model.rules.rotation import REST_YEAR
 from ...model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
 from ..violations import Violations
 from .base import Extra, Family
 from .guidance import upper
 from .pins import eligible_anyway
-from .rotation import rest_allows, yearlong_history
+from .rotation import yearlong_history
 
 if TYPE_CHECKING:
     from ...model import Instance, Semester, Teacher
@@ -44,8 +43,8 @@ def semesters_open(
     """Plan semesters in which the teacher may shadow at the lead (one slot each: SHD-LEN).
 
     Not the lead's own staff; not with a veto (SHD-VETO); not in an unavailable year or a
-    year away per the history; not within the cooldown of a past visit (SHD-COOL) nor the
-    rest after a past exchange (REST-YEAR). Only cadres and backbones count for SHD-EACH-SEM,
+    year away per the history; not within the cooldown of a past visit (SHD-COOL). Only
+    cadres and backbones count for SHD-EACH-SEM,
     so unless COVER-3Y rewards anyone's visit (hard, or soft with a weight) other teachers may
     shadow only where a pin fixes their visit (dominance, not a rule).
     """
@@ -56,14 +55,10 @@ def semesters_open(
     if t.veto and profile.enabled(SHD_VETO.id):
         return []
     away = yearlong_history(inst, t.teacher_id)
-    rest = profile.enabled(REST_YEAR.id)
     return [
         i
         for i, (y, _) in enumerate(semesters)
-        if y not in t.unavailable
-        and y not in away
-        and cool_allows(inst, t.teacher_id, i)
-        and (not rest or rest_allows(inst, t.teacher_id, y, placement=False))
+        if y not in t.unavailable and y not in away and cool_allows(inst, t.teacher_id, i)
     ]
 
 

@@ -58,7 +58,8 @@ def base_instance(extra: tuple[Teacher, ...] = (), **profile_changes: Any) -> In
     The profile is the default one with two guidance items (GUIDE-SIX), so each member takes
     one visit a semester (GUIDE-CAP: at most ceil(2 / 2) = 1).
 
-    History: L-s-4 rotated to B1 in 2024 and 2025; B1-s-1 shadowed at L in autumn 2025.
+    History: L-s-4 rotated to B1 in 2024 and 2025; B1-s-0 learned at L in 2024; B1-s-1
+    shadowed at L in autumn 2025.
     Pins: A-c1 must shadow at L in autumn 2026; L-s-3 must not rotate in 2026.
     """
     kgs = [
@@ -84,6 +85,7 @@ def base_instance(extra: tuple[Teacher, ...] = (), **profile_changes: Any) -> In
     ]
     history = [
         HistoryRecord("L-s-4", ROT, "B1", dt.date(2024, 9, 1), dt.date(2026, 7, 10)),
+        HistoryRecord("B1-s-0", LEARN, "L", dt.date(2024, 9, 1), dt.date(2025, 7, 10)),
         HistoryRecord("B1-s-1", SHD, "L", dt.date(2025, 10, 10), dt.date(2025, 10, 21)),
     ]
     pins = [Pin("A-c1", SHD, "L", START, AUT), Pin("L-s-3", ROT, None, START, forbidden=True)]
@@ -295,8 +297,8 @@ CASES = [
     Case("LEARN-CAP", add=Assignment("B1-s-0", LEARN, "L", START), profile={"learn_host_cap": 0}),
     # M (tier 3) gets nothing in 2026 though L's backbone could go
     Case("SUP-YEAR", remove=SUPPORT_BASE[0], hard=False, build=support_instance, base=SUPPORT_BASE),
-    # B1-s-1 shadowed in autumn 2025: a year at the lead in 2026 leaves no year at home
-    Case("REST-YEAR", add=Assignment("B1-s-1", LEARN, "L", START)),
+    # B1-s-0 learned at L in 2024: back in 2026 leaves one year at home, two asked
+    Case("REST-YEAR", add=Assignment("B1-s-0", LEARN, "L", START), profile={"rest_years": 2}),
     # born June 1971: 55 in June 2026 plus the 2025 rise (5 months) — retires in 2026–2027
     Case(
         "RETIRE",
@@ -312,12 +314,7 @@ CASES = [
     Case("IND-MENTOR", remove=I1, add=replace(I1, partner="L-s-2")),  # not a backbone
     Case("SHD-LEN", remove=A_C1, add=replace(A_C1, slot=10)),  # autumn 2026 has 7 slots
     Case("SHD-CAP", remove=A_C1, add=replace(A_C1, slot=1), profile={"cadre_cap": 1}),
-    # shadowed a year ago (REST-YEAR, which would also object, is off)
-    Case(
-        "SHD-COOL",
-        add=Assignment("B1-s-1", SHD, "L", START, AUT, 4),
-        profile={"rest_years": 0},
-    ),
+    Case("SHD-COOL", add=Assignment("B1-s-1", SHD, "L", START, AUT, 4)),  # shadowed a year ago
     Case("SHD-VETO", add=Assignment("B1-s-2", SHD, "L", START, SPR, 4)),
     Case("SHD-EACH-SEM", remove=A_C2, hard=False),
     Case("GUIDE-SIX", remove=G_B1_SPR, hard=False),  # B1 misses 送教下乡 in 2026

@@ -84,9 +84,9 @@ def test_ordinary_teachers_shadow_only_while_the_rule_is_on() -> None:
 
 @pytest.mark.parametrize(("seed", "kgs"), [(1, 5), (2, 6)])
 def test_cpsat_beats_greedy_with_coverage_on(seed: int, kgs: int) -> None:
-    # Coverage is one soft term among others (a teacher's visit may cost a rest year or a
-    # rotation elsewhere), so the optimum need not cover more people than the greedy: it
-    # scores at least as well, and the verifier counts its uncovered windows as the model does.
+    # Coverage is one soft term among others (a teacher's visit may cost a rotation
+    # elsewhere), so the optimum need not cover more people than the greedy: it scores at
+    # least as well, and the verifier counts its uncovered windows as the model does.
     roster = generate(groups=1, kgs=kgs, seed=seed, mode="loose")
     inst = Instance.create(dataclasses.replace(roster, history=()), cover_profile(), START)
     plan, baseline = solved(inst), greedy(inst)
