@@ -43,7 +43,7 @@ from .cli_text import Group, argument, option
 from .errors import InputError, Problem
 from .notice import ORDERS, NoticeJob, write_notice
 from .roster_read import read_roster
-from .roster_validate import default_start_year, read_checked, validate_roster
+from .roster_validate import calendar_note, default_start_year, read_checked, validate_roster
 from .roster_write import write_roster
 from .schedule_io import read_schedule, write_schedule
 from .template import write_template
@@ -407,6 +407,9 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
     _print_problems(warnings)
     kept = read_schedule(job.previous).assignments if job.previous is not None else ()
     instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
+    guessed = instance.horizon.guessed_years()
+    if guessed:
+        _print_problems([Problem(str(job.roster), None, None, None, calendar_note(guessed), True)])
     groups = roster.groups
     with Progress(
         SpinnerColumn(),

@@ -189,6 +189,15 @@ def read_checked(
     return parsed.roster, found
 
 
+def calendar_note(years: list[int]) -> str:
+    """Why the plan's calendar is provisional for these years."""
+    message = _(
+        "the holiday arrangements (调休) for {years} are not yet published: the statutory "
+        "holidays are used; list the closed days in a 校历 sheet once they are"
+    )
+    return message.format(years="、".join(map(str, years)))
+
+
 def validate_roster(
     path: str | Path,
     profile: Profile,
@@ -208,6 +217,9 @@ def validate_roster(
     def warn(where: tuple[str, int | None], message: str) -> None:
         warnings.append(Problem(file, where[0], where[1], None, message, warning=True))
 
+    guessed = instance.horizon.guessed_years()
+    if guessed:
+        warnings.append(Problem(file, None, None, None, calendar_note(guessed), warning=True))
     by_group: dict[str, list[Kindergarten]] = {}
     for k in roster.kindergartens:
         by_group.setdefault(k.group, []).append(k)

@@ -443,16 +443,13 @@ class Horizon:
             self.semester_days(year, Semester.SPRING)[1],
         )
 
-    def notes(self) -> list[str]:
-        """What the planner should know about the calendar (holiday data not yet official)."""
+    def guessed_years(self) -> list[int]:
+        """Calendar years the plan's semesters touch whose holiday arrangements (调休) are
+        not yet published and that the 校历 sheet lists no closed weeks for: the statutory
+        days stand in for them."""
         years = sorted({d.year for y, s in self.semesters for d in self.semester_days(y, s)})
-        guessed = [str(y) for y in years if not official(y)]
-        if not guessed:
-            return []
-        return [
-            f"holiday arrangements for {'、'.join(guessed)} are not yet published: the "
-            "statutory days are used; check the 校历 sheet when they are"
-        ]
+        listed = {d.year for first, last, _ in self.calendar.blackouts for d in (first, last)}
+        return [y for y in years if not official(y) and y not in listed]
 
     def _weeks(self, year: int, semester: Semester) -> tuple[Week, ...]:
         first, last = self.semester_days(year, semester)

@@ -65,9 +65,10 @@ def test_school_calendar_sets_dates_and_blackouts() -> None:
 
 
 def test_years_without_official_arrangements_are_noted() -> None:
-    assert Horizon(2024, years=2).notes() == []  # 2024–2026 are published
-    (note,) = Horizon(2026, years=3).notes()
-    assert "2027" in note and "2029" in note
+    assert Horizon(2024, years=2).guessed_years() == []  # 2024–2026 are published
+    assert Horizon(2026, years=3).guessed_years() == [2027, 2028, 2029]
+    listed = SchoolCalendar(blackouts=((dt.date(2028, 1, 2), dt.date(2028, 1, 5), "调休"),))
+    assert Horizon(2026, years=3, calendar=listed).guessed_years() == [2027, 2029]
 
 
 def test_a_calendar_with_a_blackout_longer_than_its_range_is_refused() -> None:
