@@ -39,10 +39,13 @@ from ..model.rules.pins import PIN
 from ..model.verify import verify as verify_schedule
 from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
 from .errors import InputError, Problem
+from .interrupt import finish_interrupted, interruptible
+from .plan_check import verify_plan
+from .preflight import preflight, roster_first
 from .roster_read import read_roster
 from .roster_validate import validate_roster
 from .roster_write import write_roster
-from .schedule_io import read_schedule, write_schedule
+from .schedule_io import read_plan, read_schedule, write_schedule
 from .template import write_template
 
 out = Console(highlight=False)
@@ -313,30 +316,33 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
     """Read, solve, verify, write."""
     from ..solver.solve import solve  # the CP-SAT model: load it only when solving
 
+    preflight(job)  # output, start year, --previous: before the roster is read
     roster, warnings = read_roster(job.roster)
     _print_warnings(warnings)
     kept = read_schedule(job.previous).assignments if job.previous is not None else ()
     instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
     groups = roster.groups
-    with Progress(
-        SpinnerColumn(),
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
+    with interruptible() as stop:
+        with Progress(
+            SpinnerColumn(),
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
 
-        def progress(result: GroupResult) -> None:
-            bar.advance(task)
-            bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
+            def progress(result: GroupResult) -> None:
+                bar.advance(task)
+                bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
 
-        schedule = solve(instance, options, progress=progress)
-    report = verify_schedule(instance, schedule.assignments)
-    write_schedule(job.out, schedule, instance, report, job.fmt)
+            schedule = solve(instance, options, progress=progress, stop=stop)
+        report = verify_schedule(instance, schedule.assignments)
+        write_schedule(job.out, schedule, instance, report, job.fmt)
     out.print(_groups_table(schedule))
+    finish_interrupted(stop, schedule, report, job.out, err)  # exits 130 after an interrupt
     return schedule, report
 
 
@@ -421,9 +427,11 @@ def verify(
     roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None
 ) -> None:
     """Check a schedule (solver-made or hand-typed) against every rule; exit 1 on a hard breach."""
+    roster_first(roster, schedule)  # the two files swapped: say so, not "missing sheets"
     parsed, warnings = read_roster(roster)
     _print_warnings(warnings)
-    plan = read_schedule(schedule)
+    plan_file = read_plan(schedule)
+    plan = plan_file.schedule
     prof = load_profile(profile or plan.profile)
     instance = Instance.create(
         parsed,
@@ -431,10 +439,11 @@ def verify(
         start_year if start_year is not None else plan.start_year,
         years if years is not None else plan.years,
     )
-    report = verify_schedule(instance, plan.assignments)
+    checked = verify_plan(instance, plan_file)  # rules and dates, each breach at its row
+    report = checked.report
     out.print(_rules_table(report))
-    for v in report.failures[:50]:
-        out.print(f"[red]✗[/red] {v.rule_id}: {v.message}", soft_wrap=True)
+    for line in checked.failure_lines(instance, 50):
+        out.print(f"[red]✗[/red] {escape(line)}", soft_wrap=True)
     if not report.ok:
         raise Failed(f"{len(report.failures)} hard-rule violation(s)")
     out.print(f"[green]✓[/green] every hard rule holds; objective {report.objective}")

@@ -27,6 +27,7 @@ from ..model import (
 )
 from ..model.rules.staffing import required as staffing_required
 from .headers import Column
+from .run_summary import run_rows
 
 Cell = str | int | float | dt.date | None  # dt.datetime is a dt.date
 Row = tuple[Cell, ...]
@@ -356,6 +357,7 @@ def _summary(schedule: Schedule, instance: Instance, report: Report) -> Table:
             (f"group_{g.group}_teachers", f"集团 {g.group} 教师数", g.teachers),
             (f"group_{g.group}_variables", f"集团 {g.group} 变量数", g.variables),
         ]
+    rows += run_rows(schedule)  # interrupted?, reproducible?, versions, options (issue 13)
     created = schedule.created.isoformat(timespec="seconds") if schedule.created else None
     rows.append((CREATED.key, CREATED.zh, created))
     return Table(*SUMMARY, SUMMARY_COLUMNS, tuple(rows), frozen=2)
