@@ -102,21 +102,20 @@ def verify_plan(instance: Instance, plan: PlanFile) -> CheckedPlan:
 
 def known_references(instance: Instance, plan: PlanFile) -> None:
     """Every row names a teacher, host and partner of the roster; else an `InputError`."""
+    unknown_teacher = _("unknown teacher {value!r}: not in the roster's teachers sheet")
+    unknown_kg = _("unknown kindergarten {value!r}: not in the roster's kindergartens sheet")
     problems = []
     for row in plan.rows:
         a = row.assignment
         checks = (
-            ("teacher_id", a.teacher_id, instance.teacher, _("teacher")),
-            ("host_kg", a.host_kg, instance.kg, _("kindergarten")),
-            ("partner", a.partner, instance.teacher, _("teacher")),
+            ("teacher_id", a.teacher_id, instance.teacher, unknown_teacher),
+            ("host_kg", a.host_kg, instance.kg, unknown_kg),
+            ("partner", a.partner, instance.teacher, unknown_teacher),
         )
-        for key, value, known, what in checks:
+        for key, value, known, message in checks:
             if value is not None and value not in known:
-                message = _("unknown {what} {value!r}: not in the roster").format(
-                    what=what, value=value
-                )
-                column = plan.columns[key]
-                problems.append(Problem(plan.file, row.sheet, row.row, column, message))
+                where = (plan.file, row.sheet, row.row, plan.columns[key])
+                problems.append(Problem(*where, message.format(value=value)))
     if problems:
         raise InputError(problems)
 
@@ -133,43 +132,55 @@ def date_breaches(
         rule = _SHORT_RULE.get(a.activity, TERM_2Y.id)
         if not profile.enabled(rule):
             continue
-        for column, problem in _date_problems(instance, row):
-            yield _breach(rule, a, problem), (row, column)
+        sem = a.semester.value if a.semester else None
+        for column, message in _date_problems(instance, row):
+            breach = Violation(rule, message, a.teacher_id, a.host_kg, a.year, sem)
+            yield breach, (row, column)
 
 
 def _date_problems(instance: Instance, row: PlanRow) -> Iterator[tuple[str, str]]:
-    """(column key, problem) of one row's dates."""
+    """(column key, message) for each problem of one row's dates."""
     a, start, end = row.assignment, row.start, row.end
+    what = desc(a)
     if start is not None and end is not None and end < start:
-        yield "end_date", _("ends {end} before it starts {start}").format(start=start, end=end)
+        message = _("{what}: the row ends {end}, before it starts {start}")
+        yield "end_date", message.format(what=what, start=start, end=end)
         return
     horizon = instance.horizon
     if a.semester is None or a.slot is None:
         first, last = horizon.year_dates(a.year)
-        span = _("the academic year {year}-{next} ({first} – {last})").format(
-            year=a.year, next=a.year + 1, first=first, last=last
+        outside = _(
+            "{what}: the row's date {day} lies outside the academic year {year}–{next} "
+            "({first} – {last}); a longer stay is one row a year"
         )
     else:
         if a.slot > horizon.slot_count(a.year, a.semester):
             return  # the verifier reports a slot past the semester's last one
         first, last = horizon.slot_dates(a.year, a.semester, a.slot)
-        span = _("its slot {slot} ({first} – {last})").format(slot=a.slot, first=first, last=last)
-        if start is not None and end is not None and (end - start).days + 1 > MAX_VISIT_DAYS:
-            yield (
-                "end_date",
-                _("{start} – {end} is {days} days; a visit lasts at most 2 weeks").format(
-                    start=start, end=end, days=(end - start).days + 1
-                ),
+        outside = _(
+            "{what}: the row's date {day} lies outside its slot {slot} ({first} – {last}); "
+            "slots keep clear of holidays and a semester's first and last weeks"
+        )
+        days = (end - start).days + 1 if start is not None and end is not None else 0
+        if days > MAX_VISIT_DAYS:
+            message = _(
+                "{what}: the row's dates {start} – {end} span {days} days, more than 2 weeks"
             )
+            yield "end_date", message.format(what=what, start=start, end=end, days=days)
     for column, day in (("start_date", start), ("end_date", end)):
         if day is not None and not first <= day <= last:
-            yield column, _("{day} lies outside {span}").format(day=day, span=span)
-
-
-def _breach(rule: str, a: Assignment, problem: str) -> Violation:
-    sem = a.semester.value if a.semester else None
-    message = _("{what}: the dates shown: {problem}").format(what=desc(a), problem=problem)
-    return Violation(rule, message, a.teacher_id, a.host_kg, a.year, sem)
+            yield (
+                column,
+                outside.format(
+                    what=what,
+                    day=day,
+                    year=a.year,
+                    next=a.year + 1,
+                    slot=a.slot,
+                    first=first,
+                    last=last,
+                ),
+            )
 
 
 def locate(v: Violation, plan: PlanFile, instance: Instance) -> list[tuple[PlanRow, str]]:

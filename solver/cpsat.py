@@ -232,8 +232,9 @@ def solve_group(
     search = _Search(built, started, stop, log_callback)
     callback = _Callback(started)
     runs = search.run(options, callback)
-    if not runs:  # stopped while building (a large group takes a while)
-        return unsolved(instance, Cut.NOT_STARTED)
+    if not runs:  # the stop (or the time limit) came while building: no search ran
+        stopped = stop is not None and stop.requested
+        return unsolved(instance, Cut.NOT_STARTED if stopped else None)
     result = _result(built, instance, runs, started, callback.first, options.gap)
     if result.status is SolveStatus.OPTIMAL:
         result = _canonical(search, result, runs, options, hint)
@@ -243,8 +244,9 @@ def solve_group(
     return result
 
 
-def unsolved(instance: Instance, cut: Cut, detail: str = "") -> GroupResult:
-    """A group without a schedule because of `cut` (e.g. a stop before its search began)."""
+def unsolved(instance: Instance, cut: Cut | None, detail: str = "") -> GroupResult:
+    """A group without a schedule because of `cut` (e.g. a stop before its search began;
+    None: no time was left to search)."""
     return GroupResult(
         group=instance.roster.groups[0],
         status=SolveStatus.UNKNOWN,
@@ -303,15 +305,16 @@ def _canonical(
     search, whatever the workers of the search that proved the optimum.
 
     Several workers race, so which of many equally good plans they return changes from run
-    to run (636 of 844 rows of the Qingpu demo between two runs). The 1-worker search is
+    to run (issue 13: 636 of 844 rows differed between two runs). The 1-worker search is
     deterministic: the same model, seed and parameters give the same sequence of solutions,
     and the first that reaches the optimum is a function of the roster, profile, options and
     versions only. It needs no proof, since the optimum is already proven, and stops there:
     on the demo and a 10-group district it cost 0.4–1.1 times the proving search (measured
-    in the report of issue 13). With 1 worker the search above is this search already. When
-    the time limit or an interrupt cuts it short, the proven plan stands, not canonical.
+    in the report of issue 13). With 1 worker and no gap the search above is this search
+    already. When the time limit or an interrupt cuts it short, the proven plan stands, not
+    canonical.
     """
-    if options.threads == 1:
+    if options.threads == 1 and options.gap == 0:
         return replace(result, canonical=True)
     stop = search.stop
     if stop is not None and stop.requested:
@@ -323,20 +326,21 @@ def _canonical(
     if hint is not None:
         built.add_hint(hint)
     callback = _Callback(search.started, target)
-    tiebreak = search.run(replace(options, workers=1), callback)
+    # Without a gap: a gap could end the search within it, short of the proven optimum.
+    tiebreak = search.run(replace(options, workers=1, gap=0.0), callback)
     now = time.perf_counter()
-    timing = {"seconds": now - search.started, "tiebreak_seconds": now - began}
+    result = replace(result, seconds=now - search.started, tiebreak_seconds=now - began)
     if not callback.reached:
         log.info("group %s: no canonical plan in time; the proven one stands", result.group)
-        return replace(result, **timing)
+        return result
     assignments = built.assignments(tiebreak[-1][0].value)
     objective, values = built.evaluate(built.values_of(assignments))
     if result.objective is None or objective < result.objective:  # never trade optimality
         log.warning("group %s: the tie-break lost value; the proven plan stands", result.group)
-        return replace(result, **timing)
-    log.info("group %s: canonical plan in %.2fs", result.group, timing["tiebreak_seconds"])
+        return result
+    log.info("group %s: canonical plan in %.2fs", result.group, result.tiebreak_seconds)
     return replace(
-        result, assignments=assignments, objective=objective, terms=values, canonical=True, **timing
+        result, assignments=assignments, objective=objective, terms=values, canonical=True
     )
 
 

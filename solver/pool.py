@@ -108,8 +108,9 @@ class Pool(Generic[T, R]):
             process = context.Process(target=_serve, args=(child, self.function), daemon=True)
             process.start()
             child.close()
-            w = _Worker(process, parent, queue.popleft())
-            _send(w, (_TASK, tasks[w.task]))
+            index = queue.popleft()
+            w = _Worker(process, parent, index)
+            _send(w, (_TASK, tasks[index]))
             workers.append(w)
 
     def _collect(self, tasks: Sequence[T], workers: list[_Worker]) -> Iterator[R]:
