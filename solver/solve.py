@@ -22,7 +22,9 @@ loose groups take 3–9 s with 1 worker against 0.2 s with 2, see cpsat._phases)
 
 The time limit is per group, and so is the gap (a fraction: 0.005 stops a group once its
 schedule is proven within 0.5 % of the best possible; such a group is FEASIBLE, see
-cpsat._result).
+cpsat._result). A group proven optimal comes back with its canonical plan, the same on every
+run and machine whatever the workers (cpsat._canonical); the schedule's `RunInfo` and
+`Schedule.reproducible` say whether every group did.
 A group CP-SAT leaves UNKNOWN falls back to `greedy_fallback`'s schedule (status GREEDY; the
 greedy baseline unless None is passed), scored by the verifier: so does a group whose worker
 process died (solver/pool.py) or whose search an interrupt pre-empted (`GroupResult.cut`).
