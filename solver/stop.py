@@ -188,9 +188,8 @@ def _abort(stop: Stop | None, on_abort: Callable[[], None] | None) -> None:
         for hook in [*(stop.abort_hooks if stop is not None else ()), on_abort]:
             if hook is not None:
                 hook()
-        sys.stderr.write(
-            "\n" + _("interrupted again: stopped at once; nothing was written.") + "\n"
-        )
-        sys.stderr.flush()
+        # Straight to the terminal: sys.stderr may be a progress display's buffer by now.
+        message = "\n" + _("interrupted again: stopped at once; nothing was written.") + "\n"
+        os.write(sys.__stderr__.fileno() if sys.__stderr__ else 2, message.encode())
     finally:
         os._exit(INTERRUPTED_EXIT)

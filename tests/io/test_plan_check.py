@@ -81,52 +81,47 @@ def test_the_solver_s_own_plans_verify_with_their_dates(files: dict[str, Path]) 
         assert code == 0, output
 
 
-def test_a_visit_longer_than_two_weeks_fails_at_its_row_and_column(
-    files: dict[str, Path], tmp_path: Path
+DAY = dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("activity", "start", "end", "place", "message"),
+    [
+        # a 20-day stay
+        ("shadowing", None, lambda s, e: s + 19 * DAY, "M 结束日期 end_date: SHD-LEN", "20 days"),
+        # two weeks later: another slot's dates
+        ("shadowing", lambda s, e: s + 14 * DAY, lambda s, e: e + 14 * DAY,
+         "L 开始日期 start_date: SHD-LEN", "outside its slot"),
+        # into the academic year after next
+        ("rotation", None, lambda s, e: e.replace(year=e.year + 1),
+         "M 结束日期 end_date: TERM-2Y", "outside the academic year"),
+    ],
+    ids=["visit-too-long", "visit-outside-slot", "rotation-past-its-year"],
+)  # fmt: skip
+def test_dates_that_break_a_length_rule_fail_at_their_row_and_column(
+    files: dict[str, Path],
+    tmp_path: Path,
+    activity: str,
+    start: Callable[[dt.datetime, dt.datetime], dt.datetime] | None,
+    end: Callable[[dt.datetime, dt.datetime], dt.datetime],
+    place: str,
+    message: str,
 ) -> None:
-    def stretch(sheet: Worksheet, columns: dict[str, int]) -> int:
-        row = first_row(sheet, columns, "shadowing")
-        start = sheet.cell(row, columns["start_date"]).value
-        assert isinstance(start, dt.datetime)
-        sheet.cell(row, columns["end_date"]).value = start + dt.timedelta(days=19)  # a 20-day stay
+    def redate(sheet: Worksheet, columns: dict[str, int]) -> int:
+        row = first_row(sheet, columns, activity)
+        first, last = (sheet.cell(row, columns[k]) for k in ("start_date", "end_date"))
+        was = (first.value, last.value)
+        assert all(isinstance(day, dt.datetime) for day in was)
+        if start is not None:
+            first.value = start(*was)
+        last.value = end(*was)
         return row
 
-    path, row = edited(files, tmp_path, stretch)
+    path, row = edited(files, tmp_path, redate)
     code, output = run("verify", str(files["roster"]), str(path))
     assert code == 1, output
-    line = next(line for line in output.splitlines() if "20 days" in line)
-    assert f"sheet {SHEET} / row {row} / column M 结束日期 end_date: SHD-LEN" in line
-
-
-def test_a_visit_outside_its_slot_fails(files: dict[str, Path], tmp_path: Path) -> None:
-    def shift(sheet: Worksheet, columns: dict[str, int]) -> int:
-        row = first_row(sheet, columns, "shadowing")
-        for key in ("start_date", "end_date"):  # two weeks later: another slot's dates
-            cell = sheet.cell(row, columns[key])
-            cell.value = cell.value + dt.timedelta(days=14)
-        return row
-
-    path, row = edited(files, tmp_path, shift)
-    code, output = run("verify", str(files["roster"]), str(path))
-    assert code == 1, output
-    assert f"row {row} / column L 开始日期 start_date: SHD-LEN" in output
-    assert "outside its slot" in output
-
-
-def test_a_rotation_dated_past_its_academic_year_fails_term_2y(
-    files: dict[str, Path], tmp_path: Path
-) -> None:
-    def extend(sheet: Worksheet, columns: dict[str, int]) -> int:
-        row = first_row(sheet, columns, "rotation")
-        year = sheet.cell(row, columns["year"]).value
-        sheet.cell(row, columns["end_date"]).value = dt.datetime(int(year) + 2, 7, 1)
-        return row
-
-    path, row = edited(files, tmp_path, extend)
-    code, output = run("verify", str(files["roster"]), str(path))
-    assert code == 1, output
-    assert f"row {row} / column M 结束日期 end_date: TERM-2Y" in output
-    assert "outside the academic year" in output
+    line = next(line for line in output.splitlines() if message in line)
+    assert f"sheet {SHEET} / row {row} / column {place}" in line
 
 
 def test_unknown_teachers_and_hosts_are_input_errors_naming_the_row(

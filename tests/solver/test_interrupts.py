@@ -37,7 +37,9 @@ from kgrota.solver.solve import lost_part, solve, solve_part
 from kgrota.solver.stop import Stop
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+    from typing import IO
 
 START = 2026
 WAIT = 240.0  # seconds a subprocess may take to reach a point (a loaded CI machine)
@@ -53,13 +55,20 @@ class Run:
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.stdout: list[str | None] = []
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self.readers = [
+            threading.Thread(target=self._read, args=(self.proc.stderr, self.lines.put)),
+            threading.Thread(target=self._read, args=(self.proc.stdout, self.stdout.append)),
+        ]
+        for reader in self.readers:
+            reader.start()
 
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.put(line)
-        self.lines.put(None)
+    @staticmethod
+    def _read(stream: IO[str], put: Callable[[str | None], None]) -> None:
+        for line in stream:
+            put(line)
+        put(None)
 
     def wait_for(self, pattern: str) -> None:
         """Block until a stderr line matches `pattern` (fail if the process ends first)."""
@@ -71,11 +80,13 @@ class Run:
                 return
 
     def finish(self) -> tuple[int, str]:
-        """Exit status and everything printed."""
-        stdout, _ = self.proc.communicate(timeout=WAIT)
+        """Exit status and everything printed (each stream read by its own thread only)."""
+        code = self.proc.wait(timeout=WAIT)
+        for reader in self.readers:
+            reader.join(timeout=WAIT)
         while (line := self.lines.get(timeout=WAIT)) is not None:
             self.seen.append(line)
-        return self.proc.returncode, stdout + "".join(self.seen)
+        return code, "".join(line for line in self.stdout if line) + "".join(self.seen)
 
 
 @pytest.fixture(scope="module")
