@@ -322,25 +322,25 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
     kept = read_schedule(job.previous).assignments if job.previous is not None else ()
     instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
     groups = roster.groups
-    with interruptible() as stop:
-        with Progress(
-            SpinnerColumn(),
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
+    with Progress(
+        SpinnerColumn(),
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"solving {len(groups)} group(s)", total=len(groups))
 
-            def progress(result: GroupResult) -> None:
-                bar.advance(task)
-                bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
+        def progress(result: GroupResult) -> None:
+            bar.advance(task)
+            bar.console.print(f"  {result.group}: {_status(result)} in {result.seconds:.1f}s")
 
+        with interruptible() as stop:  # Ctrl-C, SIGTERM: the best plan so far (exit 130)
             schedule = solve(instance, options, progress=progress, stop=stop)
-        report = verify_schedule(instance, schedule.assignments)
-        write_schedule(job.out, schedule, instance, report, job.fmt)
+    report = verify_schedule(instance, schedule.assignments)
+    write_schedule(job.out, schedule, instance, report, job.fmt)
     out.print(_groups_table(schedule))
     finish_interrupted(stop, schedule, report, job.out, err)  # exits 130 after an interrupt
     return schedule, report
