@@ -195,10 +195,10 @@ def _listen(conn: Connection, stop: Stop, tasks: queues.SimpleQueue[Any]) -> Non
         try:
             kind, value = conn.recv()
         except (EOFError, OSError):
-            stop.request("parent gone")
+            stop.request()
             tasks.put(_END)
             return
         if kind == _STOP:
-            stop.request("parent")
+            stop.request()
         else:
             tasks.put(value)

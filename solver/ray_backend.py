@@ -78,7 +78,7 @@ def solve_task(part: Instance, options: SolveOptions, flag: Any) -> GroupResult:
     def poll() -> None:
         while not done.wait(_POLL_SECONDS):
             if ray.get(flag.is_requested.remote()):
-                stop.request("ray")
+                stop.request()
                 return
 
     watcher = threading.Thread(target=poll, daemon=True)

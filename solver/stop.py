@@ -17,6 +17,7 @@ ignore SIGINT themselves, which a terminal sends to the whole process group.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import socket
@@ -45,7 +46,7 @@ class Stop:
     """A request to stop every search of a solve, made once and seen by all of them.
 
     Searches register while they run (`watching`); `request` stops each registered one and
-    runs the hooks (the process pool sets its event). CP-SAT ignores a stop that arrives
+    runs the hooks (the process pool tells its workers). CP-SAT ignores a stop that arrives
     before its search has begun, so until the searches unregister a helper thread repeats
     the stop every 50 ms.
     """
@@ -57,18 +58,16 @@ class Stop:
         self._hooks: list[Callable[[], None]] = []
         self.abort_hooks: list[Callable[[], None]] = []  # run before leaving at once (_abort)
         self._restopping = False
-        self.reason = ""
 
     @property
     def requested(self) -> bool:
         return self._event.is_set()
 
-    def request(self, reason: str = "") -> None:
+    def request(self) -> None:
         """Stop every search now and every later one before it starts."""
         with self._lock:
             if self._event.is_set():
                 return
-            self.reason = reason
             self._event.set()
             hooks = list(self._hooks)
         for hook in hooks:
@@ -82,10 +81,6 @@ class Stop:
             already = self._event.is_set()
         if already:
             hook()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the stop is requested or `timeout` passes; whether it was requested."""
-        return self._event.wait(timeout)
 
     @contextlib.contextmanager
     def watching(self, search: Search) -> Iterator[None]:
@@ -146,8 +141,9 @@ def interrupts(
     try:
         yield stop
     finally:
+        leave = functools.partial(_leave, stop, on_abort)
         for s, handler in previous.items():
-            signal.signal(s, _leave if stop.requested else handler)
+            signal.signal(s, leave if stop.requested else handler)
         signal.set_wakeup_fd(previous_fd)
         writer.close()  # the watcher reads end-of-file and ends
         watcher.join()
@@ -158,9 +154,9 @@ def _ignore(signum: int, frame: object) -> None:
     """Python-level handler: the watcher thread has acted on the signal already."""
 
 
-def _leave(signum: int, frame: object) -> None:
+def _leave(stop: Stop, on_abort: Callable[[], None] | None, signum: int, frame: object) -> None:
     """A further interrupt once the solve was stopped: leave at once."""
-    _abort(None, None)
+    _abort(stop, on_abort)
 
 
 def _watch(reader: socket.socket, stop: Stop, on_abort: Callable[[], None] | None) -> None:
@@ -177,15 +173,15 @@ def _watch(reader: socket.socket, stop: Stop, on_abort: Callable[[], None] | Non
                 continue
             seen += 1
             if seen == 1:
-                stop.request(signal.Signals(number).name)
+                stop.request()
             else:
                 _abort(stop, on_abort)
 
 
-def _abort(stop: Stop | None, on_abort: Callable[[], None] | None) -> None:
+def _abort(stop: Stop, on_abort: Callable[[], None] | None) -> None:
     """A second interrupt: clean up and leave now, without unwinding (nothing more is written)."""
     try:
-        for hook in [*(stop.abort_hooks if stop is not None else ()), on_abort]:
+        for hook in [*stop.abort_hooks, on_abort]:
             if hook is not None:
                 hook()
         # Straight to the terminal: sys.stderr may be a progress display's buffer by now.

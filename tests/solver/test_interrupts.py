@@ -206,7 +206,7 @@ def test_a_pool_stop_reaches_the_workers_and_keeps_back_the_rest() -> None:
     inst = three_groups()
     parts = [inst.for_group(g) for g in inst.roster.groups]
     stop = Stop()
-    stop.request("test")  # before anything starts: no group is searched
+    stop.request()  # before anything starts: no group is searched
     pool = Pool(partial(solve_part, options=SolveOptions(time_limit=20, workers=2)), lost_part, 2)
     results = list(pool.run(parts, stop))
     assert sorted(r.group for r in results) == sorted(inst.roster.groups)
@@ -223,7 +223,7 @@ def test_a_stop_during_the_search_keeps_the_best_so_far() -> None:
     def log(line: str) -> None:
         lines.append(line)
         if line.startswith("#1 "):
-            stop.request("test")
+            stop.request()
 
     result = solve_group(inst, SolveOptions(time_limit=60, workers=2), stop=stop, log_callback=log)
     assert stop.requested
