@@ -310,10 +310,10 @@ def _canonical(
     and the first that reaches the optimum is a function of the roster, profile, options and
     versions only. It needs no proof, since the optimum is already proven, and stops there:
     it took 0.6–0.85 times the proving search on the Qingpu demo, 0.2–0.45 times on a
-    10-group district (``generate --groups 10 --kgs 8 --seed 3``), 2 cores. It gets the group's time limit again, its own, so that a
-    slow proof does not leave it without time. With 1 worker and no gap the search above is
-    this search already. When its time limit or an interrupt cuts it short, the proven plan
-    stands, not canonical.
+    10-group district (``generate --groups 10 --kgs 8 --seed 3``), on 2 cores. It gets the
+    group's time limit again, its own, so that a slow proof does not leave it without time.
+    With 1 worker and no gap the search above is this search already. When its time limit
+    or an interrupt cuts it short, the proven plan stands, not canonical.
     """
     if options.threads == 1 and options.gap == 0:
         return replace(result, canonical=True)
