@@ -8,7 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..io.interrupt import interruptible
 from ..solver.options import SolveOptions
+from ..solver.stop import INTERRUPTED_EXIT
 from .report import RESULTS, write_results
 from .runner import Params, Record, run_set
 from .sets import SETS
@@ -83,9 +85,15 @@ def main(argv: list[str] | None = None, prog: str = "python -m kgrota.bench") ->
         parser.error(str(exc))  # exit 2
     params = Params(options, mip=not args.no_mip, hint=args.hint)
     print(f"{args.set}: {SETS[args.set].description}", file=sys.stderr)
-    results = run_set(args.set, params, seeds=args.seeds, progress=_progress)
-    json_path, md_path = write_results(results, args.out)
+    # Ctrl-C or SIGTERM: the searches stop, the results so far are written (marked), exit 130;
+    # a second one leaves at once.
+    with interruptible() as stop:
+        results = run_set(args.set, params, seeds=args.seeds, progress=_progress, stop=stop)
+        json_path, md_path = write_results(results, args.out)
     print(f"wrote {json_path} and {md_path}", file=sys.stderr)
+    if stop.requested:
+        print("interrupted (已中断): the results above are those so far", file=sys.stderr)
+        return INTERRUPTED_EXIT
     return 0
 
 

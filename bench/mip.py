@@ -24,12 +24,15 @@ import json
 import math
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from pathlib import Path
+
+    from ..solver.stop import Stop
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -259,26 +262,30 @@ class HighsRun:
 
 
 def run_highs(
-    mip: Mip, path: Path, *, time_limit: float, threads: int, seed: int = 0, gap: float = 0.0
+    mip: Mip,
+    path: Path,
+    *,
+    time_limit: float,
+    threads: int,
+    seed: int = 0,
+    gap: float = 0.0,
+    stop: Stop | None = None,
 ) -> HighsRun:
     """Write the MPS file and solve it with HiGHS in a subprocess (never in this process).
 
     `gap` > 0 is HiGHS's ``mip_rel_gap``, measured with the objective's offset as CP-SAT
-    measures its ``relative_gap_limit``.
+    measures its ``relative_gap_limit``. A requested `stop` ends the subprocess (a
+    `RuntimeError`).
     """
     path.write_text(mip.to_mps(path.stem), encoding="ascii")
     cmd = [sys.executable, "-m", "kgrota.bench.highs_worker", str(path), str(time_limit)]
     cmd += [str(threads), str(seed), *([str(gap), str(mip.offset)] if gap else [])]
-    done = subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=time_limit * 3 + 120,  # reading a large file takes time too
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        raise RuntimeError(f"HiGHS worker failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    limit = time_limit * 3 + 120  # reading a large file takes time too
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        stdout, stderr = _communicate(proc, limit, stop)
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"HiGHS worker failed ({proc.returncode}): {stderr.strip()[-500:]}")
     out = json.loads(lines[-1])
 
     def reported(value: float | None) -> float | None:
@@ -295,3 +302,23 @@ def run_highs(
         rows=out["rows"],
         columns=out["columns"],
     )
+
+
+_POLL_SECONDS = 0.25  # how often a running HiGHS is checked against the stop request
+
+
+def _communicate(proc: subprocess.Popen[str], limit: float, stop: Stop | None) -> tuple[str, str]:
+    """The subprocess's output once it ends; killed after `limit` seconds or on a stop."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            return proc.communicate(timeout=_POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            stopped = stop is not None and stop.requested
+            if not stopped and time.monotonic() < deadline:
+                continue
+            proc.kill()
+            proc.communicate()
+            if stopped:
+                raise RuntimeError("HiGHS stopped by the interrupt") from None
+            raise subprocess.TimeoutExpired(proc.args, limit) from None

@@ -132,6 +132,14 @@ def markdown(results: Record) -> str:
         ),
         f"Load (1-min average; other jobs share the cores): start {load['start']:.2f}, "
         f"mean {load['mean']:.2f}, max {load['max']:.2f}. Wall {results['wall_seconds']:.0f} s.",
+        *(
+            [
+                "**INTERRUPTED (已中断)**: the results so far; searches the interrupt stopped show "
+                "their gap, and rosters not reached are missing."
+            ]
+            if results.get("interrupted")
+            else []
+        ),
         "",
         "## Summary (medians over groups)",
         "",

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import importlib.util
-import multiprocessing
 import os
 import platform
 import statistics
@@ -25,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,9 @@ from ..model import Instance, Roster, SolveStatus, load_profile
 from ..model.verify import verify
 from ..solver.cpsat import build, solve_group
 from ..solver.greedy import greedy
+from ..solver.pool import Pool, TaskError
 from ..solver.solve import layout, solve
+from ..solver.stop import Stop
 from .memory import ChildPeak, Sampler, peak_rss_mb
 from .mip import Unsupported, from_cp_proto, run_highs
 from .sets import SETS, START_YEAR, YEARS, BenchRoster
@@ -167,6 +168,8 @@ def group_record(
         "gap": result.gap,
         "terms": dict(result.terms),
         "seconds": result.seconds,
+        "tiebreak_seconds": result.tiebreak_seconds,  # of seconds: the canonical plan's search
+        "canonical": result.canonical,
         "first_feasible_seconds": result.first_feasible_seconds,
         "optimal_seconds": result.seconds if result.status is SolveStatus.OPTIMAL else None,
         "verified": None if report is None else report.ok,
@@ -182,22 +185,32 @@ def group_record(
     }
 
 
-def solve_task(task: GroupTask) -> Record:
-    """Greedy, CP-SAT and (optionally) HiGHS on one group, meant for a fresh process."""
+def solve_task(task: GroupTask, stop: Stop | None = None) -> Record:
+    """Greedy, CP-SAT and (optionally) HiGHS on one group, meant for a fresh process; a
+    requested `stop` ends the search with its best so far and skips HiGHS."""
+    stop = stop if stop is not None else Stop()
     instance = Instance.create(task.roster, load_profile(task.profile), START_YEAR, YEARS)
     p = task.params
     plan, base = baseline(instance)
     options = replace(p.options, workers=task.workers)
-    result = solve_group(instance, options, hint=plan if p.hint else None)
+    result = solve_group(instance, options, hint=plan if p.hint else None, stop=stop)
     record = group_record(
         task.instance, instance, result, base, workers=task.workers, rss_mb=peak_rss_mb()
     )
-    if p.mip:
-        record["mip"] = mip_peer(instance, result, task.workers, p)
+    if p.mip and not stop.requested:
+        record["mip"] = mip_peer(instance, result, task.workers, p, stop)
     return record
 
 
-def mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -> Record:
+def lost_task(task: GroupTask, why: str | None) -> Record:
+    """The record of a task whose process ended (`why`) or that an interrupt kept back."""
+    error = "interrupted before it started" if why is None else f"worker process ended ({why})"
+    return {"instance": task.instance, "group": task.group, "error": error}
+
+
+def mip_peer(
+    instance: Instance, result: GroupResult, threads: int, p: Params, stop: Stop | None = None
+) -> Record:
     """HiGHS on the same model: status, objective, bound, time and agreement with CP-SAT."""
     if highspy_missing():
         return {"skipped": "MIP peer skipped: highspy not installed"}
@@ -216,6 +229,7 @@ def mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -
                 threads=threads,
                 seed=o.seed,
                 gap=o.gap,
+                stop=stop,
             )
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             return {"skipped": f"MIP peer failed: {exc}"}
@@ -230,7 +244,9 @@ def mip_peer(instance: Instance, result: GroupResult, threads: int, p: Params) -
     out["same_model"] = len(proto.variables) == result.variables == run.columns
     out["agree"] = _agree(result, run.objective, run.bound, both)
     timed = run.optimal and cp_done and out["agree"]
-    out["time_ratio"] = result.seconds / run.seconds if timed else None
+    # The proof against HiGHS's proof: CP-SAT's tie-break among optima has no HiGHS peer.
+    proving = result.seconds - result.tiebreak_seconds
+    out["time_ratio"] = proving / run.seconds if timed else None
     return out
 
 
@@ -274,17 +290,24 @@ def run_set(
     *,
     seeds: int | None = None,
     progress: Callable[[Record], None] | None = None,
+    stop: Stop | None = None,
 ) -> Record:
-    """Solve every roster of a named set; the JSON-ready results with a summary."""
+    """Solve every roster of a named set; the JSON-ready results with a summary.
+
+    A requested `stop` ends the roster under way with its searches' best so far and skips
+    the rest: the results say ``interrupted``."""
+    stop = stop if stop is not None else Stop()
     bench_set = SETS[name]
-    instances = []
+    instances: list[Record] = []
     with _LoadSampler() as load:
         started = time.perf_counter()
         for br in bench_set.rosters(seeds):
+            if stop.requested and instances:
+                break
             t0 = time.perf_counter()
             alone = len(br.roster.groups) == 1
             run = _run_alone if alone else _run_roster
-            records, rss = run(br, bench_set.profile, params, progress)
+            records, rss = run(br, bench_set.profile, params, progress, stop)
             path = "solve_group" if alone else "solve"
             instances.append(_instance(br, records, time.perf_counter() - t0, rss, path))
         wall = time.perf_counter() - started
@@ -306,30 +329,38 @@ def run_set(
         "machine": _machine(load.samples),
         "wall_seconds": wall,
         "rss_self_mb": peak_rss_mb(),
+        "interrupted": stop.requested,
         "summary": summarise(records, instances),
         "instances": instances,
     }
 
 
 def _run_alone(
-    br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
+    br: BenchRoster,
+    profile: str,
+    params: Params,
+    progress: Callable[[Record], None] | None,
+    stop: Stop,
 ) -> tuple[list[Record], None]:
     """A one-group roster in a fresh spawned process, so that its peak RSS is its own."""
     workers = min(params.options.threads, os.cpu_count() or 1)
     task = GroupTask(br.label, br.roster.groups[0], br.roster, profile, params, workers)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=1) as pool:
-        try:
-            record = pool.submit(solve_task, task).result()
-        except Exception as exc:  # one failing instance must not lose the whole run
-            record = {"instance": task.instance, "group": task.group, "error": repr(exc)}
+    pool = Pool(solve_task, lost_task, processes=1, fresh=True)
+    try:
+        (record,) = pool.run([task], stop)
+    except TaskError as exc:  # one failing instance must not lose the whole run
+        record = {"instance": task.instance, "group": task.group, "error": repr(exc.__cause__)}
     if progress is not None:
         progress(record)
     return [record], None
 
 
 def _run_roster(
-    br: BenchRoster, profile: str, params: Params, progress: Callable[[Record], None] | None
+    br: BenchRoster,
+    profile: str,
+    params: Params,
+    progress: Callable[[Record], None] | None,
+    stop: Stop,
 ) -> tuple[list[Record], float | None]:
     """A multi-group roster as the product solves it (`kgrota.solver.solve.solve`, which
     splits the threads by `layout`); then the MIP peers, one per core. Also the peak RSS of
@@ -350,11 +381,11 @@ def _run_roster(
             progress(records[g])
 
     with ChildPeak() as peak:
-        schedule = solve(instance, replace(params.options, workers=cores), progress=done)
-    if params.mip:
+        schedule = solve(instance, replace(params.options, workers=cores), progress=done, stop=stop)
+    if params.mip and not stop.requested:
         with ThreadPoolExecutor(cores) as threads:  # each peer is a subprocess: threads suffice
             peers = threads.map(
-                lambda r: mip_peer(parts[r.group], r, workers, params), schedule.groups
+                lambda r: mip_peer(parts[r.group], r, workers, params, stop), schedule.groups
             )
             for result, peer in zip(schedule.groups, peers, strict=True):
                 records[result.group]["mip"] = peer

@@ -41,11 +41,15 @@ from ..model.verify import verify as verify_schedule
 from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
 from .cli_text import Group, argument, option
 from .errors import InputError, Problem
+from .interrupt import finish_interrupted, interruptible
 from .notice import ORDERS, NoticeJob, write_notice
+from .plan_check import verify_plan
+from .preflight import preflight, roster_first
 from .roster_read import read_roster
 from .roster_validate import calendar_note, default_start_year, read_checked, validate_roster
 from .roster_write import write_roster
-from .schedule_io import read_schedule, write_schedule
+from .run_summary import group_note
+from .schedule_io import read_plan, read_schedule, write_schedule
 from .template import write_template
 from .words import RULE_STATUS, SEVERITY, status_word
 
@@ -121,7 +125,10 @@ def _rules_table(report: Report) -> Table:
 
 
 def _status(group: GroupResult) -> str:
-    """The status in words, with the gap when a plan is not proven best (FEASIBLE)."""
+    """The status in words, with the gap when a plan is not proven best (FEASIBLE), or why
+    the greedy plan stands in when an interrupt or a lost worker cut the search."""
+    if group.status is SolveStatus.GREEDY and group.cut is not None:
+        return group_note(group) or status_word(group.status)
     if group.status is SolveStatus.FEASIBLE and group.gap is not None:
         text = _("{status} (within {gap} of the best)")
         return text.format(status=status_word(group.status), gap=f"{group.gap:.2%}")
@@ -403,6 +410,7 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
     """Read, solve, verify, write."""
     from ..solver.solve import solve  # the CP-SAT model: load it only when solving
 
+    preflight(job)  # output, start year, --previous: before the roster is read
     roster, warnings = read_checked(job.roster, job.profile, job.start_year, job.years)
     _print_problems(warnings)
     kept = read_schedule(job.previous).assignments if job.previous is not None else ()
@@ -429,10 +437,12 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
             )
             bar.console.print(escape(line))
 
-        schedule = solve(instance, options, progress=progress)
+        with interruptible() as stop:  # Ctrl-C, SIGTERM: the best plan so far (exit 130)
+            schedule = solve(instance, options, progress=progress, stop=stop)
     report = verify_schedule(instance, schedule.assignments)
     write_schedule(job.out, schedule, instance, report, job.fmt)
     out.print(_groups_table(schedule))
+    finish_interrupted(stop, schedule, report, job.out, err)  # exits 130 after an interrupt
     return schedule, report
 
 
@@ -527,9 +537,11 @@ def solve(job: Job, options: SolveOptions) -> None:
 def verify(
     roster: Path, schedule: Path, profile: str | None, start_year: int | None, years: int | None
 ) -> None:
+    roster_first(roster, schedule)  # the two files swapped: say so, not "missing sheets"
     parsed, warnings = read_roster(roster)
     _print_problems(warnings)
-    plan = read_schedule(schedule)
+    plan_file = read_plan(schedule)
+    plan = plan_file.schedule
     prof = load_profile(profile or plan.profile)
     instance = Instance.create(
         parsed,
@@ -537,10 +549,11 @@ def verify(
         start_year if start_year is not None else plan.start_year,
         years if years is not None else plan.years,
     )
-    report = verify_schedule(instance, plan.assignments)
+    checked = verify_plan(instance, plan_file)  # rules and dates, each breach at its row
+    report = checked.report
     out.print(_rules_table(report))
-    for v in report.failures[:50]:
-        out.print(f"[red]✗[/red] {v.rule_id}: {escape(v.message)}", soft_wrap=True)
+    for line in checked.failure_lines(instance, 50):
+        out.print(f"[red]✗[/red] {escape(line)}", soft_wrap=True)
     if not report.ok:
         raise Failed(_("{n} hard-rule violation(s)").format(n=len(report.failures)))
     message = _("every hard rule holds; objective {objective} (higher is better)")

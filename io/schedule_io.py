@@ -1,7 +1,11 @@
 """Write the schedule workbook or JSON (SPEC §5) and read a schedule back, also one typed by hand.
 
 Writing is atomic (temp file + rename), so a failed write leaves any earlier file as it was.
-Reading collects every bad cell into one `InputError` and never modifies the file.
+Reading collects every bad cell into one `InputError` and never modifies the file. `read_plan`
+also keeps where each assignment sits (sheet and row) and the dates its row shows, so that
+verification can name the row an office would edit (io/plan_check.py). A JSON plan is read
+from what a reader sees, its ``assignments`` table; when the machine-readable ``schedule``
+block disagrees with it, the file is refused, naming the rows that differ.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from ..model import Assignment, Instance, Report, Schedule
 from ..model.i18n import _
+from ..model.rules.plan import desc
 from . import cells, sheets
 from .atomic import write_atomic
 from .cells import literal
@@ -53,27 +60,30 @@ FORMATS = ("xlsx", "json")
 MAX_WIDTH = 60
 _COL = {c.key: c for c in ASSIGNMENT_COLUMNS}
 REQUIRED = ("teacher_id", "activity", "host_kg", "year")
-# What read_schedule takes from the assignments sheet; the JSON "schedule" block uses the same keys.
+# An assignment's fields, as the JSON "schedule" block keys them.
+MACHINE_KEYS = (
+    "teacher_id",
+    "activity",
+    "host_kg",
+    "year",
+    "semester",
+    "slot",
+    "partner",
+    "guidance_item",
+)
+# What read_schedule takes from the assignments sheet: the fields, and the dates it shows.
 ASSIGNMENT_SHEET = Sheet(
     ASSIGNMENTS[0],
     zh_title(ASSIGNMENTS),
     tuple(
-        _COL[k].column(required=k in REQUIRED)
-        for k in (
-            "teacher_id",
-            "activity",
-            "host_kg",
-            "year",
-            "semester",
-            "slot",
-            "partner",
-            "guidance_item",
-        )
+        _COL[k].column(required=k in REQUIRED) for k in (*MACHINE_KEYS, "start_date", "end_date")
     ),
     required=True,
     note="",
 )
 READ_COLUMNS = ASSIGNMENT_SHEET.columns
+MACHINE_BLOCK = "schedule"
+MISMATCH_SHOWN = 20  # rows named when the visible table and the machine block disagree
 # The solver sheet's key/item/value rows carry the plan's profile, years and date; files
 # written before the plain summary (issue 12) carry them in the summary sheet.
 _META_COLUMNS = tuple(c.column(required=c.key == "value") for c in SOLVER_COLUMNS[:3])
@@ -129,7 +139,7 @@ def _json_document(schedule: Schedule, tables: Sequence[Table]) -> dict[str, Any
         ]
         for t in tables
     }
-    doc["schedule"] = {
+    doc[MACHINE_BLOCK] = {
         PROFILE.key: schedule.profile,
         START_YEAR.key: schedule.start_year,
         YEARS.key: schedule.years,
@@ -152,7 +162,7 @@ def _machine_row(a: Assignment) -> dict[str, str | int | None]:
         a.partner,
         "、".join(a.items) or None,
     )
-    return dict(zip((c.key for c in READ_COLUMNS), values, strict=True))
+    return dict(zip(MACHINE_KEYS, values, strict=True))
 
 
 def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
@@ -185,12 +195,39 @@ def _write_xlsx(target: Path, tables: Sequence[Table]) -> None:
 # ---------------------------------------------------------------- reading
 
 
+@dataclass(frozen=True)
+class PlanRow:
+    """Where one assignment sits in its file, and the dates its row shows (None: blank)."""
+
+    sheet: str
+    row: int
+    assignment: Assignment
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A schedule as read from a file, with each assignment's sheet and row and the columns
+    as the file names them (key → ``F 交流园所``, for messages)."""
+
+    file: str
+    schedule: Schedule
+    rows: tuple[PlanRow, ...]
+    columns: Mapping[str, str]
+
+
 def read_schedule(path: str | Path) -> Schedule:
     """Read a schedule written by `write_schedule` (xlsx or JSON) or typed by the office.
 
     Only the assignments sheet is needed; without a summary the profile is ``default`` and
     the years span the assignments. Raises `InputError` listing every bad cell.
     """
+    return read_plan(path).schedule
+
+
+def read_plan(path: str | Path) -> PlanFile:
+    """`read_schedule`, keeping each assignment's sheet, row and dates."""
     source = Path(path)
     problems = sheets.Problems(str(source))
     if source.suffix.lower() != ".json":
@@ -226,7 +263,7 @@ def _find(book: sheets.Workbook, sheet: Sheet, titles: Sequence[str]) -> tuple[s
     return None
 
 
-def _read_xlsx(problems: sheets.Problems, source: Path) -> Schedule:
+def _read_xlsx(problems: sheets.Problems, source: Path) -> PlanFile:
     book = sheets.open_workbook(problems, source)
     if book is None:
         raise InputError(problems.errors)
@@ -245,7 +282,7 @@ def _read_xlsx(problems: sheets.Problems, source: Path) -> Schedule:
     return _schedule(problems, found, summary, label=sheets.letter_header, first=1)
 
 
-def _read_json(problems: sheets.Problems, source: Path) -> Schedule:
+def _read_json(problems: sheets.Problems, source: Path) -> PlanFile:
     try:
         doc = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -254,28 +291,80 @@ def _read_json(problems: sheets.Problems, source: Path) -> Schedule:
         raise problems.fatal(_("not valid UTF-8 JSON: {error}").format(error=exc)) from None
     if not isinstance(doc, dict):
         raise problems.fatal(_("expected a JSON object with an 'assignments' list"))
-    meta = doc.get("schedule")
+    meta = doc.get(MACHINE_BLOCK)
     key = ASSIGNMENTS[0]
-    if isinstance(meta, dict) and key in meta:
-        # The machine-readable block: exact values, same keys as the sheet's columns.
-        sheet, items = "schedule.assignments", _objects(meta[key])
+    block = f"{MACHINE_BLOCK}.{key}"
+    machine = meta.get(key) if isinstance(meta, dict) else None
+    if key not in doc and machine is None:
+        raise problems.fatal(_("no 'assignments' list of JSON objects"))
+    if isinstance(meta, dict) and machine is not None:
+        # The block's exact values for profile, years and created; same keys as the summary.
         summary = [{"key": k, "value": v} for k, v in meta.items() if k != key]
-        summary_sheet = "schedule"
+        summary_sheet = MACHINE_BLOCK
     else:
-        sheet, items = key, _objects(doc.get(key))
         summary_sheet = SOLVER[0] if SOLVER[0] in doc else SUMMARY[0]
         summary = _objects(doc.get(summary_sheet)) or []
-    if items is None:
-        raise problems.fatal(_("no 'assignments' list of JSON objects"))
-    grid = _dict_grid(items)
-    if not _complete(ASSIGNMENT_SHEET, grid):
-        raise problems.fatal(_missing_header(), sheet)
     summary_grid = _dict_grid(summary)
     summary_table = (
         (summary_sheet, summary_grid) if _complete(META_SHEETS[0], summary_grid) else None
     )
+    # What a reader sees is what is verified: the visible table when there is one.
+    sheet, items = (key, doc[key]) if key in doc else (block, machine)
+    plan = _json_table(problems, sheet, items, summary_table)
+    if key in doc and machine is not None:
+        shadow = _json_table(problems, block, machine, summary_table)
+        _agree(problems, plan, shadow)
+    return plan
+
+
+def _json_table(
+    problems: sheets.Problems,
+    sheet: str,
+    value: object,
+    summary: tuple[str, Grid] | None,
+) -> PlanFile:
+    """One JSON list of assignment objects read as the assignments sheet."""
+    items = _objects(value)
+    if items is None:
+        raise problems.fatal(
+            _("'{sheet}' is not a list of JSON objects").format(sheet=sheet), sheet
+        )
+    grid = _dict_grid(items)
+    if not _complete(ASSIGNMENT_SHEET, grid):
+        raise problems.fatal(_missing_header(), sheet)
     # JSON rows count from 1 below the keys as header row 0.
-    return _schedule(problems, (sheet, grid), summary_table, label=sheets.header_only, first=0)
+    return _schedule(problems, (sheet, grid), summary, label=sheets.header_only, first=0)
+
+
+def _agree(problems: sheets.Problems, visible: PlanFile, block: PlanFile) -> None:
+    """Refuse a JSON plan whose visible table and machine block differ, naming the rows."""
+    only_visible = _unmatched(visible.rows, Counter(r.assignment for r in block.rows))
+    only_block = _unmatched(block.rows, Counter(r.assignment for r in visible.rows))
+    differ = [(r, MACHINE_BLOCK) for r in only_visible] + [(r, ASSIGNMENTS[0]) for r in only_block]
+    if not differ:
+        return
+    for row, missing_from in differ[:MISMATCH_SHOWN]:
+        message = _(
+            "{what} is not in '{other}': the visible assignments table and the '{block}' "
+            "block disagree; edit both alike, or delete the '{block}' block to use the table"
+        ).format(what=desc(row.assignment), other=missing_from, block=MACHINE_BLOCK)
+        problems.add(row.sheet, row.row, None, message)
+    if len(differ) > MISMATCH_SHOWN:
+        more = len(differ) - MISMATCH_SHOWN
+        problems.add(None, None, None, _("… and {n} more rows that differ").format(n=more))
+    raise InputError(problems.errors)
+
+
+def _unmatched(rows: Sequence[PlanRow], other: Counter[Assignment]) -> list[PlanRow]:
+    """The rows whose assignment `other` lacks (counting repeats)."""
+    left = Counter(other)
+    out = []
+    for row in rows:
+        if left[row.assignment]:
+            left[row.assignment] -= 1
+        else:
+            out.append(row)
+    return out
 
 
 def _objects(value: object) -> list[dict[str, object]] | None:
@@ -298,7 +387,7 @@ def _schedule(
     *,
     label: Callable[[int, str], str],
     first: int,
-) -> Schedule:
+) -> PlanFile:
     """Read the assignments and summary tables (rows numbered as `Table.read`) into a schedule.
 
     ``summary``, if given, has a header row naming its value column.
@@ -312,31 +401,33 @@ def _schedule(
         meta = _summary(
             sheets.Table.read(problems, META_SHEETS[0], *summary, label=label, first=first)
         )
-    years = sorted({a.year for _, a in placed})
+    years = sorted({r.assignment.year for r in placed})
     start = meta.get(START_YEAR.key) or (years[0] if years else None)
     if start is None:
         message = _("no assignments, and no summary giving the start year")
         raise problems.fatal(message, table.title)
     span = meta.get(YEARS.key) or (years[-1] - start + 1 if years else 1)
-    for number, a in placed:
-        if not start <= a.year < start + span:
+    for r in placed:
+        if not start <= r.assignment.year < start + span:
             last = start + span - 1
             message = _("{year} is outside the plan's years {first}–{last}").format(
-                year=a.year, first=start, last=last
+                year=r.assignment.year, first=start, last=last
             )
-            problems.add(table.title, number, table.column_name("year"), message)
+            problems.add(table.title, r.row, table.column_name("year"), message)
     if problems.failed:
         raise InputError(problems.errors)
-    return Schedule(
+    schedule = Schedule(
         profile=meta.get(PROFILE.key) or "default",
         start_year=start,
         years=span,
-        assignments=tuple(a for _, a in placed),
+        assignments=tuple(r.assignment for r in placed),
         created=meta.get(CREATED.key),
     )
+    columns = {c.key: table.column_name(c.key) for c in READ_COLUMNS}
+    return PlanFile(problems.file, schedule, tuple(placed), columns)
 
 
-def _assignments(table: sheets.Table) -> list[tuple[int, Assignment]]:
+def _assignments(table: sheets.Table) -> list[PlanRow]:
     out = []
     for row in table:
         teacher_id = row.need("teacher_id", cells.text)
@@ -347,11 +438,12 @@ def _assignments(table: sheets.Table) -> list[tuple[int, Assignment]]:
         slot = row.get("slot", cells.slot)
         partner = row.get("partner", cells.text)
         items = tuple(row.get("guidance_item", cells.items) or ())
+        start, end = row.get("start_date", cells.date), row.get("end_date", cells.date)
         assignment = row.build(
             lambda: Assignment(teacher_id, activity, host_kg, year, semester, slot, partner, items)
         )
         if assignment is not None:
-            out.append((row.number, assignment))
+            out.append(PlanRow(table.title, row.number, assignment, start, end))
     return out
 
 

@@ -32,6 +32,7 @@ from ..model import (
 from ..model.i18n import N_, _, catalogue
 from ..model.rules.staffing import required as staffing_required
 from .headers import Column
+from .run_summary import run_rows
 from .words import (
     GROUP,
     RULE_STATUS,
@@ -591,6 +592,7 @@ def _solver(schedule: Schedule, instance: Instance, report: Report) -> Table:
             (f"group_{g.group}_teachers", g.group, g.teachers, _("Teachers")),
             (f"group_{g.group}_variables", g.group, g.variables, _("Variables")),
         ]
+    items += run_rows(schedule)  # interrupted?, reproducible?, versions, options (issue 13)
     created = schedule.created.isoformat(timespec="seconds") if schedule.created else None
     items.append((CREATED.key, CREATED.heading, created, None))
     return Table(*SOLVER, SOLVER_COLUMNS, tuple(items), frozen=2)

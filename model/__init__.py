@@ -22,7 +22,7 @@ from .instance import (
 from .profile import Profile, RuleSetting, builtin_profiles, load_profile, profile_from_dict
 from .report import Report, RuleResult, Violation
 from .rules import OBJECTIVE_TERMS, RULE_BY_ID, RULES, Rule, Severity
-from .schedule import Assignment, GroupResult, Schedule, SolveStatus
+from .schedule import Assignment, Cut, GroupResult, RunInfo, Schedule, SolveStatus
 
 __all__ = [
     "OBJECTIVE_TERMS",
@@ -30,6 +30,7 @@ __all__ = [
     "RULE_BY_ID",
     "Activity",
     "Assignment",
+    "Cut",
     "Gender",
     "Grade",
     "GroupResult",
@@ -46,6 +47,7 @@ __all__ = [
     "Rule",
     "RuleResult",
     "RuleSetting",
+    "RunInfo",
     "Schedule",
     "SchoolCalendar",
     "Semester",

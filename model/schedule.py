@@ -37,6 +37,14 @@ class Assignment:
             raise ValueError("Must not have semester or slot for a year-long placement.")
 
 
+class Cut(str, Enum):
+    """Why a group's search ended before its time limit or proof (see `GroupResult.cut`)."""
+
+    INTERRUPT = "interrupt"  # Ctrl-C or SIGTERM stopped it; the best plan so far stands
+    NOT_STARTED = "not started"  # the interrupt came before its search began
+    WORKER_LOST = "worker lost"  # the process solving it ended without a result
+
+
 class SolveStatus(str, Enum):
     # Ordered best to worst: a schedule's status is its worst group's.
     OPTIMAL = "OPTIMAL"
@@ -63,6 +71,12 @@ class GroupResult:
     teachers: int = 0
     greedy_objective: int | None = None
     relaxations: tuple[str, ...] = ()  # if INFEASIBLE: rules whose relaxation alone would solve
+    # The plan is the canonical one among the optimal plans (cpsat.solve_group's tie-break):
+    # the same on every run, machine and worker count.
+    canonical: bool = False
+    tiebreak_seconds: float = 0.0  # of `seconds`, spent finding the canonical plan
+    cut: Cut | None = None  # what ended the search early, if anything did
+    cut_detail: str = ""  # e.g. the signal that ended a lost worker (SIGKILL)
 
     @property
     def gap(self) -> float | None:
@@ -71,6 +85,20 @@ class GroupResult:
             return None
         denom = max(1.0, abs(float(self.objective)))
         return abs(self.best_bound - self.objective) / denom
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """How a plan was made: what a rerun needs to give the same plan, and whether it would."""
+
+    version: str  # kgrota and OR-Tools versions
+    profile_sha256: str  # of the profile's settings (model/profile.py `Profile`)
+    seed: int
+    workers: int  # CP-SAT threads in all
+    time_limit: float  # seconds per group
+    gap: float  # the relative gap a group may stop at (0: prove optimal)
+    backend: str
+    interrupted: bool = False  # Ctrl-C or SIGTERM stopped the solve: the best plan so far
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,15 @@ class Schedule:
     assignments: tuple[Assignment, ...]
     groups: tuple[GroupResult, ...] = ()
     created: dt.datetime | None = None
+    run: RunInfo | None = None
+
+    @property
+    def reproducible(self) -> bool:
+        """Whether a rerun with the same roster, profile, options and version gives this plan:
+        an uninterrupted solve whose every group has its canonical plan (or none at all)."""
+        if self.run is None or self.run.interrupted or not self.groups:
+            return False
+        return all(g.canonical or g.status is SolveStatus.INFEASIBLE for g in self.groups)
 
     @property
     def status(self) -> SolveStatus:

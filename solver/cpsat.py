@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ..model import Activity, Assignment, GroupResult, Instance, Severity, SolveStatus
+from ..model import Activity, Assignment, Cut, GroupResult, Instance, Severity, SolveStatus
 from ..model.rules.induction import IND_MENTOR
 from .objective import MinTerm, Term, maximise, terms
 from .options import SolveOptions
@@ -25,6 +25,7 @@ from .rules import FAMILIES, guidance, induction, swap
 from .variables import Variables
 
 if TYPE_CHECKING:
+    from .stop import Stop
     from .violations import Aux, ValueOf, Violations
 
 log = logging.getLogger("kgrota")
@@ -179,17 +180,26 @@ def configure(params: cp_model.SatParameters, options: SolveOptions) -> None:
     options.merge_cp_sat(params)
 
 
-class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    """Records when the first solution arrived."""
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Records when the first solution arrived; with a `target`, stops the search at the first
+    solution whose objective reaches it (the canonical search, `_canonical`)."""
 
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, target: float | None = None) -> None:
         super().__init__()
         self.started = started
+        self.target = target
         self.first: float | None = None
+        self.reached = False
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = time.perf_counter() - self.started
+        if self.target is not None and self.objective_value >= self.target - 0.5:
+            self.reached = True
+            self.stop_search()
+
+
+Run = tuple[cp_model.CpSolver, cp_model.CpSolverStatus]
 
 
 def solve_group(
@@ -198,37 +208,144 @@ def solve_group(
     *,
     hint: Sequence[Assignment] | None = None,
     log_callback: Callable[[str], None] | None = None,
+    stop: Stop | None = None,
 ) -> GroupResult:
-    """Build and solve one group; the same seed with 1 worker gives the same schedule.
+    """Build and solve one group; a proven optimum comes back as the canonical optimal plan.
 
     The search runs in phases (`_phases`), each from the best schedule so far; phase budgets
     are deterministic time, so a 1-worker solve stays reproducible. With a relative gap
     (0.005: 0.5 %) every phase stops once within it, and the group is FEASIBLE unless its
-    schedule reaches the bound. `options.time_limit` bounds all phases together.
+    schedule reaches the bound. `options.time_limit` bounds all phases together; a proven
+    optimum then gets as long again for the tie-break among optimal plans (`_canonical`),
+    which usually takes a fraction of it. A requested `stop` ends the search at once with the
+    best schedule so far (``cut`` INTERRUPT), or before it begins (NOT_STARTED, no schedule).
     """
     started = time.perf_counter()
+    if stop is not None and stop.requested:
+        return unsolved(instance, Cut.NOT_STARTED)
     built = build(instance)
     if hint is not None:
         built.add_hint(hint)
-    callback = _FirstSolution(started)
     fairness = built.fairness_var()
     if fairness is not None:  # followed by the "fixed" / partial-fixed searches only
         built.model.add_decision_strategy(
             [fairness], cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE
         )
-    runs: list[tuple[cp_model.CpSolver, cp_model.CpSolverStatus]] = []
-    for adjust, budget in _phases(options.threads, fairness is not None):
-        remaining = options.time_limit - (time.perf_counter() - started)
-        if remaining <= 0 or (runs and runs[-1][1] in _FINAL):
-            break
-        solver = _solver(replace(options, time_limit=remaining), log_callback)
-        adjust(solver.parameters)
-        if budget is not None:
-            solver.parameters.max_deterministic_time = budget
-        runs.append((solver, _run(built, solver, callback)))
-        if runs[-1][1] == cp_model.FEASIBLE:
-            built.hint_values(runs[-1][0].value)
-    return _result(built, instance, runs, started, callback.first, options.gap)
+    search = _Search(built, started, stop, log_callback)
+    callback = _Callback(started)
+    runs = search.run(options, callback, started)
+    if not runs:  # the stop (or the time limit) came while building: no search ran
+        stopped = stop is not None and stop.requested
+        return unsolved(instance, Cut.NOT_STARTED if stopped else None)
+    result = _result(built, instance, runs, started, callback.first, options.gap)
+    if result.status is SolveStatus.OPTIMAL:
+        result = _canonical(search, result, runs, options, hint)
+    cut_short = result.status is not SolveStatus.INFEASIBLE and not result.canonical
+    if stop is not None and stop.requested and cut_short:
+        result = replace(result, cut=Cut.INTERRUPT)
+    return result
+
+
+def unsolved(instance: Instance, cut: Cut | None, detail: str = "") -> GroupResult:
+    """A group without a schedule because of `cut` (e.g. a stop before its search began;
+    None: no time was left to search)."""
+    return GroupResult(
+        group=instance.roster.groups[0],
+        status=SolveStatus.UNKNOWN,
+        assignments=(),
+        teachers=len(instance.teachers),
+        cut=cut,
+        cut_detail=detail,
+    )
+
+
+@dataclass
+class _Search:
+    """The phases of one group's search on its built model, watched by `stop`."""
+
+    built: Built
+    started: float  # when the group's solve began
+    stop: Stop | None
+    log_callback: Callable[[str], None] | None
+
+    def run(self, options: SolveOptions, callback: _Callback, since: float) -> list[Run]:
+        """Run the phases for `options.threads` workers until a proof, the callback's
+        target, a stop, or `options.time_limit` seconds after `since`."""
+        runs: list[Run] = []
+        fairness = self.built.fairness_var() is not None
+        for adjust, budget in _phases(options.threads, fairness):
+            remaining = options.time_limit - (time.perf_counter() - since)
+            if remaining <= 0 or (runs and runs[-1][1] in _FINAL) or callback.reached:
+                break
+            if self.stop is not None and self.stop.requested:
+                break
+            solver = _solver(replace(options, time_limit=remaining), self.log_callback)
+            # An interrupt is the caller's to handle (solver/stop.py), not CP-SAT's: its own
+            # handler would end this phase and let the next one begin.
+            solver.parameters.catch_sigint_signal = self.stop is None
+            adjust(solver.parameters)
+            if budget is not None:
+                solver.parameters.max_deterministic_time = budget
+            if self.stop is None:
+                runs.append((solver, _run(self.built, solver, callback)))
+            else:
+                with self.stop.watching(solver):
+                    runs.append((solver, _run(self.built, solver, callback)))
+            if runs[-1][1] == cp_model.FEASIBLE:
+                self.built.hint_values(runs[-1][0].value)
+        return runs
+
+
+def _canonical(
+    search: _Search,
+    result: GroupResult,
+    runs: list[Run],
+    options: SolveOptions,
+    hint: Sequence[Assignment] | None,
+) -> GroupResult:
+    """The tie-break among a group's optimal plans: the first optimal plan of the 1-worker
+    search, whatever the workers of the search that proved the optimum.
+
+    Several workers race, so which of many equally good plans they return changes from run
+    to run (issue 13: 636 of 844 rows differed between two runs). The 1-worker search is
+    deterministic: the same model, seed and parameters give the same sequence of solutions,
+    and the first that reaches the optimum is a function of the roster, profile, options and
+    versions only. It needs no proof, since the optimum is already proven, and stops there:
+    it took 0.6–0.85 times the proving search on the Qingpu demo, 0.2–0.45 times on a
+    10-group district (``generate --groups 10 --kgs 8 --seed 3``), on 2 cores. It gets the
+    group's time limit again, its own, so that a slow proof does not leave it without time.
+    With 1 worker and no gap the search above is this search already. When its time limit
+    or an interrupt cuts it short, the proven plan stands, not canonical.
+    """
+    if options.threads == 1 and options.gap == 0:
+        return replace(result, canonical=True)
+    stop = search.stop
+    if stop is not None and stop.requested:
+        return result
+    began = time.perf_counter()
+    built = search.built
+    target = max(s.objective_value for s, code in runs if code in _SOLVED)
+    built.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools 9.15
+    if hint is not None:
+        built.add_hint(hint)
+    callback = _Callback(search.started, target)
+    # Its own time limit: a proof that took most of the group's must not cost the plan its
+    # reproducibility. Without a gap: one could end the search short of the optimum.
+    tiebreak = search.run(replace(options, workers=1, gap=0.0), callback, began)
+    now = time.perf_counter()
+    result = replace(result, seconds=now - search.started, tiebreak_seconds=now - began)
+    if not callback.reached:
+        log.info("group %s: no canonical plan in time; the proven one stands", result.group)
+        return result
+    assignments = built.assignments(tiebreak[-1][0].value)
+    objective, values = built.evaluate(built.values_of(assignments))
+    if result.objective is None or objective < result.objective:  # never trade optimality
+        log.warning("group %s: the tie-break lost value; the proven plan stands", result.group)
+        return result
+    log.info("group %s: canonical plan in %.2fs", result.group, result.tiebreak_seconds)
+    return replace(
+        result, assignments=assignments, objective=objective, terms=values, canonical=True
+    )
 
 
 Adjust = Callable[[cp_model.SatParameters], None]
@@ -268,6 +385,7 @@ def _partial_fixed(params: cp_model.SatParameters) -> None:
 
 # Run endings that stop the phases; with a gap, OPTIMAL includes "stopped within the gap".
 _FINAL = (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+_SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _solver(options: SolveOptions, log_callback: Callable[[str], None] | None) -> cp_model.CpSolver:
@@ -280,9 +398,7 @@ def _solver(options: SolveOptions, log_callback: Callable[[str], None] | None) -
     return solver
 
 
-def _run(
-    built: Built, solver: cp_model.CpSolver, callback: _FirstSolution
-) -> cp_model.CpSolverStatus:
+def _run(built: Built, solver: cp_model.CpSolver, callback: _Callback) -> cp_model.CpSolverStatus:
     code = solver.solve(built.model, callback)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {built.model.validate()}")
@@ -292,7 +408,7 @@ def _run(
 def _result(
     built: Built,
     instance: Instance,
-    runs: list[tuple[cp_model.CpSolver, cp_model.CpSolverStatus]],
+    runs: list[Run],
     started: float,
     first: float | None,
     gap: float,
@@ -315,7 +431,7 @@ def _result(
         constraints=len(proto.constraints),
         teachers=len(instance.teachers),
     )
-    solved = [solver for solver, code in runs if code in (cp_model.OPTIMAL, cp_model.FEASIBLE)]
+    solved = [solver for solver, code in runs if code in _SOLVED]
     if result.status is SolveStatus.INFEASIBLE or not solved:
         log.info("group %s: %s after %.2fs", result.group, result.status.value, result.seconds)
         return result

@@ -12,17 +12,24 @@ the whole cluster or `workers` if fewer: as many tasks in flight as the local ba
 processes, none asking for more CPUs than the largest node has. Tasks get
 `Instance`s (plain frozen dataclasses; CP-SAT objects do not pickle) and results come back
 as they finish (``ray.wait``), so progress advances group by group.
+
+A `Stop` reaches running tasks through a small Ray actor (`StopFlag`) each task polls from a
+thread: their searches then end with the best schedule so far, as locally. Groups not yet
+submitted come back NOT_STARTED.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .cpsat import solve_group
+from ..model import Cut
+from .cpsat import solve_group, unsolved
 from .solve import layout
+from .stop import Stop
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -45,9 +52,49 @@ def require_ray() -> ModuleType:
     return ray
 
 
-def solve_groups(parts: Sequence[Instance], options: SolveOptions) -> Iterator[GroupResult]:
+_POLL_SECONDS = 0.25  # how often a task asks the flag whether to stop
+
+
+class StopFlag:
+    """A Ray actor holding the stop request, so that tasks on any node can see it."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def request(self) -> None:
+        self.requested = True
+
+    def is_requested(self) -> bool:
+        return self.requested
+
+
+def solve_task(part: Instance, options: SolveOptions, flag: Any) -> GroupResult:
+    """`solve_group` in a Ray task, stopped when the flag says so."""
+    import ray
+
+    stop = Stop()
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(_POLL_SECONDS):
+            if ray.get(flag.is_requested.remote()):
+                stop.request()
+                return
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        return solve_group(part, options=options, stop=stop)
+    finally:
+        done.set()
+
+
+def solve_groups(
+    parts: Sequence[Instance], options: SolveOptions, stop: Stop | None = None
+) -> Iterator[GroupResult]:
     """Group results as they finish; `options.workers` caps the CPUs used (default: the
     cluster's) and `options.address` names a cluster to join (default: start Ray here)."""
+    stop = stop if stop is not None else Stop()
     ray = require_ray()
     started = not ray.is_initialized()
     if started:
@@ -72,13 +119,15 @@ def solve_groups(parts: Sequence[Instance], options: SolveOptions) -> Iterator[G
             at_once,
             each,
         )
-        task = ray.remote(solve_group).options(num_cpus=each)
+        task = ray.remote(solve_task).options(num_cpus=each)
+        flag = ray.remote(StopFlag).options(num_cpus=0).remote()
+        stop.on_request(lambda: flag.request.remote())
         per_group = replace(options, workers=each)
         queue = iter(parts)
 
         def submit(count: int) -> None:
-            for part in itertools.islice(queue, count):
-                pending.append(task.remote(part, options=per_group))
+            for part in itertools.islice(queue, 0 if stop.requested else count):
+                pending.append(task.remote(part, per_group, flag))
 
         submit(at_once)  # a window, not all at once: `workers` bounds the threads on a cluster
         while pending:
@@ -86,6 +135,8 @@ def solve_groups(parts: Sequence[Instance], options: SolveOptions) -> Iterator[G
             result: GroupResult = ray.get(done[0])
             submit(1)
             yield result
+        for part in queue:  # a stop kept these from starting
+            yield unsolved(part, Cut.NOT_STARTED)
     finally:
         for ref in pending:  # the caller stopped early (an error, or Ctrl-C)
             ray.cancel(ref)
