@@ -156,7 +156,7 @@ def compare(
     from .compare import comparison_table, differences_table, edit_profile
 
     if len(profiles) > 2 or (len(profiles) == 1 and not settings):
-        raise click.UsageError(_("give two profiles, or one profile with --set"))
+        raise ValueError(_("give two profiles, or one profile with --set"))
     for target in (out_path, html_path):
         if target is not None:
             _not_over(target, roster, _("{target}: the comparison must not overwrite {source}"))
@@ -283,7 +283,7 @@ def suggest(
     from ..solver.suggest import suggest as alternatives_for
 
     if (apply_rank is None) != (out_path is None):
-        raise click.UsageError(_("--apply and -o go together"))
+        raise ValueError(_("--apply and -o go together"))
     if out_path is not None:
         for source in (roster, plan):
             _not_over(out_path, source, _("{target}: the plan must not overwrite {source}"))
@@ -299,7 +299,7 @@ def suggest(
     if apply_rank is None or out_path is None:
         return
     if apply_rank > len(found):
-        raise click.UsageError(
+        raise ValueError(
             _("--apply {rank}: only {n} alternative(s)").format(rank=apply_rank, n=len(found))
         )
     chosen = found[apply_rank - 1].schedule

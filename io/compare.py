@@ -154,11 +154,11 @@ def comparison_table(a: Side, b: Side) -> Table:
 _CHARTED = ("taking_part", "support_weaker", "unsupported", "failures")
 
 
-def chart_rows(a: Side, b: Side) -> list[tuple[str, float, float]]:
+def chart_rows(a: Side, b: Side) -> list[tuple[str, int, int]]:
     """The figures worth a bar: people, activities, support and shortfalls (not the
     objective's raw terms), where either plan has some."""
     return [
-        (label, float(x), float(y))
+        (label, x, y)
         for name, label, x, y in _pairs(a, b)
         if (x or y) and (name in _CHARTED or name.startswith(("count_", "shortfall_")))
     ]

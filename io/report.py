@@ -253,12 +253,13 @@ def plan_title(schedule: Schedule, instance: Instance) -> tuple[str, str]:
     title = _("Exchange plan {first} to {last}").format(
         first=year_label(first), last=year_label(last)
     )
-    subtitle = _("Profile {profile}; {kgs} kindergartens, {teachers} teachers; {status}.").format(
+    subtitle = _("Profile {profile}; {kgs} kindergartens, {teachers} teachers.").format(
         profile=instance.profile.name,
         kgs=len(instance.kindergartens),
         teachers=len(instance.teachers),
-        status=status_word(schedule.status),
     )
+    if schedule.groups:  # solved here, not read back from a file
+        subtitle += " " + status_word(schedule.status)
     return title, subtitle
 
 

@@ -293,7 +293,7 @@ def exchange_counts(shares: Fairness, inst: Instance) -> go.Figure | None:
     )
 
 
-def comparison(labels: Sequence[str], rows: Sequence[tuple[str, float, float]]) -> go.Figure:
+def comparison(labels: Sequence[str], rows: Sequence[tuple[str, int, int]]) -> go.Figure:
     """Two plans' figures side by side: one bar pair per figure (name, first, second)."""
     fig = go.Figure()
     for i, (label, colour) in enumerate(zip(labels, ("#2b6cb0", "#dd6b20"), strict=True)):

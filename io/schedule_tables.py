@@ -401,6 +401,8 @@ def _percent(share: float) -> str:
 def _quality(schedule: Schedule) -> str:
     """How good the plan is, in words: proven best, within X %, or why neither."""
     status = schedule.status
+    if not schedule.groups:  # a plan read back from its file: its Solver sheet says
+        return _("Read from a file: its own Solver sheet tells how it was solved.")
     if status is SolveStatus.OPTIMAL:
         return _("Proven best: no plan scores higher under the profile's rules and weights.")
     if status is SolveStatus.FEASIBLE:
