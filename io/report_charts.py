@@ -224,7 +224,11 @@ def staffing(rows: Sequence[dict[str, Any]], inst: Instance) -> go.Figure | None
     kindergarten view's rows: green above the requirement, red below."""
     if not rows:
         return None
-    columns = list(dict.fromkeys((r["year"], r["grade"]) for r in rows))
+    grades = list(dict.fromkeys(r["grade"] for r in rows))
+    columns = sorted(
+        dict.fromkeys((r["year"], r["grade"]) for r in rows),
+        key=lambda c: (c[0], grades.index(c[1])),
+    )
     kgs = list(dict.fromkeys(r["kg_id"] for r in rows))
     cell = {(r["kg_id"], r["year"], r["grade"]): r for r in rows}
     z: list[list[int | None]] = []
