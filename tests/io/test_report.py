@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -168,3 +170,13 @@ def test_compare_writes_both_plans_side_by_side(tmp_path: Path) -> None:
 def test_compare_needs_two_profiles_or_a_set(tmp_path: Path) -> None:
     code, output = run("compare", "r.xlsx", "--profile", "default", "-o", str(tmp_path / "c.xlsx"))
     assert code == 2 and "--set" in output
+
+
+def test_the_core_never_loads_the_report_or_plotly() -> None:
+    # Reports live apart (STYLE.md): the CLI and the Python API load plotly only to draw.
+    code = (
+        "import sys, kgrota, kgrota.io.cli, kgrota.io.schedule_io; "
+        "print(sorted(m for m in sys.modules if m == 'plotly' or m == 'kgrota.io.report'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
