@@ -5,6 +5,7 @@ edit). They register on `cli.main`; the charting library loads only when they ru
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,8 +61,9 @@ def _planned(roster: Path, plan: Path, profile: str | None) -> tuple[Schedule, I
 
 @main.command(
     help=N_(
-        "Write a plan's report: one HTML page (flows, short visits, support, staffing, "
-        "exchanges, fairness, rule check) that opens offline and prints on A4."
+        "Write a plan's report: one HTML page of charts.\n\n"
+        "Flows, short visits, support, staffing, exchanges, fairness and the rule check, on a "
+        "page that opens offline and prints on A4."
     )
 )
 @_file("roster", _ROSTER_HELP)
@@ -103,8 +105,9 @@ def _side(
 
 @main.command(
     help=N_(
-        "Solve a roster under two profiles, or one profile and --set edits, and compare the "
-        "plans: figures side by side and the assignments that differ."
+        "Compare the plans of two profiles (or of one profile and --set edits).\n\n"
+        "Solves the roster under both and writes their figures side by side and the "
+        "assignments that differ."
     )
 )
 @_file("roster", _ROSTER_HELP)
@@ -165,7 +168,7 @@ def compare(
     year = start_year if start_year is not None else default_start_year()
     a, b = (_side(roster, p, year, years, options) for p in (first, second))
     if a.label == b.label:
-        b = type(b)(_("{label} (second)").format(label=b.label), b.schedule, b.instance, b.report)
+        b = replace(b, label=_("{label} (second)").format(label=b.label))
     _wrote(write_tables(out_path, (comparison_table(a, b), differences_table(a, b))))
     if html_path is not None:
         from .report import compare_sections, page, write_page
@@ -226,9 +229,10 @@ def _show(alternatives: list[Alternative], instance: Instance) -> None:
 
 @main.command(
     help=N_(
-        "Ranked alternatives for one manual edit of a plan: the teacher at another host, in "
-        "another year, a colleague instead, or at home; each re-solved from the plan and "
-        "verified, with its objective change and the knock-on changes it forces."
+        "Ranked alternatives for one manual edit of a plan.\n\n"
+        "The teacher at another host, in another year, a colleague instead, or at home; each "
+        "re-solved from the plan and verified, with its objective change and the knock-on "
+        "changes it forces."
     )
 )
 @_file("roster", _ROSTER_HELP)

@@ -58,8 +58,8 @@ class Alternative:
 
     edit: Edit
     schedule: Schedule
-    objective: int  # the verifier's, under the plan's own profile
-    change: int  # objective minus the plan's
+    objective: int  # the verifier's for the teacher's group, under the plan's own profile
+    change: int  # objective minus the plan's (other groups are unchanged)
     added: tuple[Assignment, ...]  # assignments the plan did not have (the edit included)
     removed: tuple[Assignment, ...]  # assignments of the plan now gone
     status: SolveStatus
