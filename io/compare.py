@@ -39,6 +39,8 @@ def profile_data(profile: Profile) -> dict[str, Any]:
                 rule_id: {"severity": s.severity.value, "weight": s.weight}
                 for rule_id, s in value.items()
             }
+        elif f.name == section:  # a whole table of its own, e.g. the profile's [words]
+            data[section] = dict(value)
         elif section:
             data.setdefault(section, {})[f.name] = (
                 list(value) if isinstance(value, tuple) else value
