@@ -738,3 +738,6 @@ def partition(
     out.print(str(result))
     message = _("wrote {path}: fill in the teachers sheet, then run kgrota solve")
     out.print(message.format(path=escape(str(out_path))))
+
+
+from . import cli_report  # noqa: E402, F401  (registers report, compare and suggest)

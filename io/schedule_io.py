@@ -127,6 +127,11 @@ def write_schedule(
     return write_atomic(path, lambda tmp: _write_xlsx(tmp, tables))
 
 
+def write_tables(path: str | Path, tables: Sequence[Table]) -> Path:
+    """Write tables as the sheets of one workbook, as the plan's are written (atomically)."""
+    return write_atomic(path, lambda tmp: _write_xlsx(tmp, tables))
+
+
 def _json_value(value: Cell) -> str | int | float | None:
     return value.isoformat() if isinstance(value, dt.date) else value
 

@@ -31,6 +31,7 @@ from ..model import (
 )
 from ..model.i18n import N_, _, catalogue
 from ..model.rules.staffing import required as staffing_required
+from .fairness import Fairness, fairness
 from .headers import Column
 from .run_summary import run_rows
 from .words import (
@@ -41,6 +42,7 @@ from .words import (
     span,
     status_word,
     term_name,
+    tier_word,
     word,
     year_label,
     yes_no,
@@ -98,6 +100,8 @@ KINDERGARTENS = ("kindergartens", N_("Kindergarten view"))
 RULES_SHEET = ("rules", N_("Rule check"))
 SHORTFALLS = ("shortfalls", N_("Shortfalls"))
 SOLVER = ("solver", N_("Solver"))
+FAIRNESS = ("fairness", N_("Fairness"))
+FAIRNESS_TEACHERS = ("fairness_teachers", N_("Fairness by teacher"))
 
 SUMMARY_COLUMNS = (Field("topic", N_("Topic")), Field("text", N_("Description")))
 SOLVER_COLUMNS = (
@@ -157,13 +161,15 @@ def listing(items: list[str]) -> str:
 def build_tables(schedule: Schedule, instance: Instance, report: Report) -> tuple[Table, ...]:
     """Every sheet of SPEC §5, in workbook order (the plain summary first, solver figures last)."""
     view = _View(schedule, instance)
+    shares = fairness(schedule, instance)
     return (
-        _summary(schedule, report, view),
+        _summary(schedule, report, view, shares),
         view.assignment_table(),
         view.teacher_table(),
         view.kindergarten_table(),
         _rules(report),
         _shortfalls(report, view),
+        *fairness_tables(shares, view),
         _solver(schedule, instance, report),
     )
 
@@ -396,6 +402,8 @@ def _percent(share: float) -> str:
 def _quality(schedule: Schedule) -> str:
     """How good the plan is, in words: proven best, within X %, or why neither."""
     status = schedule.status
+    if not schedule.groups:  # a plan read back from its file: its Solver sheet says
+        return _("Read from a file: its own Solver sheet tells how it was solved.")
     if status is SolveStatus.OPTIMAL:
         return _("Proven best: no plan scores higher under the profile's rules and weights.")
     if status is SolveStatus.FEASIBLE:
@@ -414,7 +422,7 @@ def _quality(schedule: Schedule) -> str:
     return _("No plan satisfies every hard rule: see the advice kgrota solve printed.")
 
 
-def _summary(schedule: Schedule, report: Report, view: _View) -> Table:
+def _summary(schedule: Schedule, report: Report, view: _View, shares: Fairness) -> Table:
     """The plan in plain words: who moves, where, for how long, what was not met, how good."""
     inst, profile = view.instance, view.profile
     first, last = schedule.start_year, schedule.start_year + schedule.years - 1
@@ -452,6 +460,7 @@ def _summary(schedule: Schedule, report: Report, view: _View) -> Table:
         *_direction_rows(view),
         *_group_rows(view),
         *_rule_rows(report),
+        (_("Fairness"), fairness_text(shares)),
         (_("Plan quality"), _quality(schedule)),
         (_("Solver figures"), _("See the Solver sheet.")),
     ]
@@ -676,4 +685,109 @@ def _shortfall_row(v: Violation, view: _View) -> Row:
         v.year,
         _semester_label(v.semester),
         v.message,
+    )
+
+
+def fairness_text(shares: Fairness) -> str:
+    """The fairness row of the summary: who took no part, and the worst-served member."""
+    idle = sum(t.exchanges == 0 for t in shares.teachers)
+    text = _("{first} to {last}: {idle} of {total} teachers took part in no exchange.").format(
+        first=year_label(shares.first),
+        last=year_label(shares.last),
+        idle=idle,
+        total=len(shares.teachers),
+    )
+    worst = shares.worst
+    if worst is None:
+        return text + " " + _("No kindergarten is weaker than its lead.")
+    more = _(
+        "Worst served of the weaker kindergartens: {name} ({group}), support in {years} of "
+        "{window} school years: {received} teacher-year(s) and {visits} guidance visit(s)."
+    ).format(
+        name=worst.kg.name,
+        group=worst.kg.group,
+        years=worst.supported_years,
+        window=shares.years,
+        received=worst.received_years,
+        visits=worst.received_visits,
+    )
+    return f"{text} {more}"
+
+
+def fairness_tables(shares: Fairness, view: _View) -> tuple[Table, Table]:
+    """Per kindergarten: support sent and received against its tier; per teacher: exchanges
+    and time away, both over the fairness window (history + plan)."""
+    window = _("{first} to {last}").format(
+        first=year_label(shares.first), last=year_label(shares.last)
+    )
+    kg_columns = (
+        _KG_ID,
+        _KG_NAME,
+        Field("group", N_("Group"), text=word(GROUP, view.profile)),
+        Field("role", N_("Role")),
+        Field("tier", N_("Tier")),
+        Field("weaker", N_("Weaker than the lead")),
+        Field("sent_years", N_("Support sent (teacher-years)")),
+        Field("sent_visits", N_("Guidance visits sent")),
+        Field("received_years", N_("Support received (teacher-years)")),
+        Field("received_visits", N_("Guidance visits received")),
+        Field("balance", N_("Received minus sent (teacher-years)")),
+        Field("learning_out", N_("Learning elsewhere (teacher-years)")),
+        Field("learning_in", N_("Learners hosted (teacher-years)")),
+        Field("supported_years", N_("School years with support")),
+        Field("window", N_("Window")),
+        Field("note", N_("Note")),
+    )
+    worst = shares.worst
+    kg_rows = tuple(
+        (
+            k.kg.kg_id,
+            k.kg.name,
+            k.kg.group,
+            word(k.kg.role, view.profile),
+            tier_word(k.kg.tier),
+            yes_no(k.weaker),
+            k.sent_years,
+            k.sent_visits,
+            k.received_years,
+            k.received_visits,
+            k.balance,
+            k.learning_out,
+            k.learning_in,
+            _("{n} of {years}").format(n=k.supported_years, years=shares.years),
+            window,
+            _("worst served of the weaker kindergartens") if k is worst else None,
+        )
+        for k in shares.kindergartens
+    )
+    teacher_columns = (
+        _TEACHER_ID,
+        _NAME,
+        _HOME_KG,
+        _HOME_NAME,
+        _GRADE,
+        Field("backbone", N_("Backbone")),
+        Field("exchanges", N_("Exchanges")),
+        Field("years_away", N_("School years away")),
+        Field("visit_days", N_("Days on short visits")),
+        Field("last_year", N_("Last exchange (school year)")),
+    )
+    teacher_rows = tuple(
+        (
+            s.teacher.teacher_id,
+            s.teacher.name,
+            s.teacher.home_kg,
+            view.kg_name(s.teacher.home_kg),
+            word(s.teacher.grade) if s.teacher.grade else None,
+            yes_no(s.teacher.backbone),
+            s.exchanges,
+            s.years_away,
+            s.visit_days,
+            s.last_year,
+        )
+        for s in shares.teachers
+    )
+    return (
+        Table(*FAIRNESS, kg_columns, kg_rows, frozen=2),
+        Table(*FAIRNESS_TEACHERS, teacher_columns, teacher_rows, frozen=2),
     )

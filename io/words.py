@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..model import Rule, SolveStatus
 from ..model.i18n import N_, _, language
-from ..model.instance import Labelled
+from ..model.instance import TIER_NAMES, Labelled
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -65,6 +65,15 @@ def word(thing: Labelled | Literal["group"], profile: Profile | None = None) -> 
         return thing.zh if chinese else thing.value
     zh, en = _GROUP_WORDS.get(profile.mode if profile else "", _GROUP_DEFAULT)
     return zh if chinese else en
+
+
+_TIER_EN = {5: N_("model"), 4: N_("first grade"), 3: N_("second grade"), 2: N_("third grade")}
+_TIER_EN[1] = N_("new")
+
+
+def tier_word(tier: int) -> str:
+    """A kindergarten's tier as the office names it (示范 … 新建; English: model … new)."""
+    return TIER_NAMES[tier] if language() == "zh" else _(_TIER_EN[tier])
 
 
 def status_word(status: SolveStatus) -> str:

@@ -71,6 +71,8 @@ SHEETS = {
     },
     "rules": {"id", "text", "source", "severity", "status", "violations", "details"},
     "shortfalls": {"rule_id", "kg_id", "teacher_id", "year", "semester", "reason"},
+    "fairness": {"kg_id", "tier", "weaker", "sent_years", "received_years", "supported_years"},
+    "fairness_teachers": {"teacher_id", "exchanges", "years_away", "visit_days", "last_year"},
     "solver": {"key", "item", "value", "note"},
 }
 SOLVER_KEYS = {
@@ -91,7 +93,17 @@ SOLVER_KEYS = {
     "group_G_seconds",
     "created",
 }
-ZH_TITLES = ["汇总", "交流安排", "教师视图", "园所视图", "规则检查", "未满足", "求解信息"]
+ZH_TITLES = [
+    "汇总",
+    "交流安排",
+    "教师视图",
+    "园所视图",
+    "规则检查",
+    "未满足",
+    "公平",
+    "公平（教师）",
+]
+ZH_TITLES += ["求解信息"]
 LATIN = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
