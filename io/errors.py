@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model.i18n import _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,13 +19,13 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet:
-            where.append(f"sheet {self.sheet}")
+            where.append(_("sheet {sheet}").format(sheet=self.sheet))
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row {row}").format(row=self.row))
         if self.column:
-            where.append(f"column {self.column}")
-        kind = "warning: " if self.warning else ""
-        return f"{' / '.join(where)}: {kind}{self.message}"
+            where.append(_("column {column}").format(column=self.column))
+        text = _("{where}: warning: {message}") if self.warning else _("{where}: {message}")
+        return text.format(where=" / ".join(where), message=self.message)
 
 
 class InputError(Exception):
