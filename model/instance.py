@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .calendar import Week, official, slots, weeks
+from .i18n import language
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,6 +34,12 @@ class Labelled(str, Enum):
     def label(self) -> str:
         """Bilingual display label, e.g. ``小班 small``."""
         return f"{self.zh} {self.value}"
+
+    @property
+    def text(self) -> str:
+        """The name in the current language, for messages: ``小班`` in Chinese, ``small`` in
+        English."""
+        return self.zh if language() == "zh" else self.value
 
     @property
     def aliases(self) -> tuple[str, ...]:
