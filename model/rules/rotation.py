@@ -354,9 +354,9 @@ def _check_rest(plan: Plan) -> Iterator[Violation]:
                 yield Violation(
                     REST_YEAR.id,
                     _(
-                        "{teacher} is sent out again in {start}, {gap} year(s) after an exchange "
-                        "ending in {end}; rest_years={rest} at home between (须及时回到原学校)"
-                    ).format(teacher=tid, start=start, gap=gap, end=end, rest=rest),
+                        "{teacher} is sent out again in {start} after an exchange ending in "
+                        "{end}, {home} year(s) at home between; rest_years={rest} (须及时回到原学校)"
+                    ).format(teacher=tid, start=start, end=end, home=gap - 1, rest=rest),
                     teacher_id=tid,
                     year=max(start, min(planned)),
                 )

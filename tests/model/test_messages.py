@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ import pytest
 from conftest import START, profile
 from test_verify import CASES, Case
 
-from kgrota.model import RULES, Activity, Instance, Semester
+from kgrota.model import RULES, Activity, HistoryRecord, Instance, Semester
 from kgrota.model.i18n import speaking
 from kgrota.model.rules.plan import desc
 from kgrota.model.schedule import Assignment
@@ -20,18 +21,18 @@ from kgrota.model.verify import verify
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-ROT, LEARN, SHD = Activity.ROTATION, Activity.LEARNING, Activity.SHADOWING
+ROT, LEARN = Activity.ROTATION, Activity.LEARNING
 
 # Both of L's small-class backbones rotate out in the first year: L's small classes run short
 # (STAFF-CLASS), nobody is left to mentor B1's new teacher (IND-LEAD) and two fewer guides
-# can make the members' visits (GUIDE-SIX); B1-small-0 shadows, then goes to learn at L the
-# very next year (REST-YEAR).
+# can make the members' visits (GUIDE-SIX); B1-middle-0, back from a year at L in 2024, goes
+# again after one year at home where the profile asks for two (REST-YEAR).
 SCHEDULE = (
     Assignment("L-small-0", ROT, "B1", START),
     Assignment("L-small-1", ROT, "B2", START),
-    Assignment("B1-small-0", SHD, "L", START, Semester.AUTUMN, 1),
-    Assignment("B1-small-0", LEARN, "L", START + 1),
+    Assignment("B1-middle-0", LEARN, "L", START),
 )
+PAST = HistoryRecord("B1-middle-0", LEARN, "L", dt.date(2024, 9, 1), dt.date(2025, 7, 10))
 
 # Chinese message of each rule for the schedule: the first of its violations.
 CHINESE = {
@@ -41,8 +42,8 @@ CHINESE = {
         "；总园该年级的骨干教师当年都在外交流"
     ),
     "REST-YEAR": (
-        "B1-small-0 的交流2026学年结束，2027学年又被派出（相隔 1 年）；两次交流之间须回本园"
-        "工作至少 1 年（须及时回到原学校）"
+        "B1-middle-0 的交流2024学年结束，2026学年又被派出，其间只在本园 1 年；两次交流之间须"
+        "回本园工作至少 2 年（须及时回到原学校）"
     ),
     "GUIDE-SIX": (
         "B1 2026学年：没有蹲点指导开展“专题讲座”（每学年“六个一”）；总园当年可派的指导人员 "
@@ -64,8 +65,13 @@ def _first(inst: Instance, lang: str) -> dict[str, str]:
 
 @pytest.fixture
 def short_of_guides(tight_small: Instance) -> Instance:
-    """tight_small where each guide makes one visit a year: 5 guides at home, 6 visits needed."""
-    return dataclasses.replace(tight_small, profile=profile(guide_max_per_year=1))
+    """tight_small with PAST, two years' rest, and one visit a year for each guide: 5 guides
+    at home, 6 visits needed."""
+    return dataclasses.replace(
+        tight_small,
+        roster=dataclasses.replace(tight_small.roster, history=(PAST,)),
+        profile=profile(guide_max_per_year=1, rest_years=2),
+    )
 
 
 def test_violations_read_in_chinese(short_of_guides: Instance) -> None:
@@ -109,9 +115,10 @@ def test_the_same_violations_read_in_english(short_of_guides: Instance) -> None:
 
 
 def test_assignment_described_in_either_language() -> None:
-    visit = SCHEDULE[2]
+    visit = Assignment("B1-small-0", Activity.SHADOWING, "L", START, Semester.AUTUMN, 1)
     with speaking("zh"):
         assert desc(visit) == "B1-small-0 2026学年秋季学期第1时段到 L 跟岗学习"
         assert desc(SCHEDULE[0]) == "L-small-0 2026学年到 B1 轮岗交流"
     with speaking("en"):
         assert desc(visit) == "B1-small-0 shadowing at L in 2026 autumn slot 1"
+        assert desc(SCHEDULE[0]) == "L-small-0 rotation at B1 in 2026"
