@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .calendar import Week, official, slots, weeks
+from .i18n import language
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,6 +34,12 @@ class Labelled(str, Enum):
     def label(self) -> str:
         """Bilingual display label, e.g. ``小班 small``."""
         return f"{self.zh} {self.value}"
+
+    @property
+    def text(self) -> str:
+        """The name in the current language, for messages: ``小班`` in Chinese, ``small`` in
+        English."""
+        return self.zh if language() == "zh" else self.value
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -129,6 +136,8 @@ _ZH: dict[Labelled, str] = {
     Gender.MALE: "男",
 }
 
+# Every shipped profile's [words] are among them, so that a plan written in a locality's
+# words reads back (tests/model/test_profiles.py).
 _ALIASES: dict[Labelled, tuple[str, ...]] = {
     Grade.SMALL: ("小", "小班组"),
     Grade.MIDDLE: ("中", "中班组"),
@@ -140,13 +149,21 @@ _ALIASES: dict[Labelled, tuple[str, ...]] = {
     Ownership.PUBLIC: ("公立",),
     Ownership.INCLUSIVE: ("普惠性民办", "普惠", "inclusive-private"),
     Ownership.PRIVATE: ("私立",),
-    Activity.ROTATION: ("轮岗", "交流轮岗", "轮岗交流一学年"),
+    Activity.ROTATION: ("轮岗", "交流轮岗", "轮岗交流一学年", "柔性流动"),
     Activity.INDUCTION: ("新教师", "入职跟岗", "跟岗一年"),
-    Activity.SHADOWING: ("跟岗", "跟岗锻炼", "shadow"),
+    Activity.SHADOWING: ("跟岗", "跟岗锻炼", "示范跟岗学习", "shadow"),
     Activity.GUIDANCE: ("蹲点", "团队进驻", "送教", "指导"),
     Activity.SWAP: ("置换",),
     Activity.LEARNING: ("实践", "师徒带教", "learn"),
-    Activity.EXCHANGE: ("挂职", "挂职锻炼", "干部挂职", "互派干部", "管理人员交流", "双向交流"),
+    Activity.EXCHANGE: (
+        "挂职",
+        "挂职锻炼",
+        "干部挂职",
+        "干部挂职锻炼",
+        "互派干部",
+        "管理人员交流",
+        "双向交流",
+    ),
     Semester.AUTUMN: ("秋", "秋季学期", "fall"),
     Semester.SPRING: ("春", "春季学期"),
     Gender.FEMALE: ("女性", "f"),

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .i18n import _
 from .instance import Activity, Role
 from .rules import RULE_BY_ID, Severity
 
@@ -109,30 +110,40 @@ class Profile:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+            raise ValueError(
+                _("mode must be one of {modes}, not {mode!r}").format(
+                    modes=", ".join(MODES), mode=self.mode
+                )
+            )
         if not 0 < self.min_per_grade <= self.max_per_grade or self.max_term_years < 1:
             raise ValueError(
-                "Must have 0 < min_per_grade <= max_per_grade and max_term_years >= 1."
+                _("Must have 0 < min_per_grade <= max_per_grade and max_term_years >= 1.")
             )
         if not 1 <= self.slot_weeks <= 2:
-            raise ValueError("slot_weeks must be 1 or 2 (SHD-LEN: a visit lasts at most 2 weeks).")
+            raise ValueError(
+                _("slot_weeks must be 1 or 2 (SHD-LEN: a visit lasts at most 2 weeks).")
+            )
         if self.guide_staff not in GUIDE_STAFF:
-            raise ValueError(f"guide_staff must be one of {', '.join(GUIDE_STAFF)}")
+            raise ValueError(
+                _("guide_staff must be one of {choices}").format(choices=", ".join(GUIDE_STAFF))
+            )
         if len(set(self.guide_items)) != len(self.guide_items) or not all(
             isinstance(i, str) and i.strip() for i in self.guide_items
         ):
-            raise ValueError("guide_items must be distinct, non-empty names.")
+            raise ValueError(_("guide_items must be distinct, non-empty names."))
         if self.items_per_visit < 1 or not 1 <= self.visit_days <= 5 * self.slot_weeks:
             raise ValueError(
-                "items_per_visit must be at least 1 and visit_days within one slot "
-                "(GUIDE-LEN: at most 2 weeks)."
+                _(
+                    "items_per_visit must be at least 1 and visit_days within one slot "
+                    "(GUIDE-LEN: at most 2 weeks)."
+                )
             )
         if self.swap_years < 1 or self.cover_years < 1:
-            raise ValueError("swap_years and cover_years must be at least 1.")
+            raise ValueError(_("swap_years and cover_years must be at least 1."))
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, int) and value < 0:
-                raise ValueError(f"{f.name} must not be negative.")
+                raise ValueError(_("{key} must not be negative.").format(key=f.name))
 
     def severity(self, rule_id: str) -> Severity:
         setting = self.rules.get(rule_id)
@@ -167,25 +178,43 @@ class Profile:
 
 def _parse_rules(table: Any, where: str) -> dict[str, RuleSetting]:
     if not isinstance(table, dict):
-        raise ValueError(f"{where}: [rules] must be a table of rule ids")
+        raise ValueError(_("{where}: [rules] must be a table of rule ids").format(where=where))
     out: dict[str, RuleSetting] = {}
     for rule_id, spec in table.items():
         rule = RULE_BY_ID.get(rule_id)
         if rule is None:
-            raise ValueError(f"{where}: unknown rule {rule_id!r} (known: {', '.join(RULE_BY_ID)})")
+            raise ValueError(
+                _("{where}: unknown rule {rule!r} (known: {known})").format(
+                    where=where, rule=rule_id, known=", ".join(RULE_BY_ID)
+                )
+            )
         if not isinstance(spec, dict) or set(spec) - {"severity", "weight", "citation"}:
-            raise ValueError(f"{where}: [rules.{rule_id}] takes severity, weight and citation only")
+            raise ValueError(
+                _("{where}: [rules.{rule}] takes severity, weight and citation only").format(
+                    where=where, rule=rule_id
+                )
+            )
         try:
             severity = Severity(spec.get("severity", rule.severity.value))
         except ValueError:
             raise ValueError(
-                f"{where}: rules.{rule_id}.severity must be hard, soft or off"
+                _("{where}: rules.{rule}.severity must be hard, soft or off").format(
+                    where=where, rule=rule_id
+                )
             ) from None
         if severity is Severity.SOFT and not rule.can_be_soft:
-            raise ValueError(f"{where}: rule {rule_id} is structural and cannot be soft")
+            raise ValueError(
+                _("{where}: rule {rule} is structural and cannot be soft").format(
+                    where=where, rule=rule_id
+                )
+            )
         weight = spec.get("weight", rule.weight)
         if not isinstance(weight, int) or weight < 0:
-            raise ValueError(f"{where}: rules.{rule_id}.weight must be a non-negative integer")
+            raise ValueError(
+                _("{where}: rules.{rule}.weight must be a non-negative integer").format(
+                    where=where, rule=rule_id
+                )
+            )
         out[rule_id] = RuleSetting(severity, weight)
     return out
 
@@ -195,14 +224,18 @@ WORDS = ("group", *(r.value for r in Role), *(a.value for a in Activity))
 
 def _parse_words(table: Any, where: str) -> dict[str, str]:
     if not isinstance(table, dict):
-        raise ValueError(f"{where}: [words] must be a table of names")
+        raise ValueError(_("{where}: [words] must be a table of names").format(where=where))
     for key, value in table.items():
         if key not in WORDS:
             raise ValueError(
-                f"{where}: unknown word {key!r} in [words] (known: {', '.join(WORDS)})"
+                _("{where}: unknown word {key!r} in [words] (known: {known})").format(
+                    where=where, key=key, known=", ".join(WORDS)
+                )
             )
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{where}: [words] {key} must be a name")
+            raise ValueError(
+                _("{where}: [words] {key} must be a name").format(where=where, key=key)
+            )
     return dict(table)
 
 
@@ -222,8 +255,11 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
         elif key in by_section and isinstance(value, dict):
             for sub, subvalue in value.items():
                 if sub not in by_section[key]:
-                    known = ", ".join(by_section[key])
-                    raise ValueError(f"{where}: unknown key [{key}] {sub} (known: {known})")
+                    raise ValueError(
+                        _("{where}: unknown key [{section}] {key} (known: {known})").format(
+                            where=where, section=key, key=sub, known=", ".join(by_section[key])
+                        )
+                    )
                 if by_section[key][sub] is tuple and isinstance(subvalue, list):
                     subvalue = tuple(subvalue)  # TOML arrays: lists of names
                 expected = by_section[key][sub]
@@ -231,16 +267,22 @@ def profile_from_dict(data: dict[str, Any], where: str = "profile") -> Profile:
                     isinstance(subvalue, bool) and expected is not bool
                 ):
                     raise ValueError(
-                        f"{where}: [{key}] {sub} must be {by_section[key][sub].__name__}"
+                        _("{where}: [{section}] {key} must be {kind}").format(
+                            where=where, section=key, key=sub, kind=expected.__name__
+                        )
                     )
                 kwargs[sub] = subvalue
         else:
-            known = ", ".join(s or "(top level)" for s in by_section)
-            raise ValueError(f"{where}: unknown key or section {key!r} (known: {known})")
+            known = ", ".join(s or _("(top level)") for s in by_section)
+            raise ValueError(
+                _("{where}: unknown key or section {key!r} (known: {known})").format(
+                    where=where, key=key, known=known
+                )
+            )
     try:
         return Profile(**kwargs)
     except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+        raise ValueError(_("{where}: {problem}").format(where=where, problem=exc)) from None
 
 
 def builtin_profiles() -> tuple[str, ...]:
@@ -255,18 +297,22 @@ def load_profile(name_or_path: str | Path) -> Profile:
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
-            raise ValueError(f"{path}: profile file not found")
+            raise ValueError(_("{path}: profile file not found").format(path=path))
         text, where = path.read_text(encoding="utf-8"), str(path)
     else:
         res = resources.files("kgrota.scenarios") / "profiles" / f"{name_or_path}.toml"
         if not res.is_file():
-            names = ", ".join(builtin_profiles())
             raise ValueError(
-                f"unknown profile {name_or_path!r} (built in: {names}; or a .toml path)"
+                _("unknown profile {name!r} (built in: {names}; or a .toml path)").format(
+                    name=str(name_or_path), names=", ".join(builtin_profiles())
+                )
             )
-        text, where = res.read_text(encoding="utf-8"), f"profile {name_or_path}"
+        text = res.read_text(encoding="utf-8")
+        where = _("profile {name}").format(name=name_or_path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{where}: not valid TOML: {exc}") from None
+        raise ValueError(
+            _("{where}: not valid TOML: {error}").format(where=where, error=exc)
+        ) from None
     return profile_from_dict(data, where)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..instance import academic_year
 from ..report import Violation
 from .base import Rule, Severity
@@ -51,8 +52,12 @@ def _check(plan: Plan) -> Iterator[Violation]:
                 continue  # unavailable in every planned year of the window: exempt
             yield Violation(
                 COVER_3Y.id,
-                f"{t.teacher_id} takes part in no exchange in {start}–{end} "
-                f"(以{width}年为周期全员轮训){_reason(plan, t)}",
+                _(
+                    "{teacher} takes part in no exchange in {start}–{end} "
+                    "(以{width}年为周期全员轮训){reason}"
+                ).format(
+                    teacher=t.teacher_id, start=start, end=end, width=width, reason=_reason(plan, t)
+                ),
                 teacher_id=t.teacher_id,
                 kg_id=t.home_kg,
                 year=end,
@@ -68,7 +73,7 @@ def _reason(plan: Plan, t: Teacher) -> str:
         return ""
     if inst.profile.enabled(GUIDE_SIX.id) and guide_staff(inst, t):
         return ""
-    return "; no exchange is open to the lead's own non-backbone staff under this profile"
+    return _("; no exchange is open to the lead's own non-backbone staff under this profile")
 
 
 COVER_3Y = Rule(

@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, _, language
 from ..instance import Activity, Semester
 from ..report import Violation
 from .base import Rule, Severity
-from .plan import Malformed, at, beyond_semester, desc
+from .plan import Malformed, about, at, beyond_semester, shortfall
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,6 +34,12 @@ if TYPE_CHECKING:
 SHARED = ("members", "guide_staff", "visits_asked")
 
 _GUIDE = (Activity.GUIDANCE,)
+
+# GUIDE-CAP: who may guide, by the profile's guide_staff
+_GUIDES = {
+    "cadre": N_("guidance is by a cadre whose home is the lead {lead}"),
+    "backbone+cadre": N_("guidance is by a backbone or cadre whose home is the lead {lead}"),
+}
 
 
 def members(inst: Instance, group: str) -> tuple[str, ...]:
@@ -55,6 +62,12 @@ def guide_staff(inst: Instance, teacher: Teacher) -> bool:
     return teacher.cadre or (inst.profile.guide_staff == "backbone+cadre" and teacher.backbone)
 
 
+def _item_text(item: str) -> str:
+    """A guidance item as the current language names it: its Chinese part in Chinese
+    (``专题讲座``), in full in English (``专题讲座 lecture``)."""
+    return item.split(" ", 1)[0] if language() == "zh" else item
+
+
 def _check_six(plan: Plan) -> Iterator[Violation]:
     profile = plan.inst.profile
     delivered = {
@@ -70,8 +83,10 @@ def _check_six(plan: Plan) -> Iterator[Violation]:
                     if (member, year, item) not in delivered:
                         yield Violation(
                             GUIDE_SIX.id,
-                            f"{member} {year}: no guidance visit brings {item} (每学年“六个一”)"
-                            f"{why[year]}",
+                            _(
+                                "{kg} {year}: no guidance visit brings {item} (每学年“六个一”)"
+                                "{reason}"
+                            ).format(kg=member, year=year, item=_item_text(item), reason=why[year]),
                             kg_id=member,
                             year=year,
                         )
@@ -91,18 +106,24 @@ def _short_of_guides(plan: Plan, group: str, year: int) -> str:
     if len(free) * inst.profile.guide_max_per_year >= need:
         return ""
     away = len(staff) - len(free)
-    return (
-        f"; the lead's {len(free)} available guides can make "
-        f"{len(free) * inst.profile.guide_max_per_year} of the {need} visits needed"
-        + (f" ({away} away or unavailable that year)" if away else "")
-    )
+    if away:
+        reason = _(
+            "; the lead's {free} available guides can make {can} of the {need} visits needed "
+            "({away} away or unavailable that year)"
+        )
+    else:
+        reason = _(
+            "; the lead's {free} available guides can make {can} of the {need} visits needed"
+        )
+    can = len(free) * inst.profile.guide_max_per_year
+    return reason.format(free=len(free), can=can, need=need, away=away)
 
 
 def _check_len(plan: Plan) -> Iterator[Violation]:
     # GUIDE-LEN names "a planned year" itself: it reports guidance outside the plan's years.
     for kind, a, problem in plan.malformed:
         if kind is Malformed.OUTSIDE and a.activity is Activity.GUIDANCE:
-            yield at(GUIDE_LEN.id, a, f"{desc(a)}: {problem}")
+            yield at(GUIDE_LEN.id, a, about(a, problem))
     yield from beyond_semester(plan, Activity.GUIDANCE, GUIDE_LEN.id, "蹲点指导不得超过2周")
 
 
@@ -110,18 +131,19 @@ def _guide_problems(plan: Plan, a: Assignment) -> Iterator[str]:
     t, home, host = plan.of(a), plan.home(a), plan.inst.kg[a.host_kg]
     lead = plan.inst.lead_of[home.group]
     if not guide_staff(plan.inst, t):
-        staff = plan.inst.profile.guide_staff.replace("+", " or ")
-        yield f"guidance is by a {staff} whose home is the lead {lead}"
+        yield _(_GUIDES[plan.inst.profile.guide_staff]).format(lead=lead)
     if host.group != home.group or host.kg_id == lead:
-        yield f"the host is not a member of group {home.group}"
+        yield _("the host is not a member of group {group}").format(group=home.group)
     profile = plan.inst.profile
     if not a.items:
-        yield "no guidance item given"
+        yield _("no guidance item given")
     if len(a.items) > profile.items_per_visit:
-        yield f"{len(a.items)} items, more than items_per_visit={profile.items_per_visit}"
+        yield _("{n} items, more than items_per_visit={cap}").format(
+            n=len(a.items), cap=profile.items_per_visit
+        )
     for item in a.items:
         if profile.guide_item(item) is None:
-            yield f"{item!r} is not one of the profile's guide_items"
+            yield _("{item!r} is not one of the profile's guide_items").format(item=item)
 
 
 def _check_cap(plan: Plan) -> Iterator[Violation]:
@@ -136,7 +158,7 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         assert a.semester is not None and a.slot is not None  # Assignment guarantees it
         problems = list(_guide_problems(plan, a))
         if problems:
-            yield at(GUIDE_CAP.id, a, f"{desc(a)}: {'; '.join(problems)}")
+            yield at(GUIDE_CAP.id, a, about(a, *problems))
         for item in {profile.guide_item(i) for i in a.items} - {None}:
             assert item is not None
             per_item[(a.host_kg, a.year, item)] += 1
@@ -150,7 +172,9 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         if n > 1:
             yield Violation(
                 GUIDE_CAP.id,
-                f"{member} {year}: {n} guidance visits bring {item}; at most one",
+                _("{kg} {year}: {n} guidance visits bring {item}; at most one").format(
+                    kg=member, year=year, n=n, item=_item_text(item)
+                ),
                 kg_id=member,
                 year=year,
             )
@@ -158,7 +182,9 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         if n > 1:
             yield Violation(
                 GUIDE_CAP.id,
-                f"{member} {year} {sem.label} slot {slot}: {n} guidance visits at once; at most one",
+                _(
+                    "{kg} {year} {semester} slot {slot}: {n} guidance visits at once; at most one"
+                ).format(kg=member, year=year, semester=sem.text, slot=slot, n=n),
                 kg_id=member,
                 year=year,
                 semester=sem.value,
@@ -167,8 +193,10 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         if n > profile.visits_per_year:
             yield Violation(
                 GUIDE_CAP.id,
-                f"{member} {year}: {n} guidance visits, more than the "
-                f"{profile.visits_per_year} its items need (每次活动可含多项)",
+                _(
+                    "{kg} {year}: {n} guidance visits, more than the {need} its items need "
+                    "(每次活动可含多项)"
+                ).format(kg=member, year=year, n=n, need=profile.visits_per_year),
                 kg_id=member,
                 year=year,
             )
@@ -176,8 +204,10 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         if n > spread:
             yield Violation(
                 GUIDE_CAP.id,
-                f"{member} {year} {sem.label}: {n} guidance visits, more than {spread} a "
-                "semester (spread over the year)",
+                _(
+                    "{kg} {year} {semester}: {n} guidance visits, more than {spread} a semester "
+                    "(spread over the year)"
+                ).format(kg=member, year=year, semester=sem.text, n=n, spread=spread),
                 kg_id=member,
                 year=year,
                 semester=sem.value,
@@ -186,8 +216,10 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         if n > profile.guide_max_per_year:
             yield Violation(
                 GUIDE_CAP.id,
-                f"{tid} makes {n} guidance visits in {year}, more than "
-                f"guide_max_per_year={profile.guide_max_per_year}",
+                _(
+                    "{teacher} makes {n} guidance visits in {year}, more than "
+                    "guide_max_per_year={cap}"
+                ).format(teacher=tid, n=n, year=year, cap=profile.guide_max_per_year),
                 teacher_id=tid,
                 year=year,
             )
@@ -195,8 +227,17 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         if n > profile.guide_slot_cap:
             yield Violation(
                 GUIDE_CAP.id,
-                f"{lead} {year} {sem.label} slot {slot}: {n} staff out on guidance, more than "
-                f"guide_slot_cap={profile.guide_slot_cap}",
+                _(
+                    "{kg} {year} {semester} slot {slot}: {n} staff out on guidance, more than "
+                    "guide_slot_cap={cap}"
+                ).format(
+                    kg=lead,
+                    year=year,
+                    semester=sem.text,
+                    slot=slot,
+                    n=n,
+                    cap=profile.guide_slot_cap,
+                ),
                 kg_id=lead,
                 year=year,
                 semester=sem.value,
@@ -215,11 +256,19 @@ def _check_coop(plan: Plan) -> Iterator[Violation]:
         for year, semester in plan.inst.horizon.semesters:
             n = held[(group, year, semester)]
             for unit in range(want - n):
-                part = f" (shortfall {unit + 1}/{want - n})" if want - n > 1 else ""
                 yield Violation(
                     GUIDE_COOP.id,
-                    f"group {group} {year} {semester.label}: {n} of {want} cooperation visits{part} "
-                    "(每学期不得低于4次)",
+                    _(
+                        "group {group} {year} {semester}: {n} of {want} cooperation visits{part} "
+                        "(每学期不得低于4次)"
+                    ).format(
+                        group=group,
+                        year=year,
+                        semester=semester.text,
+                        n=n,
+                        want=want,
+                        part=shortfall(unit + 1, want - n),
+                    ),
                     kg_id=plan.inst.lead_of[group],
                     year=year,
                     semester=semester.value,

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..instance import Activity, academic_year
 from ..report import Violation
 from .base import Rule, Severity
-from .plan import at, desc
+from .plan import about, at
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,11 +45,22 @@ def _check_lead(plan: Plan) -> Iterator[Violation]:
             continue
         lead = plan.lead_of_kg(t.home_kg)
         if (t.teacher_id, year, lead) not in inducted:
-            where = "with a mentor at home" if t.home_kg == lead else f"at the lead {lead}"
+            if t.home_kg == lead:
+                missing = _(
+                    "new teacher {teacher} of {kg} has no induction year with a mentor at home "
+                    "in {year} (新教师在总园工作学习一年，以老带新){reason}"
+                )
+            else:
+                missing = _(
+                    "new teacher {teacher} of {kg} has no induction year at the lead {lead} in "
+                    "{year} (新教师在总园工作学习一年，以老带新){reason}"
+                )
+            reason = _reason(plan, t, year)
             yield Violation(
                 IND_LEAD.id,
-                f"new teacher {t.teacher_id} of {t.home_kg} has no induction year {where} in "
-                f"{year} (新教师在总园工作学习一年，以老带新){_reason(plan, t, year)}",
+                missing.format(
+                    teacher=t.teacher_id, kg=t.home_kg, lead=lead, year=year, reason=reason
+                ),
                 teacher_id=t.teacher_id,
                 kg_id=t.home_kg,
                 year=year,
@@ -59,7 +71,7 @@ def _reason(plan: Plan, t: Teacher, year: int) -> str:
     """Why a new teacher has no induction, where the roster or plan says: she is
     unavailable, or the lead has no backbone of her grade free to mentor her."""
     if year in t.unavailable:
-        return f"; {t.teacher_id} is unavailable in {year}"
+        return _("; {teacher} is unavailable in {year}").format(teacher=t.teacher_id, year=year)
     lead = plan.lead_of_kg(t.home_kg)
     free = [
         m
@@ -67,10 +79,10 @@ def _reason(plan: Plan, t: Teacher, year: int) -> str:
         if m.home_kg == lead and m.backbone and m.grade is t.grade and year not in m.unavailable
     ]
     if not free:
-        return "; the lead has no backbone of this grade to mentor"
+        return _("; the lead has no backbone of this grade to mentor")
     home = [m for m in free if not plan.placements.get((m.teacher_id, year))]
     if not home:
-        return "; the lead's backbones of this grade are all away that year"
+        return _("; the lead's backbones of this grade are all away that year")
     new = [
         n
         for n in plan.inst.teachers_of(plan.inst.kg[lead].group)
@@ -78,10 +90,14 @@ def _reason(plan: Plan, t: Teacher, year: int) -> str:
     ]
     capacity = len(home) * plan.inst.profile.mentor_capacity
     if capacity < len(new):
-        return (
-            f"; the lead's {len(home)} backbone(s) of this grade at home that year can mentor "
-            f"{capacity} of its {len(new)} new teachers (mentor_capacity="
-            f"{plan.inst.profile.mentor_capacity})"
+        return _(
+            "; the lead's {home} backbone(s) of this grade at home that year can mentor "
+            "{capacity} of its {new} new teachers (mentor_capacity={each})"
+        ).format(
+            home=len(home),
+            capacity=capacity,
+            new=len(new),
+            each=plan.inst.profile.mentor_capacity,
         )
     return ""
 
@@ -95,24 +111,28 @@ def _induction_problems(plan: Plan, a: Assignment) -> Iterator[str]:
     lead = plan.lead_of_kg(t.home_kg)
     first = induction_year(plan.inst, t)
     if first is None:
-        yield "not a new teacher (graded, not a cadre, first year of service in the plan)"
+        yield _("not a new teacher (graded, not a cadre, first year of service in the plan)")
     elif a.year != first:
-        yield f"induction in {a.year}, but the first year of service is {first}"
+        yield _("induction in {year}, but the first year of service is {first}").format(
+            year=a.year, first=first
+        )
     if a.host_kg != lead:
-        yield f"induction is at the lead {lead}"
+        yield _("induction is at the lead {lead}").format(lead=lead)
     if a.partner is None:
-        yield "no mentor (partner) given"
+        yield _("no mentor (partner) given")
         return
     mentor = plan.inst.teacher.get(a.partner)
     if mentor is None:
-        yield f"mentor {a.partner} is not in the roster"
+        yield _("mentor {mentor} is not in the roster").format(mentor=a.partner)
         return
     if not mentor.backbone:
-        yield f"mentor {mentor.teacher_id} is not a backbone teacher"
+        yield _("mentor {mentor} is not a backbone teacher").format(mentor=mentor.teacher_id)
     if mentor.grade != t.grade:
-        yield f"mentor {mentor.teacher_id} teaches another grade"
+        yield _("mentor {mentor} teaches another grade").format(mentor=mentor.teacher_id)
     if not _mentor_at_lead(plan, mentor, a.year, lead):
-        yield f"mentor {mentor.teacher_id} is not the lead's own staff at the lead in {a.year}"
+        yield _("mentor {mentor} is not the lead's own staff at the lead in {year}").format(
+            mentor=mentor.teacher_id, year=a.year
+        )
 
 
 def _check_mentor(plan: Plan) -> Iterator[Violation]:
@@ -120,7 +140,7 @@ def _check_mentor(plan: Plan) -> Iterator[Violation]:
     for a in plan.activity(Activity.INDUCTION):
         problems = list(_induction_problems(plan, a))
         if problems:
-            yield at(IND_MENTOR.id, a, f"{desc(a)}: {'; '.join(problems)}")
+            yield at(IND_MENTOR.id, a, about(a, *problems))
         if a.partner is not None and a.partner in plan.inst.teacher:
             load[(a.partner, a.year)] += 1
     cap = plan.inst.profile.mentor_capacity
@@ -128,8 +148,10 @@ def _check_mentor(plan: Plan) -> Iterator[Violation]:
         if n > cap:
             yield Violation(
                 IND_MENTOR.id,
-                f"mentor {mentor} takes {n} new teachers in {year}, more than "
-                f"mentor_capacity={cap} (以老带新)",
+                _(
+                    "mentor {mentor} takes {n} new teachers in {year}, more than "
+                    "mentor_capacity={cap} (以老带新)"
+                ).format(mentor=mentor, n=n, year=year, cap=cap),
                 teacher_id=mentor,
                 year=year,
             )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..report import Violation
 from .base import Rule, Severity
+from .plan import placement
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,14 +31,15 @@ def _check(plan: Plan) -> Iterator[Violation]:
             and (pin.host_kg is None or a.host_kg == pin.host_kg)
             and (pin.semester is None or a.semester is pin.semester)
         ]
-        what = f"{pin.teacher_id} {pin.activity.value}"
-        what += f" at {pin.host_kg}" if pin.host_kg else ""
-        what += f" in {pin.year}" + (f" {pin.semester.value}" if pin.semester else "")
         if pin.forbidden == bool(matches):
-            problem = "forbidden but scheduled" if pin.forbidden else "fixed but missing"
+            if pin.forbidden:
+                message = _("forbidden but scheduled: {what} (人事科锁定)")
+            else:
+                message = _("fixed but missing: {what} (人事科锁定)")
+            what = placement(pin.teacher_id, pin.activity, pin.host_kg, pin.year, pin.semester)
             yield Violation(
                 PIN.id,
-                f"{problem}: {what} (人事科锁定)",
+                message.format(what=what),
                 teacher_id=pin.teacher_id,
                 kg_id=pin.host_kg,
                 year=pin.year,

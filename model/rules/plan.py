@@ -13,7 +13,8 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..instance import Activity, Instance, Kindergarten, Teacher
+from ..i18n import _, language
+from ..instance import Activity, Instance, Kindergarten, Semester, Teacher
 from ..report import Violation
 
 if TYPE_CHECKING:
@@ -50,16 +51,16 @@ class Plan:
         years = set(inst.horizon.year_list)
         for a in assignments:
             if a.teacher_id not in inst.teacher:
-                plan.malformed.append((Malformed.UNKNOWN, a, f"unknown teacher {a.teacher_id}"))
+                problem = _("unknown teacher {teacher}").format(teacher=a.teacher_id)
+                plan.malformed.append((Malformed.UNKNOWN, a, problem))
             elif a.host_kg not in inst.kg:
-                plan.malformed.append(
-                    (Malformed.UNKNOWN, a, f"unknown host kindergarten {a.host_kg}")
-                )
+                problem = _("unknown host kindergarten {kg}").format(kg=a.host_kg)
+                plan.malformed.append((Malformed.UNKNOWN, a, problem))
             elif a.year not in years:
-                span = f"{inst.horizon.year_list[0]}–{inst.horizon.year_list[-1]}"
-                plan.malformed.append(
-                    (Malformed.OUTSIDE, a, f"year {a.year} is outside the plan ({span})")
+                problem = _("year {year} is outside the plan ({first}–{last})").format(
+                    year=a.year, first=inst.horizon.year_list[0], last=inst.horizon.year_list[-1]
                 )
+                plan.malformed.append((Malformed.OUTSIDE, a, problem))
             else:
                 plan.valid.append(a)
                 plan.by_teacher[a.teacher_id].append(a)
@@ -101,9 +102,56 @@ class Plan:
 
 
 def desc(a: Assignment) -> str:
-    """``T1 rotation at B1 in 2026`` / ``T1 shadowing at L in 2026 autumn slot 3``."""
-    when = f"{a.year} {a.semester.value} slot {a.slot}" if a.semester else str(a.year)
-    return f"{a.teacher_id} {a.activity.value} at {a.host_kg} in {when}"
+    """``T1 rotation at B1 in 2026`` / ``T1 shadowing at L in 2026 autumn slot 3``
+    (``T1 2026学年秋季学期第3时段到 L 跟岗学习``)."""
+    return placement(a.teacher_id, a.activity, a.host_kg, a.year, a.semester, a.slot)
+
+
+def placement(
+    teacher: str,
+    activity: Activity,
+    host: str | None,
+    year: int,
+    semester: Semester | None = None,
+    slot: int | None = None,
+) -> str:
+    """An assignment or a pin in words, in the current language; host, semester and slot
+    where given."""
+    fields = {"teacher": teacher, "activity": activity.text, "host": host, "year": year}
+    sem = semester.text if semester else None
+    if host is None:
+        if sem is None:
+            return _("{teacher} {activity} in {year}").format(**fields)
+        return _("{teacher} {activity} in {year} {semester}").format(**fields, semester=sem)
+    if sem is None:
+        return _("{teacher} {activity} at {host} in {year}").format(**fields)
+    if slot is None:
+        return _("{teacher} {activity} at {host} in {year} {semester}").format(
+            **fields, semester=sem
+        )
+    return _("{teacher} {activity} at {host} in {year} {semester} slot {slot}").format(
+        **fields, semester=sem, slot=slot
+    )
+
+
+def listed(items: Iterable[str], *, clauses: bool = False) -> str:
+    """Items as the current language lists them: ids by ``、`` (``, ``), clauses by ``；``
+    (``; ``)."""
+    zh = language() == "zh"
+    sep = ("；" if zh else "; ") if clauses else ("、" if zh else ", ")
+    return sep.join(items)
+
+
+def about(a: Assignment, *problems: str) -> str:
+    """What is wrong with one assignment: ``T1 rotation at B1 in 2026: problem; problem``."""
+    return _("{what}: {problems}").format(what=desc(a), problems=listed(problems, clauses=True))
+
+
+def shortfall(unit: int, units: int) -> str:
+    """`` (shortfall 2/3)`` after the message of one unit of several, else nothing."""
+    if units <= 1:
+        return ""
+    return _(" (shortfall {unit}/{units})").format(unit=unit, units=units)
 
 
 def at(rule: str, a: Assignment, message: str) -> Violation:
@@ -134,9 +182,7 @@ def beyond_semester(plan: Plan, act: Activity, rule: str, zh: str) -> Iterator[V
         assert a.semester is not None and a.slot is not None  # Assignment guarantees it
         slots = horizon.slot_count(a.year, a.semester)
         if a.slot > slots:
-            yield at(
-                rule,
-                a,
-                f"{desc(a)}: the semester has slots 1..{slots} of at most "
-                f"{horizon.slot_weeks} weeks ({zh})",
-            )
+            problem = _(
+                "the semester has slots 1..{slots} of at most {weeks} weeks ({quote})"
+            ).format(slots=slots, weeks=horizon.slot_weeks, quote=zh)
+            yield at(rule, a, about(a, problem))

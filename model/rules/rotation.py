@@ -18,11 +18,12 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..instance import Activity, Gender, Grade, Role
 from ..report import Violation
 from .base import Part, Rule, Severity
 from .guidance import guide_staff, visits_asked
-from .plan import at, consecutive, desc
+from .plan import about, at, consecutive, listed, shortfall
 from .swap import CADRE_EX, SWAP_EQ
 
 if TYPE_CHECKING:
@@ -152,8 +153,10 @@ def _check_per_grade_max(plan: Plan) -> Iterator[Violation]:
         if n > cap:
             yield Violation(
                 ROT_PER_GRADE.id,
-                f"{k.kg_id} {grade.label} {year}: {n} teachers sent, more than "
-                f"max_per_grade={cap} (各年级派出1-2名)",
+                _(
+                    "{kg} {grade} {year}: {n} teachers sent, more than max_per_grade={cap} "
+                    "(各年级派出1-2名)"
+                ).format(kg=k.kg_id, grade=grade.text, year=year, n=n, cap=cap),
                 kg_id=k.kg_id,
                 year=year,
             )
@@ -161,9 +164,11 @@ def _check_per_grade_max(plan: Plan) -> Iterator[Violation]:
         if a.activity not in _EXCHANGES:
             continue
         t, host = plan.of(a), plan.inst.kg[a.host_kg]
-        if t.grade is None or host.classes_of(t.grade) == 0:
-            taught = t.grade.label if t.grade else "no grade"
-            yield at(ROT_PER_GRADE.id, a, f"{desc(a)}: the host has no classes of {taught}")
+        if t.grade is None:
+            yield at(ROT_PER_GRADE.id, a, about(a, _("the teacher teaches no grade")))
+        elif host.classes_of(t.grade) == 0:
+            problem = _("the host has no classes of {grade}").format(grade=t.grade.text)
+            yield at(ROT_PER_GRADE.id, a, about(a, problem))
 
 
 def _check_per_grade_min(plan: Plan) -> Iterator[Violation]:
@@ -182,11 +187,20 @@ def _check_per_grade_min(plan: Plan) -> Iterator[Violation]:
         sent = counts[(k.kg_id, grade, year)]
         short = max(0, need - sent)
         for unit in range(short):
-            part = f" (shortfall {unit + 1}/{short})" if short > 1 else ""
             yield Violation(
                 ROT_PER_GRADE.id,
-                f"{k.kg_id} {grade.label} {year}: {sent} of {need} backbone sent "
-                f"({eligible} eligible){part}",
+                _(
+                    "{kg} {grade} {year}: {sent} of {need} backbone sent ({eligible} eligible)"
+                    "{part}"
+                ).format(
+                    kg=k.kg_id,
+                    grade=grade.text,
+                    year=year,
+                    sent=sent,
+                    need=need,
+                    eligible=eligible,
+                    part=shortfall(unit + 1, short),
+                ),
                 kg_id=k.kg_id,
                 year=year,
             )
@@ -201,22 +215,29 @@ def _pair_problem(plan: Plan, a: Assignment) -> str | None:
     if a.activity in (Activity.SWAP, Activity.EXCHANGE):
         # Pairs exist only when their rule is on, which then checks them itself.
         rule = SWAP_EQ if a.activity is Activity.SWAP else CADRE_EX
-        on = plan.inst.profile.enabled(rule.id)
-        return None if on else f"{a.activity.value}s exist only when the profile turns {rule.id} on"
+        if plan.inst.profile.enabled(rule.id):
+            return None
+        return _("there is no {activity} unless the profile turns {rule} on").format(
+            activity=a.activity.text, rule=rule.id
+        )
     if host.group != home.group:
-        return f"host is in group {host.group}, home in {home.group} (never across groups)"
+        return _("host is in group {host}, home in {home} (never across groups)").format(
+            host=host.group, home=home.group
+        )
     if a.activity is Activity.INDUCTION:
         return None  # where an induction may happen is IND-MENTOR's well-formedness
     if host.kg_id == home.kg_id:
-        return "host is the teacher's own home"
+        return _("host is the teacher's own home")
     one_side_lead = (home.kg_id == lead) != (host.kg_id == lead)
     if a.activity in _EXCHANGES:
         if Role.AFFILIATE in (home.role, host.role):
-            return "affiliates (加盟园) neither send nor host rotations"
+            return _("affiliates (加盟园) neither send nor host rotations")
         if plan.tight(home.group) and not one_side_lead:
-            return "in a tight group rotations run between the lead and a branch (互派)"
+            return _("in a tight group rotations run between the lead and a branch (互派)")
     elif a.activity is Activity.SHADOWING and (host.kg_id != lead or home.kg_id == lead):
-        return f"shadowing is at the lead {lead}, by teachers from other kindergartens"
+        return _("shadowing is at the lead {lead}, by teachers from other kindergartens").format(
+            lead=lead
+        )
     return None
 
 
@@ -224,7 +245,7 @@ def _check_pairs(plan: Plan) -> Iterator[Violation]:
     for a in plan.valid:
         problem = _pair_problem(plan, a)
         if problem:
-            yield at(ROT_PAIRS.id, a, f"{desc(a)}: {problem}")
+            yield at(ROT_PAIRS.id, a, about(a, problem))
 
 
 def _check_down(plan: Plan) -> Iterator[Violation]:
@@ -233,12 +254,11 @@ def _check_down(plan: Plan) -> Iterator[Violation]:
             continue
         home, host = plan.home(a), plan.inst.kg[a.host_kg]
         if a.activity is not direction(plan.inst, home.kg_id, host.kg_id):
-            yield at(
-                ROT_DOWN.id,
-                a,
-                f"{desc(a)}: host tier {host.tier}, home tier {home.tier}: support goes to an "
-                "equal or weaker kindergarten, a year at a stronger one is learning (跟岗实践)",
-            )
+            problem = _(
+                "host tier {host}, home tier {home}: support goes to an equal or weaker "
+                "kindergarten, a year at a stronger one is learning (跟岗实践)"
+            ).format(host=host.tier, home=home.tier)
+            yield at(ROT_DOWN.id, a, about(a, problem))
 
 
 def _check_learn_cap(plan: Plan) -> Iterator[Violation]:
@@ -252,8 +272,9 @@ def _check_learn_cap(plan: Plan) -> Iterator[Violation]:
         if n > cap:
             yield Violation(
                 LEARN_CAP.id,
-                f"{host} {grade.label} {year}: {n} teachers come to learn, more than "
-                f"learn_host_cap={cap}",
+                _(
+                    "{kg} {grade} {year}: {n} teachers come to learn, more than learn_host_cap={cap}"
+                ).format(kg=host, grade=grade.text, year=year, n=n, cap=cap),
                 kg_id=host,
                 year=year,
             )
@@ -277,8 +298,10 @@ def _check_sup_year(plan: Plan) -> Iterator[Violation]:
                     continue
                 yield Violation(
                     SUP_YEAR.id,
-                    f"{member} receives no support in {year} (no rotation, guidance or swap "
-                    "from a stronger kindergarten), though a donor could go",
+                    _(
+                        "{kg} receives no support in {year} (no rotation, guidance or swap "
+                        "from a stronger kindergarten), though a donor could go"
+                    ).format(kg=member, year=year),
                     kg_id=member,
                     year=year,
                 )
@@ -309,12 +332,14 @@ def _check_rest(plan: Plan) -> Iterator[Violation]:
     rest = plan.inst.profile.rest_years
     for tid, hosts, planned in _away_years(plan):
         stays = [(run[0], run[-1]) for run in consecutive(sorted(hosts))]
-        for (_, end), (start, _) in pairwise(stays):
+        for (_begun, end), (start, _ended) in pairwise(stays):
             if start - end <= rest and planned.intersection(range(end, start + 1)):
                 yield Violation(
                     REST_YEAR.id,
-                    f"{tid} is sent out again in {start}, {start - end - 1} year(s) after a "
-                    f"stay ending in {end}; rest_years={rest} at home between (须及时回到原学校)",
+                    _(
+                        "{teacher} is sent out again in {start} after an exchange ending in "
+                        "{end}, {home} year(s) at home between; rest_years={rest} (须及时回到原学校)"
+                    ).format(teacher=tid, start=start, end=end, home=start - end - 1, rest=rest),
                     teacher_id=tid,
                     year=max(start, min(planned)),
                 )
@@ -324,13 +349,13 @@ def _check_retire(plan: Plan) -> Iterator[Violation]:
     for (tid, year), placed in plan.placements.items():
         t = plan.inst.teacher[tid]
         if retires_in(plan.inst, t, year):
+            day = retirement(plan.inst, t)
+            assert day is not None  # retires_in says there is a date
+            problem = _(
+                "{teacher} reaches retirement ({year}-{month:02}) by the end of that school year"
+            ).format(teacher=tid, year=day.year, month=day.month)
             for a in placed:
-                yield at(
-                    RETIRE.id,
-                    a,
-                    f"{desc(a)}: {tid} reaches retirement ({retirement(plan.inst, t):%Y-%m}) "
-                    "by the end of that school year",
-                )
+                yield at(RETIRE.id, a, about(a, problem))
 
 
 def _term_runs(
@@ -345,8 +370,10 @@ def _term_runs(
         if len(run) > limit:
             yield Violation(
                 TERM_2Y.id,
-                f"{tid} is away {len(run)} consecutive years {span} (history included), "
-                f"more than max_term_years={limit} (须及时回到原学校)",
+                _(
+                    "{teacher} is away {n} consecutive years {span} (history included), more "
+                    "than max_term_years={limit} (须及时回到原学校)"
+                ).format(teacher=tid, n=len(run), span=span, limit=limit),
                 teacher_id=tid,
                 year=min(planned.intersection(run)),
             )
@@ -354,7 +381,9 @@ def _term_runs(
         if len(run) > 1 and len(named) > 1:
             yield Violation(
                 TERM_2Y.id,
-                f"{tid} changes host within one continuous stay {span}: {', '.join(sorted(named))}",
+                _("{teacher} changes host within one continuous stay {span}: {hosts}").format(
+                    teacher=tid, span=span, hosts=listed(sorted(named))
+                ),
                 teacher_id=tid,
                 year=min(planned.intersection(run)),
             )

@@ -10,10 +10,11 @@ from collections import Counter, defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..instance import Activity, Semester, Teacher, semester_of
 from ..report import Violation
 from .base import Rule, Severity
-from .plan import at, beyond_semester, desc
+from .plan import about, at, beyond_semester
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,12 +38,23 @@ def _check_cap(plan: Plan) -> Iterator[Violation]:
         visitors[(group, a.year, a.semester, a.slot, plan.of(a).cadre)].add(a.teacher_id)
     profile = plan.inst.profile
     for (group, year, sem, slot, cadre), ids in visitors.items():
-        cap, who = (profile.cadre_cap, "cadres") if cadre else (profile.teacher_cap, "teachers")
+        cap = profile.cadre_cap if cadre else profile.teacher_cap
         if len(ids) > cap:
+            if cadre:
+                message = _(
+                    "group {group}, {year} {semester} slot {slot}: {n} cadres shadow at once, "
+                    "more than {cap} (干部不超过5人、教师不超过7人)"
+                )
+            else:
+                message = _(
+                    "group {group}, {year} {semester} slot {slot}: {n} teachers shadow at once, "
+                    "more than {cap} (干部不超过5人、教师不超过7人)"
+                )
             yield Violation(
                 SHD_CAP.id,
-                f"group {group}, {year} {sem.label} slot {slot}: {len(ids)} {who} shadow at once, "
-                f"more than {cap} (干部不超过5人、教师不超过7人)",
+                message.format(
+                    group=group, year=year, semester=sem.text, slot=slot, n=len(ids), cap=cap
+                ),
                 kg_id=plan.inst.lead_of[group],
                 year=year,
                 semester=sem.value,
@@ -75,11 +87,19 @@ def _check_cool(plan: Plan) -> Iterator[Violation]:
         visits = sorted([(i, True) for i in indices] + [(i, False) for i in past])
         for (before, b_planned), (after, a_planned) in pairwise(visits):
             if (b_planned or a_planned) and after - before < gap:
-                where = "planned" if b_planned else "in the history"
+                if b_planned:
+                    message = _(
+                        "{teacher} shadows {n} semesters after a visit planned; {gap} semesters "
+                        "must lie between (两年内不得再次跟岗)"
+                    )
+                else:
+                    message = _(
+                        "{teacher} shadows {n} semesters after a visit in the history; {gap} "
+                        "semesters must lie between (两年内不得再次跟岗)"
+                    )
                 yield Violation(
                     SHD_COOL.id,
-                    f"{tid} shadows {after - before} semesters after a visit {where}; "
-                    f"{gap} semesters must lie between (两年内不得再次跟岗)",
+                    message.format(teacher=tid, n=after - before, gap=gap),
                     teacher_id=tid,
                     year=horizon.start_year + after // 2,
                     semester=(Semester.AUTUMN if after % 2 == 0 else Semester.SPRING).value,
@@ -91,7 +111,8 @@ def _check_veto(plan: Plan) -> Iterator[Violation]:
     for a in plan.short():
         veto = plan.of(a).veto
         if veto and a.activity in covered:
-            yield at(SHD_VETO.id, a, f"{desc(a)}: vetoed from shadowing ({veto}; 一票否决)")
+            problem = _("vetoed from shadowing ({veto}; 一票否决)").format(veto=veto)
+            yield at(SHD_VETO.id, a, about(a, problem))
 
 
 def _check_each_sem(plan: Plan) -> Iterator[Violation]:
@@ -121,8 +142,10 @@ def _check_each_sem(plan: Plan) -> Iterator[Violation]:
                 if (k.kg_id, year, sem) not in sent:
                     yield Violation(
                         SHD_EACH_SEM.id,
-                        f"no cadre or backbone of {k.kg_id} shadows at the lead {lead} in "
-                        f"{year} {sem.label} (每学期到总园跟岗)",
+                        _(
+                            "no cadre or backbone of {kg} shadows at the lead {lead} in {year} "
+                            "{semester} (每学期到总园跟岗)"
+                        ).format(kg=k.kg_id, lead=lead, year=year, semester=sem.text),
                         kg_id=k.kg_id,
                         year=year,
                         semester=sem.value,

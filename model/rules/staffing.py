@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..instance import Activity, Grade, Semester
 from ..report import Violation
 from .base import Rule, Severity
 from .guidance import GUIDE_LEN
-from .plan import SHORT, Malformed, at, desc
+from .plan import SHORT, Malformed, about, at, desc, listed
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -58,9 +59,18 @@ def _check_staff_class(plan: Plan) -> Iterator[Violation]:
                 if present < need:
                     yield Violation(
                         STAFF_CLASS.id,
-                        f"{k.kg_id} {grade.label} {year}: {present} teachers present, "
-                        f"{need} required ({k.classes_of(grade)} classes, {at_home} at home; "
-                        "每班2名专任教师)",
+                        _(
+                            "{kg} {grade} {year}: {present} teachers present, {need} required "
+                            "({classes} classes, {home} at home; 每班2名专任教师)"
+                        ).format(
+                            kg=k.kg_id,
+                            grade=grade.text,
+                            year=year,
+                            present=present,
+                            need=need,
+                            classes=k.classes_of(grade),
+                            home=at_home,
+                        ),
                         kg_id=k.kg_id,
                         year=year,
                     )
@@ -74,10 +84,21 @@ def _check_away_slot(plan: Plan) -> Iterator[Violation]:
         away[(a.year, a.semester, a.slot, t.home_kg, t.slot_key)].add(a.teacher_id)
     for (year, sem, slot, home, key), ids in away.items():
         if len(ids) > 1:
+            # the slot key: the grade the visitors teach, or the cadres' post
+            who = _("cadres") if key == "cadre" else Grade(key).text
             yield Violation(
                 AWAY_SLOT.id,
-                f"{home} {key} {year} {sem.label} slot {slot}: {len(ids)} away at once "
-                f"({', '.join(sorted(ids))}); at most one",
+                _(
+                    "{kg} {who} {year} {semester} slot {slot}: {n} away at once ({ids}); at most one"
+                ).format(
+                    kg=home,
+                    who=who,
+                    year=year,
+                    semester=sem.text,
+                    slot=slot,
+                    n=len(ids),
+                    ids=listed(sorted(ids)),
+                ),
                 kg_id=home,
                 year=year,
                 semester=sem.value,
@@ -88,25 +109,32 @@ def _check_one_place(plan: Plan) -> Iterator[Violation]:
     guide_len = plan.inst.profile.enabled(GUIDE_LEN.id)
     for kind, a, problem in plan.malformed:
         if not (kind is Malformed.OUTSIDE and a.activity is Activity.GUIDANCE and guide_len):
-            yield at(ONE_PLACE.id, a, f"{desc(a)}: {problem}")
+            yield at(ONE_PLACE.id, a, about(a, problem))
     per_slot: Counter[tuple[str, int, Semester, int]] = Counter()
     shadowing: Counter[tuple[str, int, Semester]] = Counter()
     for a in plan.valid:
         t = plan.of(a)
         if a.year in t.unavailable:
-            yield at(ONE_PLACE.id, a, f"{desc(a)}: {a.teacher_id} is unavailable in {a.year}")
+            problem = _("{teacher} is unavailable in {year}").format(
+                teacher=a.teacher_id, year=a.year
+            )
+            yield at(ONE_PLACE.id, a, about(a, problem))
         if a.semester is not None and a.slot is not None:
             per_slot[(a.teacher_id, a.year, a.semester, a.slot)] += 1
             if a.activity is Activity.SHADOWING:
                 shadowing[(a.teacher_id, a.year, a.semester)] += 1
             if plan.placements.get((a.teacher_id, a.year)):
-                yield at(ONE_PLACE.id, a, f"{desc(a)}: on a year-long placement that year")
+                yield at(ONE_PLACE.id, a, about(a, _("on a year-long placement that year")))
     for (tid, year), placed in plan.placements.items():
         if len(placed) > 1:
             yield Violation(
                 ONE_PLACE.id,
-                f"{tid} has {len(placed)} year-long placements in {year}: "
-                f"{'; '.join(desc(a) for a in sorted(placed))}",
+                _("{teacher} has {n} year-long placements in {year}: {placements}").format(
+                    teacher=tid,
+                    n=len(placed),
+                    year=year,
+                    placements=listed((desc(a) for a in sorted(placed)), clauses=True),
+                ),
                 teacher_id=tid,
                 year=year,
             )
@@ -114,7 +142,10 @@ def _check_one_place(plan: Plan) -> Iterator[Violation]:
         if n > 1:
             yield Violation(
                 ONE_PLACE.id,
-                f"{tid} has {n} short visits in {year} {sem.label} slot {slot}; at most one a slot",
+                _(
+                    "{teacher} has {n} short visits in {year} {semester} slot {slot}; at most one "
+                    "a slot"
+                ).format(teacher=tid, n=n, year=year, semester=sem.text, slot=slot),
                 teacher_id=tid,
                 year=year,
                 semester=sem.value,
@@ -123,7 +154,9 @@ def _check_one_place(plan: Plan) -> Iterator[Violation]:
         if n > 1:
             yield Violation(
                 ONE_PLACE.id,
-                f"{tid} shadows {n} times in {year} {sem.label}; at most once a semester",
+                _(
+                    "{teacher} shadows {n} times in {year} {semester}; at most once a semester"
+                ).format(teacher=tid, n=n, year=year, semester=sem.text),
                 teacher_id=tid,
                 year=year,
                 semester=sem.value,

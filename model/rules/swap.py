@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from ..instance import Activity, Grade, Role
 from ..report import Violation
 from .base import Part, Rule, Severity
-from .plan import at, consecutive, desc
+from .plan import about, at, consecutive, listed, shortfall
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -84,33 +85,37 @@ def _side_problems(plan: Plan, a: Assignment) -> Iterator[str]:
     t, home, host = plan.of(a), plan.home(a), plan.inst.kg[a.host_kg]
     lead = plan.inst.lead_of[home.group]
     if t.cadre or t.grade is None:
-        yield "cadres do not swap"
+        yield _("cadres do not swap")
     if home.kg_id == lead:
         member = host
         if not t.backbone:
-            yield "the lead's side of a swap is a backbone teacher"
+            yield _("the lead's side of a swap is a backbone teacher")
         if host.group != home.group or host.role is Role.AFFILIATE:
-            yield f"the host is not a member (not an affiliate) of group {home.group}"
+            yield _("the host is not a member (not an affiliate) of group {group}").format(
+                group=home.group
+            )
     else:
         member = home
         if host.kg_id != lead:
-            yield f"a member's teacher swaps to the lead {lead}"
+            yield _("a member's teacher swaps to the lead {lead}").format(lead=lead)
         if home.role is Role.AFFILIATE:
-            yield "affiliates (加盟园) do not swap"
+            yield _("affiliates (加盟园) do not swap")
         if not is_young(plan.inst, t, a.year):
-            yield f"not a young teacher (age <= {plan.inst.profile.young_age} on 1 September)"
+            yield _("not a young teacher (age <= {age} on 1 September)").format(
+                age=plan.inst.profile.young_age
+            )
     if t.grade is not None and member.classes_of(t.grade) == 0:
-        yield f"{member.kg_id} has no classes of {t.grade.label}"
+        yield _("{kg} has no classes of {grade}").format(kg=member.kg_id, grade=t.grade.text)
 
 
 def _partner_problems(plan: Plan, a: Assignment) -> Iterator[str]:
     """Partners name each other in the same year; the partner comes from this host, same grade."""
     if a.partner is None:
-        yield "no partner given"
+        yield _("no partner given")
         return
     partner = plan.inst.teacher.get(a.partner)
     if partner is None:
-        yield f"partner {a.partner} is not in the roster"
+        yield _("partner {partner} is not in the roster").format(partner=a.partner)
         return
     back = [
         b
@@ -118,18 +123,22 @@ def _partner_problems(plan: Plan, a: Assignment) -> Iterator[str]:
         if b.activity is a.activity and b.year == a.year and b.partner == a.teacher_id
     ]
     if not back:
-        yield f"partner {a.partner} has no {a.activity.value} in {a.year} naming {a.teacher_id}"
+        yield _("partner {partner} has no {activity} in {year} naming {teacher}").format(
+            partner=a.partner, activity=a.activity.text, year=a.year, teacher=a.teacher_id
+        )
     if partner.home_kg != a.host_kg:
-        yield f"partner {a.partner} is not from the host {a.host_kg}"
+        yield _("partner {partner} is not from the host {kg}").format(
+            partner=a.partner, kg=a.host_kg
+        )
     if partner.grade != plan.of(a).grade:
-        yield f"partner {a.partner} teaches another grade"
+        yield _("partner {partner} teaches another grade").format(partner=a.partner)
 
 
 def _check_pairs(plan: Plan) -> Iterator[Violation]:
     for a in plan.activity(Activity.SWAP):
         problems = [*_side_problems(plan, a), *_partner_problems(plan, a)]
         if problems:
-            yield at(SWAP_EQ.id, a, f"{desc(a)}: {'; '.join(problems)}")
+            yield at(SWAP_EQ.id, a, about(a, *problems))
     profile, last = plan.inst.profile, plan.inst.horizon.year_list[-1]
     first = plan.inst.horizon.start_year
     years: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -152,17 +161,27 @@ def _check_pairs(plan: Plan) -> Iterator[Violation]:
             if len(kept) > 1 or len(named) > 1:
                 yield Violation(
                     SWAP_EQ.id,
-                    f"{tid} changes host or partner within the swap {span}",
+                    _("{teacher} changes host or partner within the swap {span}").format(
+                        teacher=tid, span=span
+                    ),
                     teacher_id=tid,
                     year=max(run[0], first),
                 )
             short = profile.swap_fixed and len(run) < profile.swap_years and run[-1] != last
             if len(run) > profile.swap_years or short:
-                agreed = "lasts" if profile.swap_fixed else "lasts at most"
+                if profile.swap_fixed:
+                    message = _(
+                        "{teacher} swaps in {span} ({n} years, history included); a swap lasts "
+                        "swap_years={years} (交流年限由牵头校和成员校商定)"
+                    )
+                else:
+                    message = _(
+                        "{teacher} swaps in {span} ({n} years, history included); a swap lasts "
+                        "at most swap_years={years} (交流年限由牵头校和成员校商定)"
+                    )
                 yield Violation(
                     SWAP_EQ.id,
-                    f"{tid} swaps in {span} ({len(run)} years, history included); a swap "
-                    f"{agreed} swap_years={profile.swap_years} (交流年限由牵头校和成员校商定)",
+                    message.format(teacher=tid, span=span, n=len(run), years=profile.swap_years),
                     teacher_id=tid,
                     year=max(run[0], first),
                 )
@@ -177,11 +196,14 @@ def _check_min(plan: Plan) -> Iterator[Violation]:
             sent = on_swap[(lead, year)]
             short = max(0, need - sent)
             for unit in range(short):
-                part = f" (shortfall {unit + 1}/{short})" if short > 1 else ""
                 yield Violation(
                     SWAP_EQ.id,
-                    f"{lead} {year}: {sent} of {need} lead teachers on swap{part} "
-                    "(每年至少选派2名骨干教师置换交流)",
+                    _(
+                        "{kg} {year}: {sent} of {need} lead teachers on swap{part} "
+                        "(每年至少选派2名骨干教师置换交流)"
+                    ).format(
+                        kg=lead, year=year, sent=sent, need=need, part=shortfall(unit + 1, short)
+                    ),
                     kg_id=lead,
                     year=year,
                 )
@@ -193,24 +215,35 @@ def _check_exchange_pairs(plan: Plan) -> Iterator[Violation]:
         t, home = plan.of(a), plan.home(a)
         lead = plan.inst.lead_of[home.group]
         others = exchanges_in(plan.inst, home.group)
-        problems = [] if t.cadre else ["only cadres exchange (管理人员)"]
+        problems = [] if t.cadre else [_("only cadres exchange (管理人员)")]
         if home.kg_id == lead and a.host_kg not in others:
-            problems.append(
-                f"the host is not one the lead exchanges cadres with ({', '.join(others) or 'none'})"
-            )
+            if others:
+                problems.append(
+                    _("the host is not one the lead exchanges cadres with ({kgs})").format(
+                        kgs=listed(others)
+                    )
+                )
+            else:
+                problems.append(_("the lead exchanges cadres with no kindergarten"))
         if home.kg_id != lead and (home.kg_id not in others or a.host_kg != lead):
-            problems.append(f"a cadre of {home.kg_id} exchanges with the lead {lead} only")
+            problems.append(
+                _("a cadre of {kg} exchanges with the lead {lead} only").format(
+                    kg=home.kg_id, lead=lead
+                )
+            )
         problems += _partner_problems(plan, a)
         if problems:
-            yield at(CADRE_EX.id, a, f"{desc(a)}: {'; '.join(problems)}")
+            yield at(CADRE_EX.id, a, about(a, *problems))
         runs[a.teacher_id].add(a.year)
     for tid, years in runs.items():
         for run in consecutive(sorted(years)):
             if len(run) > 1:
                 yield Violation(
                     CADRE_EX.id,
-                    f"{tid} is exchanged {len(run)} years in a row from {run[0]}; an exchange "
-                    "lasts one year",
+                    _(
+                        "{teacher} is exchanged {n} years in a row from {year}; an exchange "
+                        "lasts one year"
+                    ).format(teacher=tid, n=len(run), year=run[0]),
                     teacher_id=tid,
                     year=run[0],
                 )
@@ -229,8 +262,9 @@ def _check_exchange_min(plan: Plan) -> Iterator[Violation]:
             if away[(lead, year)] < need:
                 yield Violation(
                     CADRE_EX.id,
-                    f"{lead} {year}: {away[(lead, year)]} of {need} cadres exchanged "
-                    "(互派管理人员双向交流)",
+                    _("{kg} {year}: {n} of {need} cadres exchanged (互派管理人员双向交流)").format(
+                        kg=lead, year=year, n=away[(lead, year)], need=need
+                    ),
                     kg_id=lead,
                     year=year,
                 )

@@ -158,6 +158,16 @@ def test_huaiyuan_item_is_named_by_its_chinese_part() -> None:
 
 
 @pytest.mark.parametrize("name", PROFILES)
+def test_profile_words_read_back(name: str) -> None:
+    # A plan written in the profile's words (柔性流动, 示范跟岗学习 …) is read again by
+    # `kgrota verify`: each word parses to the role or activity it names.
+    for key, word in load_profile(name).words.items():
+        if key != "group":
+            kind = Activity if key in {a.value for a in Activity} else Role
+            assert kind.parse(word) is kind(key), (key, word)
+
+
+@pytest.mark.parametrize("name", PROFILES)
 def test_copied_profile_loads_and_rejects_unknown_keys(name: str, tmp_path: Path) -> None:
     text = text_of(name)
     copy = tmp_path / "mine.toml"

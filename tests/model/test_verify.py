@@ -458,7 +458,7 @@ def test_rot_per_grade_reports_max_and_min_parts_separately() -> None:
         (Severity.SOFT, "min part)"),
     ]
     assert [v.message for v in parts[1].violations] == [
-        "L 小班 small 2026: 0 of 1 backbone sent (2 eligible)"
+        "L small 2026: 0 of 1 backbone sent (2 eligible)"
     ]
     assert report.ok and report.terms["penalty:ROT-PER-GRADE"] == -1
     # The min part turned hard fails the schedule; turned off, neither part is checked.
@@ -744,7 +744,7 @@ def test_guidance_item_given_by_chinese_name_counts() -> None:
             {"guide_slot_cap": 1},
             [guide("L-cadre", "B1", AUT, 4, "环境创设指导")],
             "GUIDE-CAP",
-            "L 2026 秋季 autumn slot 4: 2 staff out on guidance, more than guide_slot_cap=1",
+            "L 2026 autumn slot 4: 2 staff out on guidance, more than guide_slot_cap=1",
         ),
         # a person makes at most guide_max_per_year visits
         (
@@ -765,14 +765,14 @@ def test_guidance_item_given_by_chinese_name_counts() -> None:
             {},
             [guide("L-cadre", "A", AUT, 2, "环境创设指导")],
             "ONE-PLACE",
-            "L-cadre has 2 short visits in 2026 秋季 autumn slot 2; at most one a slot",
+            "L-cadre has 2 short visits in 2026 autumn slot 2; at most one a slot",
         ),
         # shadowing twice in one semester (no cooldown, so SHD-COOL stays quiet)
         (
             {"cooldown_years": 0},
             [Assignment("B1-c1", SHD, "L", START, AUT, 5)],
             "ONE-PLACE",
-            "B1-c1 shadows 2 times in 2026 秋季 autumn; at most once a semester",
+            "B1-c1 shadows 2 times in 2026 autumn; at most once a semester",
         ),
     ],
 )
@@ -800,7 +800,7 @@ def swap_messages(report: Report) -> list[str]:
         # affiliates take no part
         ([*pair("Lb0", "AF-y", "AF"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "affiliates (加盟园) do not"),
         # the member teaches the pair's grade
-        ([*pair("Lb0", "M3-y", "M3"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "M3 has no classes of 小班"),
+        ([*pair("Lb0", "M3-y", "M3"), *SWAP_BASE[2:]], {"SWAP-EQ"}, "M3 has no classes of small"),
         # cadres do not swap (and M1 is then a teacher short)
         (
             [*pair("L-c", "M1-y", "M1"), *SWAP_BASE[2:]],
