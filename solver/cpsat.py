@@ -20,8 +20,7 @@ from ..model import Activity, Assignment, GroupResult, Instance, Severity, Solve
 from ..model.rules.induction import IND_MENTOR
 from .objective import MinTerm, Term, maximise, terms
 from .options import SolveOptions
-from .packing import pack_slots
-from .rules import FAMILIES, guidance, induction, swap
+from .rules import FAMILIES, guidance, induction, shadowing, swap
 from .variables import Variables
 
 if TYPE_CHECKING:
@@ -66,7 +65,7 @@ class Built:
         teacher = v.instance.teacher
         for i, (year, semester) in enumerate(v.semesters):
             visitors = [teacher[t] for t, var in v.shadowing(i) if value_of(var)]
-            for t_id, slot in pack_slots(visitors, v.slots[i]).items():
+            for t_id, slot in shadowing.slots(v, i, visitors, value_of).items():
                 out.append(Assignment(t_id, Activity.SHADOWING, lead, year, semester, slot))
         out += guidance.visits(v, value_of)
         out += swap.assignments(v.swaps, value_of)
@@ -89,6 +88,8 @@ class Built:
         chosen += swap.starts_in(v.exchanges, schedule)
         values = {var.index: 1 for var in chosen if var is not None}
         values.update(guidance.counts(v, schedule))
+        for grid in (v.shadow_grid, v.guide_grid):
+            values.update(grid.values(v.instance, schedule))
 
         def value_of(var: cp_model.IntVar) -> int:
             return values.get(var.index, 0)

@@ -28,10 +28,12 @@ def _check(plan: Plan) -> Iterator[Violation]:
             and a.year == pin.year
             and (pin.host_kg is None or a.host_kg == pin.host_kg)
             and (pin.semester is None or a.semester is pin.semester)
+            and (pin.slot is None or a.slot == pin.slot)
         ]
         what = f"{pin.teacher_id} {pin.activity.value}"
         what += f" at {pin.host_kg}" if pin.host_kg else ""
         what += f" in {pin.year}" + (f" {pin.semester.value}" if pin.semester else "")
+        what += f" slot {pin.slot}" if pin.slot else ""
         if pin.forbidden == bool(matches):
             problem = "forbidden but scheduled" if pin.forbidden else "fixed but missing"
             yield Violation(
@@ -52,8 +54,8 @@ PIN = Rule(
     Severity.HARD,
     _check,
     detail=(
-        "A fixed pin matches an assignment of that teacher, activity and year (and host and "
-        "semester when given); a forbidden pin matches none."
+        "A fixed pin matches an assignment of that teacher, activity and year (and host, "
+        "semester and slot when given); a forbidden pin matches none."
     ),
 )
 
