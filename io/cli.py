@@ -42,6 +42,8 @@ from ..solver.options import BACKENDS, PartitionOptions, SolveOptions
 from .cli_text import Group, argument, option
 from .errors import InputError, Problem
 from .notice import ORDERS, NoticeJob, write_notice
+from .replan import Revision
+from .replan import messages as replan_messages
 from .roster_read import read_roster
 from .roster_validate import default_start_year, read_checked, validate_roster
 from .roster_write import write_roster
@@ -337,9 +339,12 @@ class Job:
     years: int | None = None  # None: the profile's
     previous: Path | None = None  # a schedule being revised
     fmt: str = "xlsx"
+    freeze_before: dt.date | None = None  # keep what the previous plan starts before it
 
     def __post_init__(self) -> None:
         _not_over(self.out, self.roster, _("{target}: the plan must not overwrite {source}"))
+        if self.freeze_before is not None and self.previous is None:
+            raise ValueError(_("--freeze-before needs --previous: the plan whose start to keep"))
 
 
 def _job(values: dict[str, Any]) -> Job:
@@ -354,6 +359,7 @@ def _job(values: dict[str, Any]) -> Job:
         years=values["years"],
         previous=values["previous"],
         fmt=values["fmt"] or ("json" if out.suffix.lower() == ".json" else "xlsx"),
+        freeze_before=values["freeze_before"].date() if values["freeze_before"] else None,
     )
 
 
@@ -405,8 +411,11 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
 
     roster, warnings = read_checked(job.roster, job.profile, job.start_year, job.years)
     _print_problems(warnings)
-    kept = read_schedule(job.previous).assignments if job.previous is not None else ()
-    instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
+    instance = Instance.create(roster, job.profile, job.start_year, job.years)
+    revision = None
+    if job.previous is not None:
+        revision = Revision(read_schedule(job.previous), job.previous.name, job.freeze_before)
+        instance = revision.apply(instance)
     groups = roster.groups
     with Progress(
         SpinnerColumn(),
@@ -428,8 +437,12 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
 
         schedule = solve(instance, options, progress=progress)
     report = verify_schedule(instance, schedule.assignments)
-    write_schedule(job.out, schedule, instance, report, job.fmt)
+    found = revision.changes(schedule, instance) if revision else []
+    extra = revision.extra(found, instance) if revision else ((), ())
+    write_schedule(job.out, schedule, instance, report, job.fmt, extra)
     out.print(_groups_table(schedule))
+    for line in replan_messages(found, instance) if revision else ():
+        out.print(escape(line))
     return schedule, report
 
 
@@ -494,6 +507,16 @@ def _remedy(group: GroupResult) -> str:
     help=N_("A plan being revised: keep as much of it as the rules allow."),
 )
 @option(
+    "--freeze-before",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]),
+    default=None,
+    metavar="DATE",
+    help=N_(
+        "With --previous: keep everything that starts before DATE (YYYY-MM-DD) exactly "
+        "as it is, and start nothing new before it."
+    ),
+)
+@option(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "json"]),
@@ -502,7 +525,18 @@ def _remedy(group: GroupResult) -> str:
 )
 @_solve_flags
 @_guard
-@_gather("job", _job, "roster", "out_path", "profile", "start_year", "years", "previous", "fmt")
+@_gather(
+    "job",
+    _job,
+    "roster",
+    "out_path",
+    "profile",
+    "start_year",
+    "years",
+    "previous",
+    "fmt",
+    "freeze_before",
+)
 @_gather("options", _options, *_SOLVE_FLAG_NAMES)
 def solve(job: Job, options: SolveOptions) -> None:
     schedule, report = _solve(job, options)
@@ -722,3 +756,6 @@ def partition(
     out.print(str(result))
     message = _("wrote {path}: fill in the teachers sheet, then run kgrota solve")
     out.print(message.format(path=escape(str(out_path))))
+
+
+from . import cli_replan  # noqa: E402, F401  # registers explain and diff on main
