@@ -68,9 +68,11 @@ _PROFILE_HELP = N_("Profile name or .toml (default: the plan's own).")
 
 @main.command(
     help=N_(
-        "Explain a plan: a teacher's assignments with their reasons and why she stayed home "
-        "otherwise (--teacher), or whom a kindergarten sends and receives and the support "
-        "its tier should get (--kg)."
+        "Explain a plan: why a teacher goes or stays home, or what a kindergarten sends, "
+        "receives and should get.\n\n"
+        "--teacher: every school year, each assignment with its reason, a year at home with "
+        "the rule or term that decided it. --kg: who leaves and who arrives each year, and the "
+        "support received against what its tier should get."
     )
 )
 @_file("roster", _ROSTER_HELP)
@@ -102,8 +104,9 @@ def explain(
 
 @main.command(
     help=N_(
-        "Compare two plans: kept, moved, removed and added assignments, each changed one with "
-        "its reason; with --roster, both plans' objectives with and without stability."
+        "Compare two plans: what was kept, moved, removed and added, and why.\n\n"
+        "Each changed assignment with its reason; with --roster, both plans' objectives with "
+        "and without stability."
     )
 )
 @_file("old", N_("The earlier plan (.xlsx or .json)."))
