@@ -130,14 +130,6 @@ class Reasons:
         return _("last exchange in {year}").format(year=year_label(last))
 
     @cached_property
-    def _placed_years(self) -> dict[str, set[int]]:
-        """Teacher → years with a year-long placement away."""
-        out: dict[str, set[int]] = defaultdict(set)
-        for tid, y in self.plan.placements:
-            out[tid].add(y)
-        return out
-
-    @cached_property
     def _placed_in(self) -> dict[int, set[str]]:
         """Year → teachers with a year-long placement away."""
         out: dict[int, set[str]] = defaultdict(set)
@@ -164,7 +156,7 @@ class Reasons:
     def _exchanges(self, t: Teacher) -> list[int]:
         """Years with a year-long placement away or a shadowing visit, history included."""
         tid = t.teacher_id
-        years = set(self._placed_years.get(tid, ()))
+        years = {y for y in self.inst.horizon.year_list if (tid, y) in self.plan.placements}
         years |= {a.year for a in self._visits_of(tid) if a.activity is Activity.SHADOWING}
         for h in self.inst.history_by_teacher.get(tid, ()):
             if h.activity.year_long or h.activity is Activity.SHADOWING:

@@ -81,14 +81,20 @@ def held_visits(inst: Instance, activity: Activity) -> tuple[set[HeldKey], set[H
     binding: set[HeldKey] = set()
     observed: set[HeldKey] = set()
     for p in inst.roster.pins:
-        if p.activity is activity and not p.forbidden and p.semester and p.slot and p.host_kg:
-            found = key(p.teacher_id, p.host_kg, p.year, p.semester, p.slot)
-            binding |= {found} if found else set()
+        if p.activity is not activity or p.forbidden or not p.semester or not p.slot:
+            continue
+        host = p.host_kg
+        if host is None and activity is Activity.SHADOWING and p.teacher_id in inst.teacher:
+            host = inst.lead(inst.teacher[p.teacher_id].home_kg)  # shadowing is at the lead
+        found = key(p.teacher_id, host, p.year, p.semester, p.slot) if host else None
+        if found:
+            binding.add(found)
     previous = binding if inst.profile.stability > 0 else observed
     for a in inst.previous:
         if a.activity is activity and a.semester is not None and a.slot is not None:
             found = key(a.teacher_id, a.host_kg, a.year, a.semester, a.slot)
-            previous |= {found} if found else set()
+            if found:
+                previous.add(found)
     return binding, observed - binding
 
 
@@ -114,7 +120,8 @@ class Grid:
         """Variables for the held visits whose teacher has a count in their semester
         (`counts`: the per-semester decisions, (teacher, i) → var) and, in the semesters to
         place, for fresh visits of every key with a count to each of ``hosts[i]`` in every open
-        slot; the count links are added here (structure: the packing's own)."""
+        slot. Their constraints are the families' structure (`bound`, `tie`, `limit_slots`:
+        shadowing.in_slots, guidance.balance)."""
         horizon = inst.horizon
         binding, observed = held_visits(inst, activity)
         sems = horizon.semesters
