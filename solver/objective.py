@@ -140,7 +140,9 @@ def _spread(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
 
 def _stability(v: Variables) -> LinearTerm:
     """−(changes) = 2 × kept − |previous| − |new|: every decision variable counts the
-    assignments (rows) it makes, each previous assignment kept counts twice (`_kept`)."""
+    assignments (rows) it makes, each previous assignment kept counts twice (`_kept`). A
+    group without previous assignments (`Instance.for_group` keeps its teachers' only) has
+    nothing to change."""
     inst = v.instance
     if not inst.previous:
         return LinearTerm("stability", inst.profile.stability, [])

@@ -41,11 +41,12 @@ OBJECTIVE_TERMS: dict[str, str] = {
         "Σ over rotation and learning years whose host is among the teacher's preferred hosts"
     ),
     "stability": (
-        "-(changes against the previous plan (--previous); 0 without one): each assignment "
-        "of the previous plan (its teachers on the roster, its years planned) the new plan "
-        "does not keep, and each assignment of the new plan the previous one does not have, "
-        "counts one; kept means the same teacher, activity, host, year, semester and slot, "
-        "so a visit moved to another slot counts twice"
+        "-(changes against the previous plan (--previous)) in the groups it has assignments "
+        "of (0 without one): each assignment of the previous plan (its teachers on the "
+        "roster, its years planned) the new plan does not keep, and each assignment of the "
+        "new plan the previous one does not have, counts one; kept means the same teacher, "
+        "activity, host, year, semester and slot, so a visit moved to another slot counts "
+        "twice"
     ),
 }
 
@@ -91,11 +92,13 @@ def evaluate(
 
 
 def _stability(plan: Plan) -> int:
-    """-(previous assignments not kept + new assignments not in the previous plan)."""
-    if not plan.inst.previous:
-        return 0
-    new = {keep_key(a) for a in plan.valid}
-    return -len(plan.inst.previous_keys ^ new)
+    """-(previous assignments not kept + new assignments not in the previous plan), in the
+    groups the previous plan covers (a group new to it has nothing to keep)."""
+    inst = plan.inst
+    group = {t.teacher_id: inst.kg[t.home_kg].group for t in inst.teachers}
+    covered = {group[a.teacher_id] for a in inst.previous if a.teacher_id in group}
+    new = {keep_key(a) for a in plan.valid if group[a.teacher_id] in covered}
+    return -len(inst.previous_keys ^ new)
 
 
 def _fairness(plan: Plan, rotations: list[Assignment]) -> int:

@@ -80,6 +80,7 @@ SOLVER_KEYS = {
     "count_rotation",
     "count_shadowing",
     "objective",
+    "objective_without_stability",
     "term_uplift",
     "best_bound",
     "gap",

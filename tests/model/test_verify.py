@@ -608,6 +608,9 @@ def test_stability_counts_changes_against_the_previous_plan() -> None:
     later = replace(OBJECTIVE_PLAN[0], year=START + 1)  # the plan covers START only
     left = replace(objective_instance(), previous=(*OBJECTIVE_PLAN, departed, later))
     assert evaluate(left, OBJECTIVE_PLAN)[0]["stability"] == 0
+    # a group the previous plan has nothing of has nothing to keep (G2: L2, M1, M2)
+    g1 = replace(objective_instance(), previous=tuple(OBJECTIVE_PLAN[:3]))
+    assert evaluate(g1, OBJECTIVE_PLAN)[0]["stability"] == 0
 
 
 def test_zero_weight_term_is_kept_but_adds_nothing() -> None:
