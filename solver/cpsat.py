@@ -68,8 +68,8 @@ class Built:
             for t_id, slot in shadowing.slots(v, i, visitors, value_of).items():
                 out.append(Assignment(t_id, Activity.SHADOWING, lead, year, semester, slot))
         out += guidance.visits(v, value_of)
-        out += swap.assignments(v.swaps, value_of)
-        out += swap.assignments(v.exchanges, value_of)
+        out += swap.assignments(v.swaps, value_of, v.instance.previous)
+        out += swap.assignments(v.exchanges, value_of, v.instance.previous)
         return tuple(sorted(out))
 
     def values_of(self, schedule: Sequence[Assignment]) -> ValueOf:
