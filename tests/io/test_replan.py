@@ -93,12 +93,13 @@ def test_replan_changes_only_what_it_must(replanned: Replanned) -> None:
     folder, gone = replanned.folder, replanned.gone
     plan = folder / "plan.xlsx"
     found = rows(plan, "Changes")
-    # On the demo: the rotation removed and a backbone of the same kindergarten and grade
-    # sent instead (2 rows); the target is at most 5.
+    # On the demo: her rotation removed and a backbone of the same kindergarten and grade
+    # sent instead, or her rotation moved to another year and a knock-on (2 rows); the
+    # target is at most 5.
     assert 1 <= len(found) <= 5, found
-    removed = [r for r in found if r["Change"] == "removed"]
-    assert [r["Teacher ID"] for r in removed] == [gone.teacher_id]
-    assert "unavailable in 2027-2028 school year" in str(removed[0]["Reason"])
+    hers = [r for r in found if r["Teacher ID"] == gone.teacher_id]
+    assert [r["Change"] for r in hers] in (["removed"], ["moved"])
+    assert "unavailable in 2027-2028 school year" in str(hers[0]["Reason"])
     assert all(r["Reason"] for r in found)
     counts = dict(re.findall(r"(kept|moved|removed|added) (\d+)", replanned.output))
     assert int(counts["removed"]) + int(counts["moved"]) + int(counts["added"]) == len(found)
@@ -128,7 +129,8 @@ def test_diff_prints_the_same_changes(replanned: Replanned, demo_dir: Path) -> N
     folder = replanned.folder
     old, new = str(demo_dir / "schedule.xlsx"), str(folder / "plan.xlsx")
     plain = run("diff", old, new)
-    assert re.search(r"changes: kept \d+, moved \d+, removed 1, added \d+", plain)
+    counts = [int(n) for n in re.findall(r"(?:moved|removed|added) (\d+)", plain)]
+    assert 1 <= sum(counts) <= 5
     full = run("diff", old, new, "--roster", str(folder / "roster.xlsx"))
     assert "Objective without stability" in full and "unavailable in 2027-2028" in full
 
@@ -159,12 +161,17 @@ def test_explain_a_rotated_teacher(demo_dir: Path, demo: tuple[Roster, Schedule]
     roster, plan = demo
     kgs = {k.kg_id: k for k in roster.kindergartens}
     who = {t.teacher_id: t for t in roster.teachers}
-    a = next(a for a in plan.assignments if a.activity is Activity.ROTATION)
+    a = next(
+        a
+        for a in plan.assignments
+        if a.activity is Activity.ROTATION
+        and kgs[who[a.teacher_id].home_kg].tier > kgs[a.host_kg].tier
+    )
     t = who[a.teacher_id]
     text = explain(demo_dir, t.teacher_id)
     assert f"rotation → {kgs[a.host_kg].name} ({a.year}-{a.year + 1} school year)" in text
-    drop = f"(tier {kgs[t.home_kg].tier} → tier {kgs[a.host_kg].tier})"
-    assert drop in text and kgs[t.home_kg].tier > kgs[a.host_kg].tier
+    drop = f"support to a weaker kindergarten (tier {kgs[t.home_kg].tier} → tier {kgs[a.host_kg].tier})"
+    assert drop in text
     for line in text.splitlines():
         if "not chosen:" in line:  # a colleague of the same kindergarten and grade, at home
             other = who[ID.findall(line)[0]]
