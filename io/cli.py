@@ -45,6 +45,8 @@ from .interrupt import finish_interrupted, interruptible
 from .notice import ORDERS, NoticeJob, write_notice
 from .plan_check import verify_plan
 from .preflight import preflight, roster_first
+from .replan import Revision
+from .replan import messages as replan_messages
 from .roster_read import read_roster
 from .roster_validate import calendar_note, default_start_year, read_checked, validate_roster
 from .roster_write import write_roster
@@ -344,9 +346,12 @@ class Job:
     years: int | None = None  # None: the profile's
     previous: Path | None = None  # a schedule being revised
     fmt: str = "xlsx"
+    freeze_before: dt.date | None = None  # keep what the previous plan starts before it
 
     def __post_init__(self) -> None:
         _not_over(self.out, self.roster, _("{target}: the plan must not overwrite {source}"))
+        if self.freeze_before is not None and self.previous is None:
+            raise ValueError(_("--freeze-before needs --previous: the plan whose start to keep"))
 
 
 def _job(values: dict[str, Any]) -> Job:
@@ -361,6 +366,7 @@ def _job(values: dict[str, Any]) -> Job:
         years=values["years"],
         previous=values["previous"],
         fmt=values["fmt"] or ("json" if out.suffix.lower() == ".json" else "xlsx"),
+        freeze_before=values["freeze_before"].date() if values["freeze_before"] else None,
     )
 
 
@@ -413,11 +419,14 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
     preflight(job)  # output, start year, --previous: before the roster is read
     roster, warnings = read_checked(job.roster, job.profile, job.start_year, job.years)
     _print_problems(warnings)
-    kept = read_schedule(job.previous).assignments if job.previous is not None else ()
-    instance = Instance.create(roster, job.profile, job.start_year, job.years, previous=kept)
+    instance = Instance.create(roster, job.profile, job.start_year, job.years)
     guessed = instance.horizon.guessed_years()
     if guessed:
         _print_problems([Problem(str(job.roster), None, None, None, calendar_note(guessed), True)])
+    revision = None
+    if job.previous is not None:
+        revision = Revision(read_schedule(job.previous), job.previous.name, job.freeze_before)
+        instance = revision.apply(instance)
     groups = roster.groups
     with Progress(
         SpinnerColumn(),
@@ -440,8 +449,12 @@ def _solve(job: Job, options: SolveOptions) -> tuple[Schedule, Report]:
         with interruptible() as stop:  # Ctrl-C, SIGTERM: the best plan so far (exit 130)
             schedule = solve(instance, options, progress=progress, stop=stop)
     report = verify_schedule(instance, schedule.assignments)
-    write_schedule(job.out, schedule, instance, report, job.fmt)
+    found = revision.changes(schedule, instance) if revision else []
+    extra = revision.extra(found, instance) if revision else ((), ())
+    write_schedule(job.out, schedule, instance, report, job.fmt, extra)
     out.print(_groups_table(schedule))
+    for line in replan_messages(found, instance) if revision else ():
+        out.print(escape(line))
     finish_interrupted(stop, schedule, report, job.out, err)  # exits 130 after an interrupt
     return schedule, report
 
@@ -507,6 +520,16 @@ def _remedy(group: GroupResult) -> str:
     help=N_("A plan being revised: keep as much of it as the rules allow."),
 )
 @option(
+    "--freeze-before",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"]),
+    default=None,
+    metavar="DATE",
+    help=N_(
+        "With --previous: keep everything that starts before DATE (YYYY-MM-DD) exactly "
+        "as it is, and start nothing new before it."
+    ),
+)
+@option(
     "--format",
     "fmt",
     type=click.Choice(["xlsx", "json"]),
@@ -515,7 +538,18 @@ def _remedy(group: GroupResult) -> str:
 )
 @_solve_flags
 @_guard
-@_gather("job", _job, "roster", "out_path", "profile", "start_year", "years", "previous", "fmt")
+@_gather(
+    "job",
+    _job,
+    "roster",
+    "out_path",
+    "profile",
+    "start_year",
+    "years",
+    "previous",
+    "fmt",
+    "freeze_before",
+)
 @_gather("options", _options, *_SOLVE_FLAG_NAMES)
 def solve(job: Job, options: SolveOptions) -> None:
     schedule, report = _solve(job, options)
@@ -740,4 +774,6 @@ def partition(
     out.print(message.format(path=escape(str(out_path))))
 
 
-from . import cli_report  # noqa: E402, F401  (registers report, compare and suggest)
+# The subcommand modules register themselves on `main`: explain and diff; report, compare
+# and suggest.
+from . import cli_replan, cli_report  # noqa: E402, F401

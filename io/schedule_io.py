@@ -43,6 +43,7 @@ from .schedule_tables import (
     SUMMARY,
     YEARS,
     Cell,
+    Row,
     Table,
     build_tables,
     zh_title,
@@ -109,14 +110,19 @@ def write_schedule(
     instance: Instance,
     report: Report,
     fmt: str = "xlsx",
+    extra: tuple[Sequence[Table], Sequence[Row]] = ((), ()),
 ) -> Path:
-    """Write the six sheets of SPEC §5 as an xlsx workbook or as JSON; return the path."""
+    """Write the sheets of SPEC §5 as an xlsx workbook or as JSON; return the path.
+
+    `extra`: sheets after the assignments and lines ending the summary (a re-plan's changes,
+    io/replan.py).
+    """
     if fmt not in FORMATS:
         message = _("format must be one of {formats}, not {fmt!r}")
         raise ValueError(message.format(formats=", ".join(FORMATS), fmt=fmt))
     if schedule.created is None:
         schedule = dataclasses.replace(schedule, created=dt.datetime.now().astimezone())
-    tables = build_tables(schedule, instance, report)
+    tables = build_tables(schedule, instance, report, *extra)
     if fmt == "json":
         text = json.dumps(_json_document(schedule, tables), ensure_ascii=False, indent=2) + "\n"
 

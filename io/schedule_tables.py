@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import (
     RULE_BY_ID,
-    RULES,
     Activity,
     Assignment,
     Grade,
@@ -33,6 +33,7 @@ from ..model.i18n import N_, _, catalogue
 from ..model.rules.staffing import required as staffing_required
 from .fairness import Fairness, fairness
 from .headers import Column
+from .reasons import Reasons
 from .run_summary import run_rows
 from .words import (
     GROUP,
@@ -47,6 +48,11 @@ from .words import (
     year_label,
     yes_no,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..model import Profile
 
 Cell = str | int | float | dt.date | None  # dt.datetime is a dt.date
 Row = tuple[Cell, ...]
@@ -147,7 +153,7 @@ ASSIGNMENT_COLUMNS = (
     Field("partner", N_("Partner"), ("导师", "结对教师", "置换对象", "mentor")),
     Field("partner_name", N_("Partner name")),
     Field("guidance_item", N_("Guidance item"), ("指导内容", "item")),
-    Field("rules", N_("Rules applied")),
+    Field("reason", N_("Reason")),
 )
 
 DETAILS_SHOWN = 3  # violation messages quoted in the rules sheet; the rest are counted
@@ -158,16 +164,24 @@ def listing(items: list[str]) -> str:
     return _(", ").join(items)
 
 
-def build_tables(schedule: Schedule, instance: Instance, report: Report) -> tuple[Table, ...]:
-    """Every sheet of SPEC §5, in workbook order (the plain summary first, solver figures last)."""
-    view = _View(schedule, instance)
+def build_tables(
+    schedule: Schedule,
+    instance: Instance,
+    report: Report,
+    extra: Sequence[Table] = (),
+    notes: Sequence[Row] = (),
+) -> tuple[Table, ...]:
+    """Every sheet of SPEC §5, in workbook order (the plain summary first, solver figures last);
+    `extra` sheets (a re-plan's changes) follow the assignments, `notes` end the summary."""
+    view = _View(schedule, instance, report)
     shares = fairness(schedule, instance)
     return (
-        _summary(schedule, report, view, shares),
+        _summary(schedule, report, view, shares, notes),
         view.assignment_table(),
+        *extra,
         view.teacher_table(),
         view.kindergarten_table(),
-        _rules(report),
+        _rules(report, instance.profile),
         _shortfalls(report, view),
         *fairness_tables(shares, view),
         _solver(schedule, instance, report),
@@ -183,7 +197,7 @@ def _sort_key(a: Assignment) -> tuple[int, int, int, int, str, str]:
 class _View:
     """Lookups shared by the per-assignment, per-teacher and per-kindergarten sheets."""
 
-    def __init__(self, schedule: Schedule, instance: Instance) -> None:
+    def __init__(self, schedule: Schedule, instance: Instance, report: Report) -> None:
         self.instance = instance
         self.profile = instance.profile
         self.horizon = instance.horizon
@@ -196,12 +210,7 @@ class _View:
             self.by_teacher[a.teacher_id].append(a)
             if a.activity is Activity.INDUCTION and a.partner:
                 self.mentees[(a.partner, a.year)].append(a.teacher_id)
-        # The rules that govern each activity (Rule.activities), as the profile has them on.
-        enabled = instance.profile.enabled
-        self.rule_ids = {
-            act: " ".join(r.id for r in RULES if act in r.activities and enabled(r.id))
-            for act in Activity
-        }
+        self.reasons = Reasons(instance, schedule.assignments, report)
 
     def kg_name(self, kg_id: str | None) -> str | None:
         kg = self.instance.kg.get(kg_id) if kg_id else None
@@ -245,7 +254,7 @@ class _View:
                     a.partner,
                     self.teacher_name(a.partner),
                     "、".join(a.items) or None,
-                    self.rule_ids[a.activity],
+                    self.reasons.of(a),
                 )
             )
         return Table(*ASSIGNMENTS, ASSIGNMENT_COLUMNS, tuple(rows), frozen=2)
@@ -422,7 +431,9 @@ def _quality(schedule: Schedule) -> str:
     return _("No plan satisfies every hard rule: see the advice kgrota solve printed.")
 
 
-def _summary(schedule: Schedule, report: Report, view: _View, shares: Fairness) -> Table:
+def _summary(
+    schedule: Schedule, report: Report, view: _View, shares: Fairness, notes: Sequence[Row]
+) -> Table:
     """The plan in plain words: who moves, where, for how long, what was not met, how good."""
     inst, profile = view.instance, view.profile
     first, last = schedule.start_year, schedule.start_year + schedule.years - 1
@@ -461,6 +472,7 @@ def _summary(schedule: Schedule, report: Report, view: _View, shares: Fairness) 
         *_group_rows(view),
         *_rule_rows(report),
         (_("Fairness"), fairness_text(shares)),
+        *notes,
         (_("Plan quality"), _quality(schedule)),
         (_("Solver figures"), _("See the Solver sheet.")),
     ]
@@ -581,6 +593,12 @@ def _solver(schedule: Schedule, instance: Instance, report: Report) -> Table:
         ),
         ("status", _("Status"), schedule.status.value, status_word(schedule.status)),
         ("objective", _("Objective"), report.objective, sign),
+        (
+            "objective_without_stability",
+            _("Objective without stability"),
+            report.objective - instance.profile.stability * report.terms.get("stability", 0),
+            _("What two plans of one roster compare by: the changes against --previous left out."),
+        ),
         *(
             (f"term_{name}", term_name(name, RULE_BY_ID), value, None)
             for name, value in report.terms.items()
@@ -621,7 +639,7 @@ def _details(result: RuleResult) -> str | None:
     return "; ".join(shown)
 
 
-def _rules(report: Report) -> Table:
+def _rules(report: Report, profile: Profile) -> Table:
     columns = (
         Field("id", _RULE_ID.en),
         Field("text", N_("Rule text")),
@@ -631,6 +649,7 @@ def _rules(report: Report) -> Table:
         Field("status", N_("Result")),
         Field("violations", N_("Violations")),
         Field("details", N_("Details")),
+        Field("activities", N_("Governs")),  # the assignments' rule ids, by activity
     )
     rows = [
         (
@@ -642,6 +661,7 @@ def _rules(report: Report) -> Table:
             _(RULE_STATUS[r.status]),
             len(r.violations),
             _details(r),
+            listing([word(act, profile) for act in r.rule.activities]) or None,
         )
         for r in report.rules
     ]

@@ -48,7 +48,7 @@ TERMS = {
     "spread": N_("longest at home goes first"),
     "commute": N_("commute"),
     "preference": N_("preferences met"),
-    "stability": N_("kept from the previous plan"),
+    "stability": N_("changes against the previous plan"),
 }
 PENALTY = "penalty:"
 

@@ -16,6 +16,7 @@ from .instance import (
     Semester,
     Teacher,
     academic_year,
+    keep_key,
     parse_tier,
     semester_of,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Violation",
     "academic_year",
     "builtin_profiles",
+    "keep_key",
     "load_profile",
     "parse_tier",
     "profile_from_dict",

@@ -290,7 +290,11 @@ class HistoryRecord:
 
 @dataclass(frozen=True)
 class Pin:
-    """An office decision: this assignment must happen (fixed) or must not (forbidden)."""
+    """An office decision: this assignment must happen (fixed) or must not (forbidden).
+
+    A `slot` (with its semester) pins a short visit to that slot: what ``--freeze-before``
+    makes of the previous plan's visits before the date.
+    """
 
     teacher_id: str
     activity: Activity
@@ -298,6 +302,11 @@ class Pin:
     year: int
     semester: Semester | None = None
     forbidden: bool = False
+    slot: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.slot is not None and (self.semester is None or self.slot < 1):
+            raise ValueError("Must have a semester and slot >= 1 for a pinned slot.")
 
 
 @dataclass(frozen=True)
@@ -483,6 +492,14 @@ class Horizon:
         return out
 
 
+KeepKey = tuple[str, Activity, str, int, Semester | None, int | None]
+
+
+def keep_key(a: Assignment) -> KeepKey:
+    """What must match for a previous assignment to count as kept (stability)."""
+    return (a.teacher_id, a.activity, a.host_kg, a.year, a.semester, a.slot)
+
+
 @dataclass(frozen=True)
 class Instance:
     """A roster with its profile and horizon, plus the lookups every layer needs.
@@ -494,16 +511,42 @@ class Instance:
     profile: Profile
     horizon: Horizon
     previous: tuple[Assignment, ...] = ()  # the plan being revised (--previous): stability
+    # --freeze-before: nothing may start before this day but what the pins fix (the previous
+    # plan's assignments that started before it, io/replan.py)
+    freeze_before: dt.date | None = None
 
     @cached_property
-    def previous_keys(self) -> frozenset[tuple[str, Activity, str, int, Semester | None]]:
-        """What "keeping" a previous assignment means: teacher, activity, host, year, semester.
-
-        The slot is left out: slots are dealt after the decisions (solver/packing.py).
-        """
+    def previous_keys(self) -> frozenset[KeepKey]:
+        """The previous plan's assignments that the new plan can keep or change: those of
+        teachers on the roster in the planned years, as `keep_key` compares them (a visit
+        moved to another slot is a change)."""
+        years = set(self.horizon.year_list)
         return frozenset(
-            (a.teacher_id, a.activity, a.host_kg, a.year, a.semester) for a in self.previous
+            keep_key(a) for a in self.previous if a.teacher_id in self.teacher and a.year in years
         )
+
+    def starts(
+        self, year: int, semester: Semester | None = None, slot: int | None = None
+    ) -> dt.date:
+        """The first day of a placement (its school year) or of a short visit (its slot)."""
+        if semester is None or slot is None:
+            return self.horizon.year_dates(year)[0]
+        return self.horizon.slot_dates(year, semester, slot)[0]
+
+    def frozen(self, year: int, semester: Semester | None = None, slot: int | None = None) -> bool:
+        """Whether what starts then lies before ``freeze_before`` (only pins may be there).
+
+        A slot past the semester's last (a changed calendar) is never frozen.
+        """
+        if self.freeze_before is None:
+            return False
+        if (
+            semester is not None
+            and slot is not None
+            and slot > self.horizon.slot_count(year, semester)
+        ):
+            return False
+        return self.starts(year, semester, slot) < self.freeze_before
 
     @classmethod
     def create(
@@ -513,6 +556,7 @@ class Instance:
         start_year: int,
         years: int | None = None,
         previous: tuple[Assignment, ...] = (),
+        freeze_before: dt.date | None = None,
     ) -> Instance:
         horizon = Horizon(
             start_year=start_year,
@@ -521,13 +565,13 @@ class Instance:
             slot_weeks=profile.slot_weeks,
             calendar=roster.calendar,
         )
-        return cls(roster=roster, profile=profile, horizon=horizon, previous=previous)
+        return cls(roster, profile, horizon, previous, freeze_before)
 
     def for_group(self, group: str) -> Instance:
         roster = self.roster.subset(group)
         ids = {t.teacher_id for t in roster.teachers}
         previous = tuple(a for a in self.previous if a.teacher_id in ids)
-        return Instance(roster, self.profile, self.horizon, previous)
+        return Instance(roster, self.profile, self.horizon, previous, self.freeze_before)
 
     @property
     def kindergartens(self) -> tuple[Kindergarten, ...]:

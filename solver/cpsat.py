@@ -20,8 +20,7 @@ from ..model import Activity, Assignment, Cut, GroupResult, Instance, Severity, 
 from ..model.rules.induction import IND_MENTOR
 from .objective import MinTerm, Term, maximise, terms
 from .options import SolveOptions
-from .packing import pack_slots
-from .rules import FAMILIES, guidance, induction, swap
+from .rules import FAMILIES, guidance, induction, shadowing, swap
 from .variables import Variables
 
 if TYPE_CHECKING:
@@ -67,11 +66,11 @@ class Built:
         teacher = v.instance.teacher
         for i, (year, semester) in enumerate(v.semesters):
             visitors = [teacher[t] for t, var in v.shadowing(i) if value_of(var)]
-            for t_id, slot in pack_slots(visitors, v.slots[i]).items():
+            for t_id, slot in shadowing.slots(v, i, visitors, value_of).items():
                 out.append(Assignment(t_id, Activity.SHADOWING, lead, year, semester, slot))
         out += guidance.visits(v, value_of)
-        out += swap.assignments(v.swaps, value_of)
-        out += swap.assignments(v.exchanges, value_of)
+        out += swap.assignments(v.swaps, value_of, v.instance.previous)
+        out += swap.assignments(v.exchanges, value_of, v.instance.previous)
         return tuple(sorted(out))
 
     def values_of(self, schedule: Sequence[Assignment]) -> ValueOf:
@@ -90,6 +89,8 @@ class Built:
         chosen += swap.starts_in(v.exchanges, schedule)
         values = {var.index: 1 for var in chosen if var is not None}
         values.update(guidance.counts(v, schedule))
+        for grid in (v.shadow_grid, v.guide_grid):
+            values.update(grid.values(v.instance, schedule))
 
         def value_of(var: cp_model.IntVar) -> int:
             return values.get(var.index, 0)

@@ -143,6 +143,7 @@ class _GroupPlan:
 
         self.year_long: list[Assignment] = []
         self.visits: dict[tuple[int, Semester], list[_Visit]] = defaultdict(list)
+        self.pinned_slot: dict[tuple[str, int, Semester], int] = {}  # PIN with a slot
         # teacher -> year -> host of a year-long placement (history included): TERM-2Y, ONE-PLACE
         self.placed: dict[str, dict[int, str | None]] = defaultdict(dict)
         self.short: set[tuple[str, int, Semester]] = set()  # ONE-PLACE: one short visit a semester
@@ -359,10 +360,16 @@ class _GroupPlan:
 
     @implements(GUIDE_CAP, GUIDE_LEN, AWAY_SLOT, ONE_PLACE, PIN)
     def _guide_visit(
-        self, member: str, year: int, sem: Semester, guides: list[Teacher] | None = None
+        self,
+        member: str,
+        year: int,
+        sem: Semester,
+        guides: list[Teacher] | None = None,
+        slot: int | None = None,
     ) -> bool:
         """One visit to `member` in `sem` by the least-loaded guide of `guides` (default:
-        the lead's guidance staff) in the first slot every rule leaves free."""
+        the lead's guidance staff) in the first slot every rule leaves free (only `slot`, a
+        pinned one, if given)."""
         p = self.profile
         given = self._guidance_of(member, year)
         spread = -(-p.visits_per_year // 2)  # GUIDE-CAP: per member and semester
@@ -384,20 +391,21 @@ class _GroupPlan:
                 )
             ):
                 continue
-            slot = next(
+            free = next(
                 (
                     s
                     for s in range(1, self.slots[(year, sem)] + 1)
-                    if self.guide_slots[(year, sem, s)] < p.guide_slot_cap
+                    if slot in (None, s)
+                    and self.guide_slots[(year, sem, s)] < p.guide_slot_cap
                     and ("member", member, year, sem, s) not in self.busy  # GUIDE-CAP
                     and ("key", t.slot_key, year, sem, s) not in self.busy  # AWAY-SLOT
                 ),
                 None,
             )
-            if slot is not None:
+            if free is not None:
                 done = {i for a in given for i in a.items}
                 items = tuple(i for i in p.guide_items if i not in done)[: p.items_per_visit]
-                self._place_guidance(t, member, year, sem, slot, items)
+                self._place_guidance(t, member, year, sem, free, items)
                 return True
         return False
 
@@ -437,6 +445,8 @@ class _GroupPlan:
             else:
                 sem = p.semester or self._pin_semester(t, p)
                 self._place_short(t, p.activity, p.host_kg or self.lead, p.year, sem)
+                if p.slot is not None:
+                    self.pinned_slot[t.teacher_id, p.year, sem] = p.slot
 
     def _pin_guidance(self, t: Teacher, p: Pin) -> None:
         """A pinned guidance visit: to its member (else the first that can take it), in its
@@ -446,7 +456,7 @@ class _GroupPlan:
         if t.home_kg == self.lead and guide_staff(self.inst, t):
             for host in hosts:
                 for sem in sems:
-                    if self._guide_visit(host, p.year, sem, [t]):
+                    if self._guide_visit(host, p.year, sem, [t], slot=p.slot):
                         return
         log.warning("pinned guidance of %s in %s: no visit fits", t.teacher_id, p.year)
 
@@ -759,7 +769,12 @@ class _GroupPlan:
         for (year, sem), visits in sorted(
             self.visits.items(), key=lambda kv: (kv[0][0], kv[0][1].order)
         ):
-            slot_of = pack_slots((v.teacher for v in visits), self.slots[(year, sem)])
+            fixed = {
+                v.teacher.teacher_id: slot
+                for v in visits
+                if (slot := self.pinned_slot.get((v.teacher.teacher_id, year, sem))) is not None
+            }
+            slot_of = pack_slots((v.teacher for v in visits), self.slots[(year, sem)], fixed)
             for v in visits:
                 t = v.teacher
                 out.append(

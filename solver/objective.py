@@ -34,17 +34,18 @@ class Term(ABC):
 
 @dataclass
 class LinearTerm(Term):
-    """Σ coefficient × variable."""
+    """Σ coefficient × variable, plus a constant."""
 
     name: str
     weight: int
     coefficients: list[tuple[cp_model.IntVar, int]]
+    constant: int = 0
 
     def value(self, value_of: ValueOf) -> int:
-        return sum(c * value_of(x) for x, c in self.coefficients)
+        return self.constant + sum(c * value_of(x) for x, c in self.coefficients)
 
     def expression(self, model: cp_model.CpModel, aux: list[Aux]) -> cp_model.LinearExprT:
-        return cp_model.LinearExpr.weighted_sum(
+        return self.constant + cp_model.LinearExpr.weighted_sum(
             [x for x, _ in self.coefficients], [c for _, c in self.coefficients]
         )
 
@@ -110,7 +111,7 @@ def terms(v: Variables, penalties: dict[str, Violations]) -> list[Term]:
         LinearTerm("spread", profile.spread, _spread(v)),
         LinearTerm("commute", profile.commute, commute),
         LinearTerm("preference", profile.preference, preference),
-        LinearTerm("stability", profile.stability, _kept(v)),
+        _stability(v),
     ]
     out += [
         PenaltyTerm(f"penalty:{rule}", profile.weight(rule), viol)
@@ -137,34 +138,45 @@ def _spread(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
     return rotations + [(var, -cost[t]) for (t, _), var in v.shd.items() if cost[t]]
 
 
+def _stability(v: Variables) -> LinearTerm:
+    """−(changes) = 2 × kept − |previous| − |new|: every decision variable counts the
+    assignments (rows) it makes, each previous assignment kept counts twice (`_kept`). A
+    group without previous assignments (`Instance.for_group` keeps its teachers' only) has
+    nothing to change."""
+    inst = v.instance
+    if not inst.previous:
+        return LinearTerm("stability", inst.profile.stability, [])
+    rows = [*v.rot.values(), *v.ind.values(), *v.shd.values(), *v.guide.values()]
+    rows += [*v.swaps.on.values(), *v.exchanges.on.values()]
+    coefficients = [(var, -1) for var in rows] + [(var, 2) for var, _ in _kept(v)]
+    return LinearTerm("stability", inst.profile.stability, coefficients, -len(inst.previous_keys))
+
+
 def _kept(v: Variables) -> list[tuple[cp_model.IntVar, int]]:
-    """The decisions that keep a previous assignment (each counts once)."""
+    """The decisions that keep a previous assignment (each counts once): a year-long one by
+    its variable, a short visit by the one holding its slot (solver/slotted.py)."""
     keys = v.instance.previous_keys
     out = [
         (var, 1)
         for (t, host, y), var in v.rot.items()
-        if (t, v.activity_of(t, host), host, y, None) in keys
+        if (t, v.activity_of(t, host), host, y, None, None) in keys
     ]
     out += [
         (var, 1)
         for t, var in v.ind.items()
-        if (t, Activity.INDUCTION, v.facts.lead, v.ind_year[t], None) in keys
+        if (t, Activity.INDUCTION, v.facts.lead, v.ind_year[t], None, None) in keys
     ]
     out += [
         (var, 1)
         for pairs in (v.swaps, v.exchanges)
         for (t, host, y), var in pairs.on.items()
-        if (t, pairs.activity, host, y, None) in keys
+        if (t, pairs.activity, host, y, None, None) in keys
     ]
     out += [
         (var, 1)
-        for (t, i), var in v.shd.items()
-        if (t, Activity.SHADOWING, v.facts.lead, *v.semesters[i]) in keys
-    ]
-    out += [
-        (var, 1)
-        for (t, m, i), var in v.reserve.items()
-        if (t, Activity.GUIDANCE, m, *v.semesters[i]) in keys
+        for grid in (v.shadow_grid, v.guide_grid)
+        for (t, host, i, slot), var in grid.held.items()
+        if (t, grid.activity, host, *v.semesters[i], slot) in keys
     ]
     return out
 

@@ -27,8 +27,15 @@ if TYPE_CHECKING:
     Vertex = tuple[int, Hashable]  # (side, name): a left and a right name may coincide
 
 
-def pack_slots(visitors: Iterable[Teacher], slots: int) -> dict[str, int]:
-    """Map teacher id → 1-based slot; cadres and teachers are dealt as separate streams."""
+def pack_slots(
+    visitors: Iterable[Teacher], slots: int, fixed: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """Map teacher id → 1-based slot; cadres and teachers are dealt as separate streams.
+
+    `fixed` visits (the greedy's pinned slots) keep theirs and the others are dealt around
+    them, each to the emptiest slot its key is not in yet: best effort, where the round
+    robin without them is exact.
+    """
     people = list(visitors)
     out: dict[str, int] = {}
     for cadre_stream in (True, False):
@@ -36,8 +43,24 @@ def pack_slots(visitors: Iterable[Teacher], slots: int) -> dict[str, int]:
             (t for t in people if t.cadre == cadre_stream),
             key=lambda t: (t.home_kg, t.slot_key, t.teacher_id),
         )
-        for i, t in enumerate(stream):
-            out[t.teacher_id] = i % slots + 1
+        if not fixed:
+            for i, t in enumerate(stream):
+                out[t.teacher_id] = i % slots + 1
+            continue
+        load = [0] * (slots + 1)
+        keys: set[tuple[str, str, int]] = set()
+        for t in stream:
+            if t.teacher_id in fixed:
+                out[t.teacher_id] = fixed[t.teacher_id]
+                load[fixed[t.teacher_id]] += 1
+                keys.add((t.home_kg, t.slot_key, fixed[t.teacher_id]))
+        for t in stream:
+            if t.teacher_id not in fixed:
+                free = [s for s in range(1, slots + 1) if (t.home_kg, t.slot_key, s) not in keys]
+                slot = min(free or range(1, slots + 1), key=lambda s: (load[s], s))
+                out[t.teacher_id] = slot
+                load[slot] += 1
+                keys.add((t.home_kg, t.slot_key, slot))
     return out
 
 

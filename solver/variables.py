@@ -9,6 +9,7 @@ sides (swap.py), and what pins or the previous plan open anyway (pins.py).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from .rules.pins import eligible_anyway
 from .rules.rotation import rest_allows, rotation_hosts, term_allows, yearlong_history
 from .rules.shadowing import cool_allows, semesters_open
 from .rules.swap import Swaps
+from .slotted import Grid
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -82,8 +84,10 @@ class Variables:
       they stay small however many hosts there are.
     - ``guide[(p, i)]``: guidance visits the lead's person p makes in plan semester i;
       ``guided[(m, i)]``: visits member m receives then; ``reserve[(p, m, i)]``: one of them
-      is p visiting m (a pinned or previously planned visit). Who visits whom, in which
-      slot and with which item is decided after solving (solver/guidance.py).
+      is p visiting m (a pinned visit). Who visits whom, in which slot and with which item
+      is decided after solving (solver/rules/guidance.py).
+    - ``shadow_grid``, ``guide_grid``: the visits placed in slots by the model, in the
+      semesters where a previous or pinned visit holds its slot (solver/slotted.py).
     """
 
     def __init__(self, model: cp_model.CpModel, instance: Instance) -> None:
@@ -128,6 +132,18 @@ class Variables:
         self.guided: dict[tuple[str, int], cp_model.IntVar] = {}
         self.reserve: dict[tuple[str, str, int], cp_model.IntVar] = {}
         self._add_guidance(model, fixed)
+        lead = [self.facts.lead]
+        self.shadow_grid = Grid.create(
+            model,
+            instance,
+            Activity.SHADOWING,
+            self.shd,
+            dict.fromkeys(range(len(self.slots)), lead),
+        )
+        hosts: dict[int, list[str]] = defaultdict(list)
+        for m, i in self.guided:
+            hosts[i].append(m)
+        self.guide_grid = Grid.create(model, instance, Activity.GUIDANCE, self.guide, hosts)
 
     def _add_rotations(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
         if not (t.backbone or pinned):
@@ -178,8 +194,9 @@ class Variables:
     def _add_guidance(self, model: cp_model.CpModel, fixed: set[tuple[str, Activity]]) -> None:
         """Guidance counts per semester (packed into slots by solver/packing.py).
 
-        Guides as `guides` says (no guide, no variable). Reservations are the pinned or
-        previously planned (guide, member, semester) visits that the packing honours first.
+        Guides as `guides` says (no guide, no variable). Reservations are the pinned (guide,
+        member, semester) visits that the packing honours first; the previous plan's visits
+        hold their slots instead (`guide_grid`).
         """
         inst, profile = self.instance, self.instance.profile
         capped = profile.enabled(GUIDE_CAP.id)
@@ -205,18 +222,15 @@ class Variables:
                 self.reserve[(guide, m, i)] = model.new_bool_var(f"reserve[{guide},{m},{i}]")
 
     def _reservations(self) -> set[tuple[str, str, int]]:
-        """(guide, member, semester) of fixed pins naming a host, and of the previous plan."""
-        horizon = self.instance.horizon
+        """(guide, member, semester) of fixed pins naming a host but no slot."""
         out: set[tuple[str, str, int]] = set()
         for pin in self.instance.roster.pins:
-            if pin.activity is Activity.GUIDANCE and not pin.forbidden and pin.host_kg:
+            if pin.activity is not Activity.GUIDANCE or pin.forbidden or not pin.host_kg:
+                continue
+            if pin.slot is None:
                 for i in self.semesters_of(pin.year):
                     if pin.semester in (None, self.semesters[i][1]):
                         out.add((pin.teacher_id, pin.host_kg, i))
-        if self.instance.profile.stability > 0:
-            for a in self.instance.previous:
-                if a.activity is Activity.GUIDANCE and a.semester is not None:
-                    out.add((a.teacher_id, a.host_kg, horizon.semester_index(a.year, a.semester)))
         return out
 
     # Lookups -----------------------------------------------------------------------------
@@ -328,6 +342,8 @@ class Variables:
         yield from self.guide.values()
         yield from self.guided.values()
         yield from self.reserve.values()
+        yield from self.shadow_grid.variables()
+        yield from self.guide_grid.variables()
 
 
 def _by_semester(

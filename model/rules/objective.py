@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from ..instance import Activity
+from ..instance import Activity, keep_key
 from .base import Severity
 from .rotation import receivers
 
@@ -41,8 +41,12 @@ OBJECTIVE_TERMS: dict[str, str] = {
         "Σ over rotation and learning years whose host is among the teacher's preferred hosts"
     ),
     "stability": (
-        "Σ over assignments of the previous plan (--previous) that the new plan keeps: same "
-        "teacher, activity, host, year and semester (the slot may move)"
+        "-(changes against the previous plan (--previous)) in the groups it has assignments "
+        "of (0 without one): each assignment of the previous plan (its teachers on the "
+        "roster, its years planned) the new plan does not keep, and each assignment of the "
+        "new plan the previous one does not have, counts one; kept means the same teacher, "
+        "activity, host, year, semester and slot, so a visit moved to another slot counts "
+        "twice"
     ),
 }
 
@@ -64,10 +68,7 @@ def evaluate(
             if (plan.of(a).home_kg, a.host_kg) in inst.distance
         ),
         "preference": sum(a.host_kg in plan.of(a).preferred_hosts for a in away),
-        "stability": len(
-            inst.previous_keys
-            & {(a.teacher_id, a.activity, a.host_kg, a.year, a.semester) for a in plan.valid}
-        ),
+        "stability": _stability(plan),
     }
     assert set(terms) == set(OBJECTIVE_TERMS)
     weights = {
@@ -88,6 +89,16 @@ def evaluate(
             )
             weights[key] = profile.weight(rule.id)
     return terms, sum(weights[k] * v for k, v in terms.items())
+
+
+def _stability(plan: Plan) -> int:
+    """-(previous assignments not kept + new assignments not in the previous plan), in the
+    groups the previous plan covers (a group new to it has nothing to keep)."""
+    inst = plan.inst
+    group = {t.teacher_id: inst.kg[t.home_kg].group for t in inst.teachers}
+    covered = {group[a.teacher_id] for a in inst.previous if a.teacher_id in group}
+    new = {keep_key(a) for a in plan.valid if group[a.teacher_id] in covered}
+    return -len(inst.previous_keys ^ new)
 
 
 def _fairness(plan: Plan, rotations: list[Assignment]) -> int:

@@ -30,13 +30,16 @@ def _check(plan: Plan) -> Iterator[Violation]:
             and a.year == pin.year
             and (pin.host_kg is None or a.host_kg == pin.host_kg)
             and (pin.semester is None or a.semester is pin.semester)
+            and (pin.slot is None or a.slot == pin.slot)
         ]
         if pin.forbidden == bool(matches):
             if pin.forbidden:
                 message = _("forbidden but scheduled: {what} (人事科锁定)")
             else:
                 message = _("fixed but missing: {what} (人事科锁定)")
-            what = placement(pin.teacher_id, pin.activity, pin.host_kg, pin.year, pin.semester)
+            what = placement(
+                pin.teacher_id, pin.activity, pin.host_kg, pin.year, pin.semester, pin.slot
+            )
             yield Violation(
                 PIN.id,
                 message.format(what=what),
@@ -55,8 +58,8 @@ PIN = Rule(
     Severity.HARD,
     _check,
     detail=(
-        "A fixed pin matches an assignment of that teacher, activity and year (and host and "
-        "semester when given); a forbidden pin matches none."
+        "A fixed pin matches an assignment of that teacher, activity and year (and host, "
+        "semester and slot when given); a forbidden pin matches none."
     ),
 )
 

@@ -4,10 +4,11 @@ symmetry breaking. The rules' meaning: model/rules/guidance.py.
 
 The model decides counts per plan semester (variables.py): ``guide[(p, i)]`` visits made by
 person p, ``guided[(m, i)]`` visits received by member m, and ``reserve[(p, m, i)]`` for a
-pinned or previously planned visit of p to m. `visits` turns a solution into slotted
-assignments exactly (packing.transport pairs persons with members, reservations first;
-packing.colour_edges deals the visits into slots; each member's visits of a year get
-distinct items) and `counts` maps a schedule back. GUIDE-LEN is eligibility (one slot by
+pinned visit of p to m. `visits` turns a solution into slotted assignments exactly
+(packing.transport pairs persons with members, reservations first; packing.colour_edges
+deals the visits into slots; each member's visits of a year get distinct items) and
+`counts` maps a schedule back. In a semester where a previous or pinned visit holds its
+slot, the model places the visits in slots itself (solver/slotted.py, `balance`). GUIDE-LEN is eligibility (one slot by
 construction); who may guide (`guides`) is GUIDE-CAP's eligibility; the lead's slot-key
 aggregate (AWAY-SLOT) and no guidance in a placement year (ONE-PLACE) are in staffing.py.
 
@@ -19,13 +20,14 @@ member it names — who visits whom is only settled after solving.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ...model import Activity, Assignment, Semester, Severity, Teacher
+from ...model import Activity, Assignment, Semester, Severity, Teacher, keep_key
 from ...model.rules.coverage import COVER_3Y, cover_start
 from ...model.rules.guidance import (
     GUIDE_CAP,
@@ -44,7 +46,7 @@ from ..violations import Violations
 from .base import Extra, Family
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Hashable, Sequence
 
     from ...model import Instance
     from ..variables import Variables
@@ -72,9 +74,13 @@ def guides(inst: Instance, lead: str, wanted: set[str]) -> list[Teacher]:
 def balance(model: cp_model.CpModel, v: Variables) -> None:
     """Per semester, visits made = visits received; a reservation is one of each.
 
-    Structural (the packing needs it whatever the profile switches off), so cpsat.build adds
-    it whenever there are guidance variables.
+    Structural (the packing needs it whatever the profile switches off), so it is added
+    whenever there are guidance variables. Where the model places a semester in slots
+    (solver/slotted.py) each key's and each member's counts are its slot variables, a
+    reservation is a fresh visit of the guide's key to that member, and a guide's held and
+    reserved visits fit her count.
     """
+    grid = v.guide_grid
     for i in range(len(v.semesters)):
         made = [var for _, var in v.guiding(i)]
         received = [var for (_, j), var in v.guided.items() if j == i]
@@ -82,13 +88,35 @@ def balance(model: cp_model.CpModel, v: Variables) -> None:
             model.add(cp_model.LinearExpr.sum(made) == cp_model.LinearExpr.sum(received))
     by_guide: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     by_member: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_fresh: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
     for (t, m, i), var in v.reserve.items():
         by_guide[(t, i)].append(var)
         by_member[(m, i)].append(var)
-    for key, xs in by_guide.items():
-        model.add(cp_model.LinearExpr.sum(xs) <= v.guide[key])
-    for key, xs in by_member.items():
-        model.add(cp_model.LinearExpr.sum(xs) <= v.guided[key])
+        if i in grid.semesters:
+            by_fresh[(grid.keys[t], m, i)].append(var)
+    for (t, _, i, _), var in grid.held.items():
+        if i in grid.semesters:
+            by_guide[(t, i)].append(var)
+    for guide_i, xs in by_guide.items():
+        model.add(cp_model.LinearExpr.sum(xs) <= v.guide[guide_i])
+    for member_i, xs in by_member.items():
+        model.add(cp_model.LinearExpr.sum(xs) <= v.guided[member_i])
+    grid.bound(model, v.guide)
+    fresh: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
+    for (key, m, i, _), var in grid.fresh.items():
+        fresh[(key, m, i)].append(var)
+    for group, xs in by_fresh.items():
+        model.add(cp_model.LinearExpr.sum(xs) <= cp_model.LinearExpr.sum(fresh[group]))
+    keys: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
+    for (t, i), var in v.guide.items():
+        if i in grid.semesters:
+            keys[(grid.keys[t], i)].append(var)
+    grid.tie(model, lambda e: (e.key, e.i), keys)
+    received_in: dict[Hashable, list[cp_model.IntVar]] = {
+        (m, i): [var] for (m, i), var in v.guided.items() if i in grid.semesters
+    }
+    grid.tie(model, lambda e: (e.host, e.i), received_in)
+    grid.limit_slots(model, v.instance, hosts_once=True)
 
 
 def dominance(model: cp_model.CpModel, v: Variables) -> None:
@@ -297,13 +325,18 @@ def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
     """The guidance assignments a solution describes, with slots and items.
 
     Visits are dealt by slot key of the guide (AWAY-SLOT: one key away once per slot; it
-    also keeps each guide in one place per slot), or by guide when AWAY-SLOT is off.
+    also keeps each guide in one place per slot), or by guide when AWAY-SLOT is off; in the
+    semesters the model places in slots, read off it (`_placed`). A member's visits of a
+    year carry the next items in time order.
     """
     inst = v.instance
     teacher = inst.teacher
     by_key = inst.profile.enabled(AWAY_SLOT.id)
     made: list[tuple[str, str, int, Semester, int]] = []
     for i, (year, semester) in enumerate(v.semesters):
+        if i in v.guide_grid.semesters:
+            made += [(t, m, year, semester, slot) for t, m, slot in _placed(v, i, value_of)]
+            continue
         supply = {t: value_of(var) for t, var in v.guiding(i) if value_of(var)}
         demand = {m: value_of(var) for (m, j), var in v.guided.items() if j == i and value_of(var)}
         reserved = [(t, m) for (t, m, j), var in v.reserve.items() if j == i and value_of(var)]
@@ -311,30 +344,87 @@ def visits(v: Variables, value_of: ValueOf) -> list[Assignment]:
         keys = [(teacher[t].slot_key if by_key else t, m) for t, m in pairs]
         for (t, m), colour in zip(pairs, colour_edges(keys, v.slots[i]), strict=True):
             made.append((t, m, year, semester, colour + 1))
-    items, per_visit = inst.profile.guide_items, inst.profile.items_per_visit
-    given: Counter[tuple[str, int]] = Counter()
+    return _with_items(inst, made)
+
+
+def _with_items(
+    inst: Instance, made: list[tuple[str, str, int, Semester, int]]
+) -> list[Assignment]:
+    """The visits with their items: a member's visits of a year carry distinct items, a full
+    items_per_visit each until the items run out, so GUIDE-SIX counts items_per_visit a visit
+    (`six`). A visit the previous plan had in the same slot keeps its items (those still in
+    the profile's list), topped up in time order from the items nobody brings yet."""
+    profile = inst.profile
+    items, per_visit = profile.guide_items, profile.items_per_visit
+    before = {
+        keep_key(a): [found for item in a.items if (found := profile.guide_item(item))]
+        for a in inst.previous
+        if a.activity is Activity.GUIDANCE
+    }
+    visits = [
+        Assignment(t, Activity.GUIDANCE, m, year, semester, slot)
+        for t, m, year, semester, slot in sorted(made, key=lambda x: (x[2], x[3].order, x[4], x[1]))
+    ]
+    given: defaultdict[tuple[str, int], list[str]] = defaultdict(list)
+    carried: list[list[str]] = []
+    for a in visits:
+        mine = [
+            item for item in before.get(keep_key(a), []) if item not in given[(a.host_kg, a.year)]
+        ]
+        carried.append(mine[:per_visit])
+        given[(a.host_kg, a.year)] += carried[-1]
     out = []
-    for t, m, year, semester, slot in sorted(made, key=lambda x: (x[2], x[3].order, x[4], x[1])):
-        first = given[(m, year)] * per_visit % len(items)  # a member's visits: the next items
-        given[(m, year)] += 1
-        carried = items[first : first + per_visit]
-        out.append(Assignment(t, Activity.GUIDANCE, m, year, semester, slot, items=carried))
+    for a, mine in zip(visits, carried, strict=True):
+        pool = [item for item in items if item not in given[(a.host_kg, a.year)]]
+        extra = pool[: per_visit - len(mine)]
+        given[(a.host_kg, a.year)] += extra
+        out.append(dataclasses.replace(a, items=tuple(sorted([*mine, *extra], key=items.index))))
+    return out
+
+
+def _placed(v: Variables, i: int, value_of: ValueOf) -> list[tuple[str, str, int]]:
+    """(guide, member, slot) of a semester the model places in slots: the kept visits where
+    they are held; each key's fresh visits paired with its guides' remaining counts
+    (reservations first, `transport`), slots in order."""
+    grid = v.guide_grid
+    out = grid.kept(i, value_of)
+    kept = Counter(t for t, _, _ in out)
+    slots = grid.open_slots(i, value_of)
+    for key, free in slots.items():
+        supply = {
+            t: value_of(var) - kept[t]
+            for t, var in v.guiding(i)
+            if grid.keys[t] == key and value_of(var) > kept[t]
+        }
+        demand = Counter(m for m, _ in free)
+        reserved = [
+            (t, m)
+            for (t, m, j), var in v.reserve.items()
+            if j == i and grid.keys[t] == key and value_of(var)
+        ]
+        for t, m in transport(supply, demand, reserved):
+            slot = next(s for host, s in free if host == m)
+            free.remove((m, slot))
+            out.append((t, m, slot))
     return out
 
 
 def counts(v: Variables, schedule: Sequence[Assignment]) -> dict[int, int]:
-    """Variable index → value of the guidance counts and reservations describing a schedule."""
+    """Variable index → value of the guidance counts and reservations describing a schedule
+    (where the model places a semester in slots, a reservation is a visit no slot holds)."""
     horizon = v.instance.horizon
+    grid = v.guide_grid
     out: Counter[int] = Counter()
     for a in schedule:
-        if a.activity is not Activity.GUIDANCE or a.semester is None:
+        if a.activity is not Activity.GUIDANCE or a.semester is None or a.slot is None:
             continue
         i = horizon.semester_index(a.year, a.semester)
         for var in (v.guide.get((a.teacher_id, i)), v.guided.get((a.host_kg, i))):
             if var is not None:
                 out[var.index] += 1
         reserved = v.reserve.get((a.teacher_id, a.host_kg, i))
-        if reserved is not None:
+        held = (a.teacher_id, a.host_kg, i, a.slot) in grid.held and i in grid.semesters
+        if reserved is not None and not held:
             out[reserved.index] = 1
     return dict(out)
 

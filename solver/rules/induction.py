@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from ...model import Grade, Teacher
+from ...model import Activity, Grade, Teacher
 from ...model.rules.induction import IND_LEAD, IND_MENTOR, induction_year
 from ..violations import ValueOf, Violations
 from .base import Family
@@ -68,9 +68,16 @@ def mentor(model: cp_model.CpModel, v: Variables) -> None:
 
 
 def pair_mentors(v: Variables, value_of: ValueOf, inducted: list[str]) -> dict[str, str]:
-    """Inductee → mentor: present mentors (by id) take inductees (by id) up to capacity each."""
+    """Inductee → mentor: present mentors (by id) take inductees (by id) up to capacity each;
+    an inductee keeps her mentor of the previous plan (--previous) while that one is present
+    and has room, so a re-plan changes no pair it need not."""
     capacity = v.instance.profile.mentor_capacity
     teacher = v.instance.teacher
+    before = {
+        (a.teacher_id, a.year): a.partner
+        for a in v.instance.previous
+        if a.activity is Activity.INDUCTION and a.partner
+    }
     out: dict[str, str] = {}
     for year in v.years:
         for grade in Grade:
@@ -82,9 +89,17 @@ def pair_mentors(v: Variables, value_of: ValueOf, inducted: list[str]) -> dict[s
             present = sorted(
                 t for t, var in mentors(v, year, grade) if var is None or not value_of(var)
             )
-            for i, t in enumerate(todo):
-                if i // capacity < len(present):
-                    out[t] = present[i // capacity]
+            load = dict.fromkeys(present, 0)
+            for t in todo:
+                mentor = before.get((t, year))
+                if mentor in load and load[mentor] < capacity:
+                    out[t] = mentor
+                    load[mentor] += 1
+            for t in todo:
+                free = next((m for m in present if load[m] < capacity), None)
+                if t not in out and free is not None:
+                    out[t] = free
+                    load[free] += 1
     return out
 
 

@@ -40,11 +40,13 @@ def matching(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
     if pin.activity is Activity.INDUCTION and pin.semester is None and pin.host_kg in (None, lead):
         return [v.ind[t]] if t in v.ind and v.ind_year[t] == pin.year else []
     if pin.activity is Activity.SHADOWING and pin.host_kg in (None, lead):
-        return [
-            v.shd[(t, i)]
-            for i in v.semesters_of(pin.year)
-            if (t, i) in v.shd and pin.semester in (None, v.semesters[i][1])
+        semesters = [
+            i for i in v.semesters_of(pin.year) if pin.semester in (None, v.semesters[i][1])
         ]
+        if pin.slot is not None and not pin.forbidden:
+            held = v.shadow_grid.held
+            return [held[k] for i in semesters if (k := (t, lead, i, pin.slot)) in held]
+        return [v.shd[(t, i)] for i in semesters if (t, i) in v.shd]
     if pin.activity in (Activity.SWAP, Activity.EXCHANGE) and pin.semester is None:
         pairs = v.swaps if pin.activity is Activity.SWAP else v.exchanges
         return [var for host, var in pairs.of(t, pin.year) if pin.host_kg in (None, host)]
@@ -54,18 +56,32 @@ def matching(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
 
 
 def _guidance(v: Variables, pin: Pin) -> list[cp_model.IntVar]:
-    """A fixed pin naming a host: its reservations (packing pairs them first); otherwise the
+    """A fixed pin naming a host: its reservations (packing pairs them first) and the visits
+    to that host held in a slot (the pin's slot only, if it names one); otherwise the
     guide's visit counts in the pin's year or semester, so a forbidden pin stops them all
-    whatever member it names (who visits whom is settled after solving, guidance.py)."""
+    whatever member or slot it names (who visits whom is settled after solving, guidance.py)."""
     t, host = pin.teacher_id, pin.host_kg
     semesters = [i for i in v.semesters_of(pin.year) if pin.semester in (None, v.semesters[i][1])]
     if host and not pin.forbidden:
-        return [v.reserve[(t, host, i)] for i in semesters if (t, host, i) in v.reserve]
+        held = [
+            var
+            for (p, m, i, s), var in v.guide_grid.held.items()
+            if (p, m) == (t, host) and i in semesters and pin.slot in (None, s)
+        ]
+        if pin.slot is not None:
+            return held
+        return [v.reserve[(t, host, i)] for i in semesters if (t, host, i) in v.reserve] + held
     return [v.guide[(t, i)] for i in semesters if (t, i) in v.guide]
 
 
 def pins(model: cp_model.CpModel, v: Variables) -> None:
-    """A fixed pin is met by at least one matching assignment; a forbidden one by none."""
+    """A fixed pin is met by at least one matching assignment; a forbidden one by none.
+
+    Under ``--freeze-before`` nothing but pinned assignments starts before the date: a
+    year-long placement of an earlier year no fixed pin matches is left out (short visits:
+    the frozen slots have no fresh variables, solver/slotted.py).
+    """
+    pinned: set[int] = set()  # indices of variables a fixed pin may take
     for pin in v.instance.roster.pins:
         xs = matching(v, pin)
         if pin.forbidden:
@@ -80,6 +96,21 @@ def pins(model: cp_model.CpModel, v: Variables) -> None:
                     pin.year,
                 )
             model.add(cp_model.LinearExpr.sum(xs) >= 1)  # guidance: counts, not booleans
+            pinned |= {var.index for var in xs}
+    for t in v.instance.teachers:
+        for y in v.years:
+            if not v.instance.frozen(y):
+                continue
+            for _, var in v.placements(t.teacher_id, y):
+                if var.index not in pinned:
+                    model.add(var == 0)
+            inducted = v.ind.get(t.teacher_id)  # the lead's own are not in placements
+            if (
+                inducted is not None
+                and v.ind_year[t.teacher_id] == y
+                and inducted.index not in pinned
+            ):
+                model.add(inducted == 0)
 
 
 FAMILY = Family(builders={PIN: pins})

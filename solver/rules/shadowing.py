@@ -1,12 +1,14 @@
 """Shadowing at the lead on the CP-SAT side, decided per teacher and semester (SPEC §9):
 SHD-CAP, SHD-COOL, SHD-EACH-SEM as constraints; SHD-VETO, SHD-LEN and SHD-COOL against history
 as eligibility (`semesters_open`). Visits are dealt into slots afterwards by
-solver/packing.py, which is exact under the aggregated caps here. The rules' meaning:
+solver/packing.py, which is exact under the aggregated caps here, except in the semesters
+where a visit holds its slot: there the model places them (solver/slotted.py, `in_slots`). The rules' meaning:
 model/rules/shadowing.py.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -14,6 +16,8 @@ from ortools.sat.python import cp_model
 from ...model import Activity, semester_of
 from ...model.rules.coverage import COVER_3Y
 from ...model.rules.shadowing import SHD_CAP, SHD_COOL, SHD_EACH_SEM, SHD_LEN, SHD_VETO
+from ...model.rules.staffing import AWAY_SLOT
+from ..packing import pack_slots
 from ..violations import Violations
 from .base import Extra, Family
 from .guidance import upper
@@ -21,8 +25,11 @@ from .pins import eligible_anyway
 from .rotation import yearlong_history
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from ...model import Instance, Semester, Teacher
     from ..variables import Variables
+    from ..violations import ValueOf
 
 
 def shadowing_history(instance: Instance, teacher_id: str) -> list[int]:
@@ -155,8 +162,33 @@ def dominance(model: cp_model.CpModel, v: Variables) -> None:
                 model.add(cp_model.LinearExpr.sum(xs) <= int(rewarded))
 
 
+def in_slots(model: cp_model.CpModel, v: Variables) -> None:
+    """Structure: in the semesters the model places in slots (solver/slotted.py), each key's
+    visits are its held and fresh slot variables, within the packing's limits per slot
+    (SHD-CAP per stream, AWAY-SLOT per key)."""
+    grid = v.shadow_grid
+    grid.bound(model, v.shd)
+    sums: dict[Hashable, list[cp_model.IntVar]] = defaultdict(list)
+    for (t, i), var in v.shd.items():
+        if i in grid.semesters:
+            sums[(grid.keys[t], i)].append(var)
+    grid.tie(model, lambda e: (e.key, e.i), sums)
+    grid.limit_slots(model, v.instance, hosts_once=False)
+
+
+def slots(v: Variables, i: int, visitors: list[Teacher], value_of: ValueOf) -> dict[str, int]:
+    """Teacher id → slot of a semester's chosen visitors: read off the model where it places
+    the semester in slots, else dealt by `pack_slots`."""
+    if i in v.shadow_grid.semesters:
+        return v.shadow_grid.seat(i, value_of, (t.teacher_id for t in visitors))
+    return pack_slots(visitors, v.slots[i])
+
+
 FAMILY = Family(
     builders={SHD_CAP: cap, SHD_COOL: cooldown, SHD_EACH_SEM: each_semester},
     eligibility=(SHD_LEN, SHD_VETO, SHD_COOL),
-    extras=(Extra("dominance", (SHD_EACH_SEM, COVER_3Y), dominance),),
+    extras=(
+        Extra("dominance", (SHD_EACH_SEM, COVER_3Y), dominance),
+        Extra("structure", (SHD_CAP, AWAY_SLOT), in_slots),
+    ),
 )

@@ -262,13 +262,24 @@ def cadre_ex(model: cp_model.CpModel, v: Variables) -> Violations:
     return out
 
 
-def assignments(sw: Swaps, value_of: ValueOf) -> list[Assignment]:
-    """Both sides of every chosen pair, a row per year of its run, partners paired by id
-    within member, grade and start (so a run keeps its partner)."""
+def assignments(
+    sw: Swaps, value_of: ValueOf, previous: Sequence[Assignment] = ()
+) -> list[Assignment]:
+    """Both sides of every chosen pair, a row per year of its run, partners paired within
+    member, grade and start (so a run keeps its partner): the previous plan's pairs first
+    (--previous: a re-plan changes no pair it need not), the others by id."""
+    before = {(a.teacher_id, a.year): a.partner for a in previous if a.activity is sw.activity}
     out: list[Assignment] = []
     for (m, _, s), (outgoing, incoming) in sw.sides.items():
         sent = sorted(b for b in outgoing if value_of(sw.start[(b, m, s)]))
         came = sorted(t for t in incoming if value_of(sw.start[(t, sw.lead, s)]))
+        paired: dict[str, str] = {}
+        for b in sent:
+            t = before.get((b, s))
+            if t in came and t not in paired.values():
+                paired[b] = t
+        sent = [*paired, *(b for b in sent if b not in paired)]
+        came = [*paired.values(), *(t for t in came if t not in paired.values())]
         for b, t in zip(sent, came, strict=False):  # equal counts: a hard constraint
             for y in sw.run(s):
                 out.append(Assignment(b, sw.activity, m, y, partner=t))

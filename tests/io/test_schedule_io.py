@@ -55,7 +55,7 @@ SHEETS = {
         "grade",
         "partner",
         "guidance_item",
-        "rules",
+        "reason",
     },
     "teachers": {"teacher_id", "name", "home_kg", "grade", "backbone", "cadre"},
     "kindergartens": {
@@ -69,7 +69,7 @@ SHEETS = {
         "required",
         "ok",
     },
-    "rules": {"id", "text", "source", "severity", "status", "violations", "details"},
+    "rules": {"id", "text", "source", "severity", "status", "violations", "details", "activities"},
     "shortfalls": {"rule_id", "kg_id", "teacher_id", "year", "semester", "reason"},
     "fairness": {"kg_id", "tier", "weaker", "sent_years", "received_years", "supported_years"},
     "fairness_teachers": {"teacher_id", "exchanges", "years_away", "visit_days", "last_year"},
@@ -82,6 +82,7 @@ SOLVER_KEYS = {
     "count_rotation",
     "count_shadowing",
     "objective",
+    "objective_without_stability",
     "term_uplift",
     "best_bound",
     "gap",
@@ -281,7 +282,7 @@ def test_solver_sheet_reports_status_terms_and_rules(
     )
 
 
-def test_assignment_rows_carry_names_dates_and_rules(
+def test_assignment_rows_carry_names_dates_and_reasons(
     written: Path, tiny: Instance, tables: dict[str, Table]
 ) -> None:
     rows = {(r["teacher_id"], r["activity"]): r for r in rows_of(written, tables["assignments"])}
@@ -297,11 +298,20 @@ def test_assignment_rows_carry_names_dates_and_rules(
         dt.datetime.combine(end, dt.time()),
     )
     assert rotation["semester"] is None and rotation["slot"] is None
-    assert rotation["rules"] == (
-        "ROT-PER-GRADE ROT-PAIRS ROT-DOWN SUP-YEAR TERM-2Y REST-YEAR RETIRE STAFF-CLASS ONE-PLACE"
+    # the reason in the model's terms: the quota served, the tier drop (L 5 → B1 3), the
+    # history, and the other small-grade backbone of L, kept home as 0042's mentor
+    assert rotation["reason"] == (
+        "1–2 backbones per grade each year; support to a weaker kindergarten (tier 5 → tier 3); "
+        "no exchange on record; not chosen: 教师L-small-1 (L-small-1), mentor of 教师0042 (0042) "
+        "that year"
     )
     induction = rows[("0042", "induction")]
     assert (induction["partner"], induction["partner_name"]) == ("L-small-1", "教师L-small-1")
+    assert induction["reason"] == (
+        "a new teacher's first year at the lead; mentor 教师L-small-1 (L-small-1)"
+    )
+    rules = {r["id"]: r for r in rows_of(written, tables["rules"])}
+    assert "rotation" in rules["ROT-PAIRS"]["activities"].split(", ")  # ids by activity
     visit = rows[("B1-middle-0", "shadowing")]
     assert (visit["semester"], visit["slot"]) == ("spring", 3)
     assert visit["start_date"] == dt.datetime.combine(

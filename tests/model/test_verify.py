@@ -614,14 +614,27 @@ def test_objective_terms_by_hand() -> None:
     assert report.ok and report.terms == terms and report.objective == total == OBJECTIVE
 
 
-def test_stability_counts_previous_assignments_kept() -> None:
-    # the slot may move; a different host or year is not "kept"
+def test_stability_counts_changes_against_the_previous_plan() -> None:
+    # A visit in another slot, or a different host, is a change: the previous one is not
+    # kept and the new one is added (issue 12). Without a previous plan: 0.
     moved = [replace(a, slot=a.slot + 1) if a.slot else a for a in OBJECTIVE_PLAN]
-    gone = replace(OBJECTIVE_PLAN[0], year=OBJECTIVE_PLAN[0].year + 1)
-    inst = replace(objective_instance(), previous=(*moved, gone))
+    elsewhere = replace(OBJECTIVE_PLAN[0], host_kg="Bb")
+    inst = replace(objective_instance(), previous=(*moved, elsewhere))
     terms, total = evaluate(inst, OBJECTIVE_PLAN)
-    assert terms["stability"] == len(OBJECTIVE_PLAN)
-    assert total == OBJECTIVE + inst.profile.stability * len(OBJECTIVE_PLAN)
+    visits = sum(a.slot is not None for a in OBJECTIVE_PLAN)
+    assert visits == 1 and terms["stability"] == -(2 * visits + 1)
+    assert total == OBJECTIVE + inst.profile.stability * terms["stability"]
+    same = replace(objective_instance(), previous=OBJECTIVE_PLAN)
+    assert evaluate(same, OBJECTIVE_PLAN)[0]["stability"] == 0
+    assert evaluate(same, OBJECTIVE_PLAN[1:])[0]["stability"] == -1
+    # teachers no longer on the roster, and years no longer planned, are not the new plan's
+    departed = replace(OBJECTIVE_PLAN[0], teacher_id="nobody")
+    later = replace(OBJECTIVE_PLAN[0], year=START + 1)  # the plan covers START only
+    left = replace(objective_instance(), previous=(*OBJECTIVE_PLAN, departed, later))
+    assert evaluate(left, OBJECTIVE_PLAN)[0]["stability"] == 0
+    # a group the previous plan has nothing of has nothing to keep (G2: L2, M1, M2)
+    g1 = replace(objective_instance(), previous=tuple(OBJECTIVE_PLAN[:3]))
+    assert evaluate(g1, OBJECTIVE_PLAN)[0]["stability"] == 0
 
 
 def test_zero_weight_term_is_kept_but_adds_nothing() -> None:

@@ -110,6 +110,7 @@ def test_replanning_keeps_the_previous_plan_where_it_can() -> None:
     kept = solve_group(again, SolveOptions(time_limit=20, workers=2, seed=0))
     report = verify(again, kept.assignments)
     assert report.ok and report.objective == kept.objective
-    assert kept.terms["stability"] == report.terms["stability"] > 0
-    assert kept.terms["stability"] >= verify(again, plain.assignments).terms["stability"]
+    # stability = −(changes): fewer than a plan made afresh, at least the mover's
+    assert kept.terms["stability"] == report.terms["stability"] < 0
+    assert kept.terms["stability"] > verify(again, plain.assignments).terms["stability"]
     assert not any(a.teacher_id == mover and a.year == START for a in kept.assignments)

@@ -250,5 +250,4 @@ def test_previous_swaps_are_kept_for_stability() -> None:
     previous = swaps(greedy(inst))  # other pairs than the optimum's
     assert {a.teacher_id for a in previous} != {a.teacher_id for a in swaps(solved(inst))}
     again = solved(dataclasses.replace(inst, previous=tuple(previous)))
-    kept = {(a.teacher_id, a.host_kg, a.year) for a in swaps(again)}
-    assert kept == {(a.teacher_id, a.host_kg, a.year) for a in previous}
+    assert set(swaps(again)) == set(previous)  # partners too
