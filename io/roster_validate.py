@@ -253,7 +253,7 @@ def validate_roster(
                     warn(
                         parsed_kgs(k.kg_id),
                         message.format(
-                            kg=k.kg_id, grade=grade.label, have=have, classes=classes, need=need
+                            kg=k.kg_id, grade=grade.text, have=have, classes=classes, need=need
                         ),
                     )
                 if (
@@ -262,7 +262,7 @@ def validate_roster(
                     and profile.enabled("ROT-PER-GRADE")
                 ):
                     message = _("ROT-PER-GRADE: {kg} {grade} has no backbone (骨干) to send")
-                    warn(parsed_kgs(k.kg_id), message.format(kg=k.kg_id, grade=grade.label))
+                    warn(parsed_kgs(k.kg_id), message.format(kg=k.kg_id, grade=grade.text))
     for t in roster.teachers:
         group = instance.kg[t.home_kg].group
         for host in t.preferred_hosts:

@@ -635,8 +635,8 @@ def _details(result: RuleResult) -> str | None:
     if not shown:
         return None
     if more:
-        return _("{shown} …(+{more})").format(shown="; ".join(shown), more=more)
-    return "; ".join(shown)
+        return _("{shown} …(+{more})").format(shown=_("; ").join(shown), more=more)
+    return _("; ").join(shown)
 
 
 def _rules(report: Report, profile: Profile) -> Table:
