@@ -723,9 +723,7 @@ def test_validate_warns_about_group_size_short_staff_and_missing_backbone(tmp_pa
     by_rule = {w.message.split(":")[0]: w for w in warnings}
     assert by_rule["GROUP-SIZE"].row == 2  # reported at the lead's row
     short = [w for w in warnings if "already short" in w.message]
-    assert any(
-        "008 middle" in w.message and "1 teachers for 2 classes" in w.message for w in short
-    )
+    assert any("008 middle" in w.message and "1 teachers for 2 classes" in w.message for w in short)
     no_backbone = {w.message for w in warnings if w.message.startswith("ROT-PER-GRADE")}
     assert any("007 middle" in m for m in no_backbone)  # 007 has a small-class backbone only
     assert not any("007 small" in m for m in no_backbone)

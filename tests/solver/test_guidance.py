@@ -257,6 +257,28 @@ def test_pool_cuts_bind_and_keep_the_optimum(monkeypatch: pytest.MonkeyPatch) ->
     assert cut.terms["penalty:GUIDE-SIX"] < 0  # the pool binds
 
 
+def test_the_members_side_pool_cut_binds_and_keeps_the_optimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three small backbones at the lead make up to 12 visits a year; three weak members may
+    # receive 6 (two visits each carry the six items): the first backbone sent on rotation
+    # costs nothing, the second 2 visits. The LP relaxation would place 1.5 for free.
+    kgs = [kg("L", Role.LEAD, 5, (3, 0, 0, 0))]
+    kgs += [kg(f"M{i}", Role.MEMBER, 1, (1, 0, 0, 0)) for i in (1, 2, 3)]
+    teachers = [teacher(f"L-b{i}", "L", backbone=True) for i in range(3)]
+    teachers += [teacher(f"L-s{i}", "L") for i in range(6)]
+    teachers += [teacher(f"{k.kg_id}-s{i}", k.kg_id) for k in kgs[1:] for i in range(2)]
+    inst = instance(kgs, teachers, profile=profile())
+    with_cut = len(build(inst).model.proto.constraints)
+    monkeypatch.setattr("kgrota.solver.rules.guidance._receivable", lambda v, y: 10**6)
+    assert len(build(inst).model.proto.constraints) < with_cut
+    plain = solved(inst)
+    monkeypatch.undo()
+    cut = solved(inst)
+    assert cut.objective == plain.objective
+    assert [a for a in cut.assignments if a.activity is Activity.ROTATION]
+
+
 def test_cadre_only_guidance(tight_small: Instance) -> None:
     inst = dataclasses.replace(tight_small, profile=profile(guide_staff="cadre"))
     visits = guidance(solved(inst).assignments)
