@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from ..model import Activity, Assignment, Cut, GroupResult, Instance, Severity, SolveStatus
 from ..model.rules.induction import IND_MENTOR
 from .objective import MinTerm, Term, maximise, terms
-from .options import SolveOptions
+from .options import SolveOptions, search_settings
 from .rules import FAMILIES, guidance, induction, shadowing, swap
 from .variables import Variables
 
@@ -161,19 +161,16 @@ def configure(params: cp_model.SatParameters, options: SolveOptions) -> None:
     says OPTIMAL although nothing is proven (`_result` tells the two apart). The preset's own
     CP-SAT parameters (`options.cp_sat`) come last, so they override any of these.
 
-    The model's LP relaxation is within about 1% of the optimum, but CP-SAT's default
-    (linearization level 1, rows added lazily, 2,000 root iterations) sees little of it: the
-    full LP from the start proves optimality 10–100× sooner. With 2 workers the default
-    portfolio (default_lp + LNS) left 16-kindergarten groups at wide gaps after 60 s.
+    The search settings themselves (the full LP from the start, presolve's effort) are the
+    tuning run's, in scenarios/params/search.toml (`search_settings`). With 2 workers the
+    default portfolio (default_lp + LNS) left 16-kindergarten groups at wide gaps after 60 s.
     """
     workers = options.threads
     params.max_time_in_seconds = options.time_limit
     params.relative_gap_limit = options.gap
     params.num_workers = workers
     params.random_seed = options.seed
-    params.linearization_level = 2
-    params.add_lp_constraints_lazily = False
-    params.root_lp_iterations = 100_000
+    replace(options, cp_sat=search_settings()).merge_cp_sat(params)
     if workers > 2:
         params.subsolvers.extend(_PORTFOLIO)
     elif workers == 2:
@@ -436,7 +433,11 @@ def _result(
     if result.status is SolveStatus.INFEASIBLE or not solved:
         log.info("group %s: %s after %.2fs", result.group, result.status.value, result.seconds)
         return result
-    best = max(solved, key=lambda solver: built.evaluate(solver.value)[0])
+    best = (
+        solved[0]
+        if len(solved) == 1
+        else max(solved, key=lambda solver: built.evaluate(solver.value)[0])
+    )
     assignments = built.assignments(best.value)
     # The emitted schedule's own values: the guidance packing may keep a previous visit
     # beyond the reservations the solver chose (see guidance.py).

@@ -21,10 +21,12 @@ still set their own budget and branching on top of the preset.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +152,15 @@ class SolveOptions(SearchOptions):
         text = str(_message(self.cp_sat))  # protobuf text format
         if not params.merge_text_format(text):
             raise RuntimeError(f"CP-SAT refused parameters it should take: {text!r}")
+
+
+@functools.cache
+def search_settings() -> Mapping[str, CpSatValue]:
+    """kgrota's own CP-SAT parameters for every group (scenarios/params/search.toml, the
+    tuning run's result), checked as a preset's."""
+    path = resources.files("kgrota.scenarios") / "params" / "search.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8"))["cp_sat"]
+    return SolveOptions(cp_sat=table).cp_sat
 
 
 @dataclass(frozen=True)

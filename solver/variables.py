@@ -148,32 +148,44 @@ class Variables:
     def _add_rotations(self, model: cp_model.CpModel, t: Teacher, pinned: bool) -> None:
         if not (t.backbone or pinned):
             return
+        hosts = rotation_hosts(self.instance, self.facts, t)
         for y in self.years:
-            if y in t.unavailable:
+            if not hosts or y in t.unavailable or not self._year_open(t, y):
                 continue
-            for host in rotation_hosts(self.instance, self.facts, t):
-                if not self._may_stay(t, host, range(y, y + 1)):
-                    continue
-                self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
-                    f"rot[{t.teacher_id},{host},{y}]"
-                )
+            for host in hosts:
+                if self._term_open(t, host, range(y, y + 1)):
+                    self.rot[(t.teacher_id, host, y)] = model.new_bool_var(
+                        f"rot[{t.teacher_id},{host},{y}]"
+                    )
 
     def _may_stay(self, t: Teacher, host: str, span: range) -> bool:
         """RETIRE, and TERM-2Y and REST-YEAR against history, for a stay at host over span
         (each only while on)."""
+        return all(self._year_open(t, y) for y in span) and self._term_open(t, host, span)
+
+    def _year_open(self, t: Teacher, year: int) -> bool:
+        """RETIRE and REST-YEAR against history: whatever the host."""
         profile = self.instance.profile
-        if profile.enabled(RETIRE.id) and any(retires_in(self.instance, t, y) for y in span):
+        if profile.enabled(RETIRE.id) and retires_in(self.instance, t, year):
             return False
-        if profile.enabled(REST_YEAR.id) and not all(
-            rest_allows(self.instance, t.teacher_id, y) for y in span
-        ):
-            return False
+        return not profile.enabled(REST_YEAR.id) or rest_allows(
+            self.instance, t.teacher_id, year, self._past(t)
+        )
+
+    def _term_open(self, t: Teacher, host: str, span: range) -> bool:
+        """TERM-2Y against history."""
+        profile = self.instance.profile
         if not profile.enabled(TERM_2Y.id):
             return True
+        return term_allows(self._past(t), host, span, profile.max_term_years)
+
+    def _past(self, t: Teacher) -> dict[int, str | None]:
+        """The teacher's past year-long placements (once per teacher: asked for every host
+        and year)."""
         history = self._history.get(t.teacher_id)
-        if history is None:  # once per teacher: asked for every host and year
+        if history is None:
             history = self._history[t.teacher_id] = yearlong_history(self.instance, t.teacher_id)
-        return term_allows(history, host, span, profile.max_term_years)
+        return history
 
     def _add_induction(self, model: cp_model.CpModel, t: Teacher) -> None:
         year = induction_candidate(self.instance, t)

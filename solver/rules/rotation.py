@@ -67,6 +67,8 @@ def rotation_hosts(instance: Instance, facts: GroupFacts, teacher: Teacher) -> l
 
 def term_allows(history: dict[int, str | None], host: str, span: range, max_years: int) -> bool:
     """TERM-2Y against history: a stay over `span` joined to adjacent records is short, one host."""
+    if not history:
+        return len(span) <= max_years
     if any(y in history for y in span):
         return False  # already away then per the records
     if any(adj in history and history[adj] != host for adj in (span[0] - 1, span[-1] + 1)):
@@ -76,11 +78,14 @@ def term_allows(history: dict[int, str | None], host: str, span: range, max_year
     return before + len(span) + after <= max_years
 
 
-def rest_allows(instance: Instance, teacher_id: str, year: int) -> bool:
+def rest_allows(
+    instance: Instance, teacher_id: str, year: int, placed: dict[int, str | None] | None = None
+) -> bool:
     """REST-YEAR against history: a placement in `year` leaves rest_years at home after every
     past stay; right after a past one it continues that stay (TERM-2Y decides whether it
-    may)."""
-    placed = yearlong_history(instance, teacher_id)
+    may). `placed` is the teacher's `yearlong_history`, when the caller has it."""
+    if placed is None:
+        placed = yearlong_history(instance, teacher_id)
     for before in range(1, instance.profile.rest_years + 1):
         past = year - before
         if past in placed and not all(y in placed for y in range(past, year)):

@@ -109,12 +109,17 @@ def cooldown(model: cp_model.CpModel, v: Variables) -> None:
         return
     guidance = Activity.GUIDANCE in cooled(v.instance)
     semesters = range(len(v.semesters))
+    starts = range(
+        max(1, len(semesters) - gap + 1)
+    )  # a window cut by the plan's end is inside another
     for t in v.instance.teachers:
         tid = t.teacher_id
         visits = dict(v.shadowing_of(tid))
         if guidance:  # a guide's visit counts: at most one in any window, however many a term
             visits |= {i: v.guide[(tid, i)] for i in semesters if (tid, i) in v.guide}
-        for start in semesters:
+        if not visits:
+            continue
+        for start in starts:
             window = [visits[i] for i in range(start, start + gap) if i in visits]
             if sum(upper(x) for x in window) > 1:
                 model.add(cp_model.LinearExpr.sum(window) <= 1)
