@@ -287,7 +287,7 @@ def test_a_stop_reaches_ray_tasks_and_keeps_back_the_rest() -> None:
     roster = generate(groups=2, kgs=16, seed=1, start_year=START)
     inst = Instance.create(roster, load_profile("default"), START)
     stop = Stop()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         # Requested as the first task starts: it stops (through the flag actor) while it
         # builds or searches; the second is never submitted.
