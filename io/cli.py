@@ -207,6 +207,22 @@ profile_option = option(
 )
 
 
+def _horizon_options(command: F) -> F:
+    """--start-year and --years, as validate and solve take them."""
+    command = option(
+        "--years",
+        type=click.IntRange(1, 10),
+        default=None,
+        help=N_("School years to plan (default: the profile's)."),
+    )(command)
+    return option(
+        "--start-year",
+        type=int,
+        default=None,
+        help=N_("First school year, by its first calendar year (default: the next one)."),
+    )(command)
+
+
 def _file(name: str, help: str, metavar: str | None = None) -> Callable[[F], F]:
     """A file argument (an input's existence is checked by its reader, with a message)."""
     path = click.Path(dir_okay=False, path_type=Path)
@@ -390,18 +406,7 @@ def template(out_path: Path) -> None:
 @main.command(help=N_("Check a roster workbook; list every problem with sheet, row and column."))
 @_file("roster", _ROSTER_HELP)
 @profile_option
-@option(
-    "--start-year",
-    type=int,
-    default=None,
-    help=N_("First school year, by its first calendar year (default: the next one)."),
-)
-@option(
-    "--years",
-    type=click.IntRange(1, 10),
-    default=None,
-    help=N_("School years to plan (default: the profile's)."),
-)
+@_horizon_options
 @_guard
 def validate(roster: Path, profile: str, start_year: int | None, years: int | None) -> None:
     problems = validate_roster(roster, load_profile(profile), start_year=start_year, years=years)
@@ -501,18 +506,7 @@ def _remedy(group: GroupResult) -> str:
 @_file("roster", _ROSTER_HELP)
 @_out_option(N_("The plan to write: .xlsx, or .json for machines."))
 @profile_option
-@option(
-    "--start-year",
-    type=int,
-    default=None,
-    help=N_("First school year, by its first calendar year (default: the next one)."),
-)
-@option(
-    "--years",
-    type=click.IntRange(1, 10),
-    default=None,
-    help=N_("School years to plan (default: the profile's)."),
-)
+@_horizon_options
 @option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
