@@ -7,18 +7,18 @@ all cores, or the Ray cluster's CPUs), and results stream back group by group as
 finish, largest groups submitted first. Each group's search gets the same options with its
 share of the threads as `workers`.
 
-A group gets at least 2 CP-SAT workers when there are 2 threads: the search pairs a
-bound-proving worker with LNS (cpsat.solve_group), and SPEC §9 measured one 2-worker solve
-at a time beating two 1-worker solves on 2 cores (here: the Qingpu demo's 7 groups in
-2.6–4.0 s one after the other, 2.5–5.1 s as two 1-worker processes; but the hardest small
-loose groups take 3–9 s with 1 worker against 0.2 s with 2, see cpsat._phases). So
-(`layout`):
+Each group gets one CP-SAT worker while there are groups enough for the threads: with the
+search settings of scenarios/params/search.toml a 1-worker search is the quickest route to a
+proof, and it needs no tie-break phase (cpsat._canonical). Measured in CPU seconds per group
+(load-independent; 2 cores under load, seed 0), 1 worker against 2: the city's first 20
+groups 7.8 s against 18.0 s, the shipped scenarios' 27 groups 9.8 s against 25.0 s, every
+group proven either way. So (`layout`):
 
-- fewer than 4 threads, or one group → one group at a time with every thread on it;
-- otherwise min(groups, threads // 2) groups at once sharing the threads: locally a
-  spawn-context process pool, on Ray as many tasks at once (each asks for its workers as
-  ``num_cpus``). Processes and tasks get `Instance`s (plain frozen dataclasses); CP-SAT
-  objects never cross a process boundary.
+- min(groups, threads) groups at once, locally in a spawn-context process pool, on Ray as
+  many tasks (each asks for its workers as ``num_cpus``), the threads split among them;
+- one group, or one thread: solved in this process with every thread on it.
+Processes and tasks get `Instance`s (plain frozen dataclasses); CP-SAT objects never cross a
+process boundary.
 
 The time limit is per group, and so is the gap (a fraction: 0.005 stops a group once its
 schedule is proven within 0.5 % of the best possible; such a group is FEASIBLE, see
@@ -142,7 +142,7 @@ def _version(package: str) -> str:
 
 def layout(groups: int, threads: int) -> tuple[int, int]:
     """Pool processes (0: solve in this process) and CP-SAT workers per group."""
-    processes = min(groups, threads // 2)
+    processes = min(groups, threads)
     if processes <= 1:
         return 0, threads
     return processes, threads // processes  # processes × each ≤ threads: never oversubscribed

@@ -284,18 +284,20 @@ def test_a_time_limit_hit_says_the_plan_may_differ() -> None:
 
 def test_a_stop_reaches_ray_tasks_and_keeps_back_the_rest() -> None:
     ray = pytest.importorskip("ray")
-    roster = generate(groups=2, kgs=16, seed=1, start_year=START)
+    roster = generate(groups=3, kgs=16, seed=1, start_year=START)
     inst = Instance.create(roster, load_profile("default"), START)
     stop = Stop()
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        # Requested as the first task starts: it stops (through the flag actor) while it
-        # builds or searches; the second is never submitted.
+        # Requested as the first two tasks start (2 CPUs, a 1-worker group on each): they
+        # stop (through the flag actor) while they build or search; the third is never
+        # submitted.
         threading.Timer(0.2, stop.request).start()
         schedule = solve(inst, SolveOptions(time_limit=60, workers=2, backend="ray"), stop=stop)
     finally:
         ray.shutdown()
     assert schedule.run is not None and schedule.run.interrupted
-    assert {g.cut for g in schedule.groups} <= {Cut.INTERRUPT, Cut.NOT_STARTED}
+    # a started group may also finish before the stop reaches it (a loaded machine)
+    assert {g.cut for g in schedule.groups} <= {Cut.INTERRUPT, Cut.NOT_STARTED, None}
     assert Cut.NOT_STARTED in {g.cut for g in schedule.groups}
     assert verify(inst, schedule.assignments).ok

@@ -15,7 +15,7 @@ from kgrota.model.generate import generate
 from kgrota.solver import solve as solve_module
 from kgrota.solver.cpsat import configure, solve_group
 from kgrota.solver.options import PartitionOptions, SolveOptions
-from kgrota.solver.solve import DIAGNOSE_SECONDS, solve
+from kgrota.solver.solve import DIAGNOSE_SECONDS, layout, solve
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -213,6 +213,23 @@ def test_groups_share_the_threads(monkeypatch: pytest.MonkeyPatch) -> None:
         return solve_group(part, options, **kw)
 
     monkeypatch.setattr(solve_module, "solve_group", spy)
-    solve(small(groups=2), SolveOptions(time_limit=20, workers=3, seed=5))
-    # 3 threads: one group at a time, all three on it (solve.layout)
-    assert [(o.workers, o.seed, o.time_limit) for o in seen] == [(3, 5, 20)] * 2
+    solve(small(groups=2), SolveOptions(time_limit=20, workers=1, seed=5))
+    # 1 thread: one group at a time in this process, with the run's seed and time limit
+    assert [(o.workers, o.seed, o.time_limit) for o in seen] == [(1, 5, 20)] * 2
+
+
+@pytest.mark.parametrize(
+    ("groups", "threads", "split"),
+    [
+        (1, 2, (0, 2)),  # one group: every thread on it, in this process
+        (7, 2, (2, 1)),  # the demo on 2 cores: two 1-worker processes
+        (2, 3, (2, 1)),  # never more threads than asked for
+        (3, 8, (3, 2)),
+        (200, 64, (64, 1)),
+        (5, 1, (0, 1)),
+    ],
+)
+def test_layout_gives_each_group_one_worker_while_groups_last(
+    groups: int, threads: int, split: tuple[int, int]
+) -> None:
+    assert layout(groups, threads) == split

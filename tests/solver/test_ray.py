@@ -71,11 +71,11 @@ def test_cli_solves_on_ray(local_ray: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("groups", "workers", "cpus", "largest_node", "layout"),
     [
-        (3, None, 2, 2, (1, 2)),  # 2 cores: one group at a time on both
-        (200, None, 64, 16, (32, 2)),  # a cluster: 32 two-worker tasks at once
+        (3, None, 2, 2, (2, 1)),  # 2 cores: two 1-worker groups at once
+        (200, None, 64, 16, (64, 1)),  # a cluster: 64 one-worker tasks at once
         (3, None, 64, 16, (3, 16)),  # few groups: as many workers as one node holds
-        (3, 8, 2, 2, (1, 2)),  # --workers above the cluster's CPUs: capped, never oversubscribed
-        (200, 4, 64, 16, (2, 2)),  # --workers below: 4 threads in all, on a large cluster too
+        (3, 8, 2, 2, (2, 1)),  # --workers above the cluster's CPUs: capped, never oversubscribed
+        (200, 4, 64, 16, (4, 1)),  # --workers below: 4 threads in all, on a large cluster too
         (200, 1, 2, 2, (1, 1)),
     ],
 )

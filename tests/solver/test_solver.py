@@ -303,11 +303,11 @@ def test_unknown_group_falls_back_to_greedy(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(solve_module, "solve_group", nothing)
     inst = two_groups()
-    schedule = solve(inst, SolveOptions(time_limit=1))
+    schedule = solve(inst, SolveOptions(time_limit=1, workers=1))  # in this process: patched
     assert {g.status for g in schedule.groups} == {SolveStatus.GREEDY}
     assert verify(inst, schedule.assignments).ok
     assert sum(g.objective or 0 for g in schedule.groups) == evaluate(inst, schedule.assignments)[1]
-    bare = solve(inst, SolveOptions(time_limit=1), greedy_fallback=None)
+    bare = solve(inst, SolveOptions(time_limit=1, workers=1), greedy_fallback=None)
     assert bare.status is SolveStatus.UNKNOWN and not bare.assignments
 
 
