@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..io.roster_write import write_roster
+from ..solver.stop import INTERRUPTED_EXIT
 from .memory import TreePeak
 from .sets import START_YEAR, YEARS
 
 if TYPE_CHECKING:
     from ..model import Roster
     from ..solver.options import SolveOptions
+    from ..solver.stop import Stop
 
 Record = dict[str, Any]
 
@@ -56,10 +59,15 @@ def solve_args(
 
 
 def end_to_end(
-    roster: Roster, profile: str, options: SolveOptions, preset: Path | None = None
+    roster: Roster,
+    profile: str,
+    options: SolveOptions,
+    preset: Path | None = None,
+    stop: Stop | None = None,
 ) -> Record:
     """Write `roster`, then time ``kgrota solve`` on it; wall seconds, peak RSS, exit code and
-    the command's last line (the plan's status)."""
+    the command's last lines (the plan's status). A requested `stop` interrupts the command
+    as Ctrl-C would (it writes its best plan so far and exits 130)."""
     with tempfile.TemporaryDirectory(prefix="kgrota-e2e-") as tmp:
         folder = Path(tmp)
         roster_path = write_roster(roster, folder / "roster.xlsx")
@@ -67,15 +75,25 @@ def end_to_end(
         args = solve_args(roster_path, plan, profile, options, preset)
         env = os.environ | {"KGROTA_LANG": "en"}  # the status line in English, for the record
         started = time.perf_counter()
-        with subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
-        ) as proc:
-            with TreePeak(proc.pid, _SAMPLE_SECONDS) as peak:
-                stdout, _ = proc.communicate()
+        with (
+            subprocess.Popen(
+                args,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=env,
+                start_new_session=True,  # a Ctrl-C reaches it once, forwarded (`_communicate`)
+            ) as proc,
+            TreePeak(proc.pid, _SAMPLE_SECONDS) as peak,
+        ):
+            stdout = _communicate(proc, stop)
             wall = time.perf_counter() - started
         lines = [line.strip() for line in stdout.splitlines() if line.strip()]
         return {
-            "command": " ".join(["kgrota", *args[len(command()) :]]),
+            "interrupted": proc.returncode == INTERRUPTED_EXIT,
+            "command": " ".join(["kgrota", *args[len(command()) :]])
+            .replace(str(roster_path), "ROSTER.xlsx")
+            .replace(str(plan), "PLAN.xlsx"),
             "exit_code": proc.returncode,
             "wall_seconds": wall,
             "rss_mb": peak.hwm_sum_mb,  # sum of VmHWM over the tree: an upper bound
@@ -84,5 +102,19 @@ def end_to_end(
             "roster_mb": roster_path.stat().st_size / 2**20,
             "plan_written": plan.exists(),
             "plan_mb": plan.stat().st_size / 2**20 if plan.exists() else None,
-            "output": lines[-3:],  # the plan's status line and the verification's
+            "output": [line.replace(str(plan), "PLAN.xlsx") for line in lines[-3:]],
         }
+
+
+def _communicate(proc: subprocess.Popen[str], stop: Stop | None) -> str:
+    """The command's output once it ends; SIGINT to it (once) when `stop` is requested."""
+    signalled = False
+    while True:
+        try:
+            stdout, _ = proc.communicate(timeout=_SAMPLE_SECONDS)
+        except subprocess.TimeoutExpired:
+            if stop is not None and stop.requested and not signalled:
+                proc.send_signal(signal.SIGINT)
+                signalled = True
+            continue
+        return stdout

@@ -328,7 +328,7 @@ def run_set(
                 e2e = None
                 if end_to_end and repeat == 0 and len(br.roster.groups) > 1:
                     e2e = endtoend.end_to_end(
-                        br.roster, bench_set.profile, params.options, params.preset
+                        br.roster, bench_set.profile, params.options, params.preset, stop
                     )
                 instance = _solve_roster(br, bench_set.profile, seeded, report, stop)
                 instance["groups"] = [g | mark for g in instance["groups"]]

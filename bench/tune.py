@@ -6,8 +6,8 @@ CP-SAT random seed (0, 1, … R−1, the same for every preset), the presets one
 for each group and seed (A B A B …), so that drift in the machine's load hits every preset
 alike. Each run records its seconds to the goal without the tie-break among optima (as the
 benchmark does), the tie-break's seconds, and CP-SAT's deterministic time of those proving
-searches (read from the search log: machine-independent, so it ranks presets on a busy
-machine too). Results: ``tune-<date>.json`` and ``.md`` with min/median/p90/max per preset
+searches (read from the search log: independent of the machine's load, so it ranks presets on
+a busy machine too; exactly repeatable with 1 worker). Results: ``tune-<date>.json`` and ``.md`` with min/median/p90/max per preset
 (bench/README.md, "Tuning").
 """
 

@@ -131,7 +131,8 @@ def test_end_to_end_runs_kgrota_solve_on_the_written_roster(
     [inst] = results["instances"]
     e2e = inst["end_to_end"]
     assert e2e["exit_code"] == 0 and e2e["plan_written"] is True
-    assert e2e["command"].startswith("kgrota solve ") and "--workers 1" in e2e["command"]
+    assert e2e["command"].startswith("kgrota solve ROSTER.xlsx -o PLAN.xlsx --profile default")
+    assert "--workers 1" in e2e["command"] and e2e["interrupted"] is False
     assert e2e["rss_mb"] >= e2e["rss_max_process_mb"] > 50  # OR-Tools loaded somewhere
     assert any("verified" in line for line in e2e["output"])
     assert "## End to end" in markdown(results)
