@@ -4,7 +4,8 @@ one process). GAP is ``mip_rel_gap`` (default 0: prove the optimum, as CP-SAT do
 HiGHS measures it with the CP-SAT objective's OFFSET added, as CP-SAT measures its own.
 
 The JSON holds the model status, the MPS objective and dual bound (minimisation, without the
-CP-SAT offset or scale), the seconds spent reading and solving, the peak RSS and the size.
+CP-SAT offset or scale), the seconds spent reading and solving, the peak RSS, the size, and
+the branch-and-bound nodes and simplex iterations (the search's path).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def main(argv: list[str]) -> int:
         "rss_mb": peak_rss_mb(),
         "rows": lp.num_row_,
         "columns": lp.num_col_,
+        # the search's path: equal on two runs with the same seed and threads (deterministic)
+        "nodes": int(info.mip_node_count),
+        "lp_iterations": int(info.simplex_iteration_count),
     }
     print(json.dumps(result))
     return 0

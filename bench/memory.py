@@ -31,16 +31,31 @@ def peak_rss_mb(pid: int | None = None) -> float | None:
     return None
 
 
-def children(pid: int) -> list[int]:
-    """The live child processes of `pid` (from /proc; empty where there is none)."""
-    out = []
+def _parents() -> dict[int, int]:
+    """Every live process's parent (from /proc; empty where there is none)."""
+    out = {}
     for entry in PROC.glob("[0-9]*/stat") if PROC.is_dir() else ():
         try:
             fields = entry.read_text(encoding="ascii").rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == pid:  # state, then ppid
-            out.append(int(entry.parent.name))
+        out[int(entry.parent.name)] = int(fields[1])  # state, then ppid
+    return out
+
+
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid`."""
+    return [child for child, parent in _parents().items() if parent == pid]
+
+
+def descendants(pid: int) -> list[int]:
+    """The live processes below `pid` (children, theirs, and so on)."""
+    parents = _parents()
+    out: list[int] = []
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        out += sorted(frontier)
     return out
 
 
@@ -69,6 +84,39 @@ class Sampler:
         self._stop.set()
         self._thread.join()
         self.sample()
+
+
+class TreePeak(Sampler):
+    """Peak RSS of a process tree (`pid` and its descendants), sampled every `every` seconds.
+
+    ``hwm_sum_mb`` adds up the last-seen ``VmHWM`` of every process the samples saw (also
+    those that ended since): an upper bound on the tree's peak, since the processes need not
+    have peaked at once; ``hwm_max_mb`` is the largest single one. A process that lives
+    shorter than a sample interval may be missed."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        super().__init__(every)
+        self._pid = pid
+        self._hwm: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in (self._pid, *descendants(self._pid)):
+            rss = peak_rss_mb(pid)
+            if rss is not None:
+                self._hwm[pid] = max(rss, self._hwm.get(pid, 0.0))
+
+    @property
+    def processes(self) -> int:
+        """How many processes of the tree the samples saw."""
+        return len(self._hwm)
+
+    @property
+    def hwm_sum_mb(self) -> float | None:
+        return sum(self._hwm.values()) if self._hwm else None
+
+    @property
+    def hwm_max_mb(self) -> float | None:
+        return max(self._hwm.values()) if self._hwm else None
 
 
 class ChildPeak(Sampler):

@@ -255,6 +255,8 @@ class HighsRun:
     rss_mb: float
     rows: int
     columns: int
+    nodes: int | None = None  # branch-and-bound nodes and simplex iterations: the search's
+    lp_iterations: int | None = None  # path, the same on every run with the same seed
 
     @property
     def optimal(self) -> bool:
@@ -301,6 +303,8 @@ def run_highs(
         rss_mb=out["rss_mb"],
         rows=out["rows"],
         columns=out["columns"],
+        nodes=out["nodes"],
+        lp_iterations=out["lp_iterations"],
     )
 
 

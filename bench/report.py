@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..io.atomic import write_atomic
+from .spread import GROUP_FIGURES, TAIL_FIGURES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -61,7 +62,27 @@ MIP_COLUMNS = (
     ("agree", "agree"),
     ("CP/HiGHS time", "time_ratio"),
 )
-GROUP_SCALING_KEYS = ("wall_seconds", "cpu_seconds", "overhead_seconds")
+GROUP_SCALING_KEYS = (
+    "wall_seconds",
+    "cpu_seconds",
+    "overhead_seconds",
+    "end_to_end_wall_seconds",
+)
+END_TO_END_COLUMNS = (
+    ("exit", "exit_code"),
+    ("wall s", "wall_seconds"),
+    ("RSS MB (sum of VmHWM)", "rss_mb"),
+    ("largest process MB", "rss_max_process_mb"),
+    ("processes", "processes"),
+    ("roster MB", "roster_mb"),
+    ("plan MB", "plan_mb"),
+)
+# (header, key) of the spread tables: CP-SAT's seconds to the goal, HiGHS's, their ratio.
+SPREAD_SERIES = (
+    ("CP-SAT s", "cp_seconds"),
+    ("HiGHS s", "highs_seconds"),
+    ("CP-SAT/HiGHS", "cp_over_highs"),
+)
 SCALING_KEYS = ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints")
 
 
@@ -75,7 +96,7 @@ def _fmt(value: Any, spec: str = ".2f") -> str:
     return str(value)
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], spec: str = ".2f") -> list[str]:
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], spec: str = ".2f") -> list[str]:
     return [
         "| " + " | ".join(headers) + " |",
         "|---" * len(headers) + "|",
@@ -83,15 +104,72 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], spec: str = ".
     ]
 
 
-def _group_row(g: Record) -> list[Any]:
+def _group_row(g: Record, repeats: bool) -> list[Any]:
+    seed = [g.get("cp_seed")] if repeats else []
     if "error" in g:
-        return [g["instance"], g["group"], f"error: {g['error']}"]
+        return [g["instance"], g["group"], *seed, f"error: {g['error']}"]
     mip = g.get("mip") or {}
     if mip.get("skipped"):
         highs: list[Any] = ["skipped"] + [None] * (len(MIP_COLUMNS) - 1)
     else:
         highs = [mip.get(key) for _, key in MIP_COLUMNS]
-    return [g[key] for _, key in GROUP_COLUMNS] + highs
+    cells = [g[key] for _, key in GROUP_COLUMNS]
+    return cells[:2] + seed + cells[2:] + highs
+
+
+def _spread_lines(spread: Record, repeats: int) -> list[str]:
+    """The spread over repeats (bench/spread.py): overall tail first, then per group."""
+    overall = spread["overall"]
+    rows = [
+        [header, overall[key]["runs"], overall[key]["unproven"]]
+        + [overall[key][f] for f in TAIL_FIGURES]
+        for header, key in SPREAD_SERIES
+    ]
+    per_group = [
+        [g["instance"], g["group"]]
+        + [g[key][f] for _, key in SPREAD_SERIES for f in GROUP_FIGURES]
+        + [g["cp_seconds"]["unproven"]]
+        for g in spread["groups"]
+    ]
+    group_headers = ["instance", "group"]
+    group_headers += [f"{h} {f}" for h, _ in SPREAD_SERIES for f in GROUP_FIGURES]
+    return [
+        "",
+        f"## Spread over {repeats} repeats (CP-SAT random seeds; HiGHS once, deterministic)",
+        "",
+        "CP-SAT seconds to the goal without the tie-break among optima; a run that missed the "
+        "goal counts as slower than any (– where a figure falls on one; `unproven` counts them). "
+        "p90 is the ⌈0.9 n⌉-th smallest.",
+        "",
+        *table(["series", "runs", "unproven", *TAIL_FIGURES], rows, ".3g"),
+        "",
+        *table([*group_headers, "CP-SAT unproven"], per_group, ".3g"),
+    ]
+
+
+def _end_to_end_lines(instances: Sequence[Record]) -> list[str]:
+    """``kgrota solve`` as a user runs it, per roster (bench/endtoend.py)."""
+    timed = [i for i in instances if i.get("end_to_end")]
+    if not timed:
+        return []
+    rows = [
+        [i["label"], i["groups_count"], i["teachers"]]
+        + [i["end_to_end"][key] for _, key in END_TO_END_COLUMNS]
+        + ["; ".join(i["end_to_end"]["output"][-2:])]
+        for i in timed
+    ]
+    headers = ["instance", "groups", "teachers", *(h for h, _ in END_TO_END_COLUMNS), "says"]
+    return [
+        "",
+        "## End to end: `kgrota solve ROSTER -o PLAN.xlsx` in a subprocess",
+        "",
+        f"Command: `{timed[0]['end_to_end']['command']}`. Wall from start to exit (reading, "
+        "solving, verifying, writing the plan; the roster was written beforehand, untimed). "
+        "RSS: the sum of `VmHWM` over the command's process tree, sampled every 0.1 s (an "
+        "upper bound: the processes need not peak at once), and the largest single process.",
+        "",
+        *table(headers, rows),
+    ]
 
 
 def _gap(gap: float) -> str:
@@ -110,14 +188,16 @@ def markdown(results: Record) -> str:
     """The results as a markdown page: setting, summary, scaling, instances, groups."""
     p, m, s = results["params"], results["machine"], results["summary"]
     load = m["load_1min"]
+    repeats = p.get("repeats", 1)
+    seed = str(p["cp_seed"]) if repeats == 1 else f"{p['cp_seed']}–{p['cp_seed'] + repeats - 1}"
     lines = [
         f"# {results['set']} — {results['date']}",
         "",
         f"{results['description']}. Profile `{p['profile']}`, {p['years']} years from "
         f"{p['start_year']}, seeds {p['seeds']}.",
         f"CP-SAT time limit {p['time_limit']:g} s per group, "
-        f"{_gap(p.get('gap', 0.0))}, {p['workers']} workers, seed "
-        f"{p['cp_seed']}, greedy hint (one-group rosters) {'on' if p['hint'] else 'off'}; MIP "
+        f"{_gap(p.get('gap', 0.0))}, {p['workers']} workers, seed {seed}"
+        f"{' (one repeat each; HiGHS in the first)' if repeats > 1 else ''}, greedy hint (one-group rosters) {'on' if p['hint'] else 'off'}; MIP "
         f"peer {'on' if p['mip'] else 'off'}{_cp_sat(p.get('cp_sat'))}.",
         f"Machine: {m['cores']} cores, {m['platform']}, Python {m['python']}, OR-Tools "
         f"{m['ortools']}, highspy {m['highspy']}; commit {m['commit']}"
@@ -143,9 +223,13 @@ def markdown(results: Record) -> str:
         "",
         "## Summary (medians over groups)",
         "",
-        *_table(
+        *table(
             ("figure", "value"),
-            ((k, v) for k, v in s.items() if k not in ("scaling", "group_scaling", "mip_skipped")),
+            (
+                (k, v)
+                for k, v in s.items()
+                if k not in ("scaling", "group_scaling", "mip_skipped", "spread")
+            ),
             ".3g",
         ),
     ]
@@ -158,7 +242,7 @@ def markdown(results: Record) -> str:
             f"{sc['points']} groups of {sc['teachers'][0]}–{sc['teachers'][1]} teachers; "
             f"{sc['censored']} not proven optimal (their `seconds` is censored at the limit).",
             "",
-            *_table(("y", "exponent"), ((k, sc[k]) for k in SCALING_KEYS)),
+            *table(("y", "exponent"), ((k, sc[k]) for k in SCALING_KEYS)),
         ]
     gs = s.get("group_scaling")
     if gs:
@@ -170,15 +254,24 @@ def markdown(results: Record) -> str:
             f"{gs['points']} rosters of {gs['groups'][0]}–{gs['groups'][1]} groups; 1 is linear. "
             f"Wall seconds per group: {per_group}.",
             "",
-            *_table(("y", "exponent"), ((k, gs[k]) for k in GROUP_SCALING_KEYS)),
+            *table(("y", "exponent"), ((k, gs[k]) for k in GROUP_SCALING_KEYS if k in gs)),
         ]
+    if s.get("spread"):
+        lines += _spread_lines(s["spread"], repeats)
     instances = results["instances"]
+    lines += _end_to_end_lines(instances)
     if len(instances) > 1 or instances[0]["groups_count"] > 1:
-        rows = ([i[key] for _, key in INSTANCE_COLUMNS] for i in instances)
-        lines += ["", "## Instances", "", *_table([h for h, _ in INSTANCE_COLUMNS], rows)]
+        headers = [h for h, _ in INSTANCE_COLUMNS] + (["CP seed"] if repeats > 1 else [])
+        rows = (
+            [i[key] for _, key in INSTANCE_COLUMNS] + ([i["cp_seed"]] if repeats > 1 else [])
+            for i in instances
+        )
+        lines += ["", "## Instances", "", *table(headers, rows)]
     headers = [h for h, _ in GROUP_COLUMNS + MIP_COLUMNS]
-    rows = (_group_row(g) for i in instances for g in i["groups"])
-    lines += ["", "## Groups", "", *_table(headers, rows)]
+    if repeats > 1:
+        headers[2:2] = ["CP seed"]
+    rows = (_group_row(g, repeats > 1) for i in instances for g in i["groups"])
+    lines += ["", "## Groups", "", *table(headers, rows)]
     lines += ["", *(f"- {reason}" for reason in s["mip_skipped"])]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -187,12 +280,12 @@ def write_results(results: Record, out: Path = RESULTS) -> tuple[Path, Path]:
     """``<set>-<date>.json`` and ``.md`` under `out`, each written atomically."""
     stem = out / f"{results['set']}-{results['date']}"
     text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
-    return _write_text(stem.with_suffix(".json"), text), _write_text(
+    return write_text(stem.with_suffix(".json"), text), write_text(
         stem.with_suffix(".md"), markdown(results)
     )
 
 
-def _write_text(path: Path, text: str) -> Path:
+def write_text(path: Path, text: str) -> Path:
     def write(tmp: Path) -> None:
         tmp.write_text(text, encoding="utf-8")
 

@@ -15,6 +15,7 @@ bench/README.md for the protocol and the fields.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.metadata
 import importlib.util
 import os
@@ -38,9 +39,11 @@ from ..solver.greedy import greedy
 from ..solver.pool import Pool, TaskError
 from ..solver.solve import layout, solve
 from ..solver.stop import Stop
+from . import endtoend
 from .memory import ChildPeak, Sampler, peak_rss_mb
 from .mip import Unsupported, from_cp_proto, run_highs
 from .sets import SETS, START_YEAR, YEARS, BenchRoster
+from .spread import spreads
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -62,6 +65,7 @@ class Params:
     options: SolveOptions
     mip: bool = True
     hint: bool = False  # greedy as a complete CP-SAT hint (off: measure the model alone)
+    preset: Path | None = None  # the --params file `options` came from (for kgrota solve)
 
     def record(self) -> Record:
         """The parameters as the results JSON records them (the field names predate
@@ -273,7 +277,7 @@ def _agree(
 # -- the run ---------------------------------------------------------------------------------
 
 
-class _LoadSampler(Sampler):
+class LoadSampler(Sampler):
     """The 1-minute load average while the benchmark runs (other jobs share the cores)."""
 
     def __init__(self, every: float = 5.0) -> None:
@@ -289,29 +293,51 @@ def run_set(
     params: Params,
     *,
     seeds: int | None = None,
+    repeats: int = 1,
+    end_to_end: bool = False,
     progress: Callable[[Record], None] | None = None,
     stop: Stop | None = None,
 ) -> Record:
-    """Solve every roster of a named set; the JSON-ready results with a summary.
+    """Solve every roster of a named set `repeats` times; the JSON-ready results with a
+    summary.
 
-    A requested `stop` ends the roster under way with its searches' best so far and skips
-    the rest: the results say ``interrupted``."""
+    Repeat r solves with CP-SAT random seed ``params.options.seed + r``; HiGHS runs in the
+    first repeat only (it is deterministic: bench/spread.py). Repeats are the outer loop, so
+    drift of the machine's load hits every roster alike. With `end_to_end`, each roster of
+    several groups is also solved by ``kgrota solve`` in a subprocess, once (bench/endtoend.py).
+    A requested `stop` ends the roster under way with its searches' best so far and skips the
+    rest: the results say ``interrupted``."""
     stop = stop if stop is not None else Stop()
     bench_set = SETS[name]
+    base = params.options.seed
     instances: list[Record] = []
-    with _LoadSampler() as load:
+    with LoadSampler() as load:
         started = time.perf_counter()
-        for br in bench_set.rosters(seeds):
-            if stop.requested and instances:
-                break
-            t0 = time.perf_counter()
-            alone = len(br.roster.groups) == 1
-            run = _run_alone if alone else _run_roster
-            records, rss = run(br, bench_set.profile, params, progress, stop)
-            path = "solve_group" if alone else "solve"
-            instances.append(_instance(br, records, time.perf_counter() - t0, rss, path))
+        rosters = bench_set.rosters(seeds)
+        for repeat in range(repeats):
+            seeded = replace(
+                params,
+                options=replace(params.options, seed=base + repeat),
+                mip=params.mip and repeat == 0,
+            )
+            mark = {"repeat": repeat, "cp_seed": base + repeat} if repeats > 1 else {}
+            report = None if progress is None else functools.partial(_report, progress, mark)
+            for br in rosters:
+                if stop.requested and instances:
+                    break
+                e2e = None
+                if end_to_end and repeat == 0 and len(br.roster.groups) > 1:
+                    e2e = endtoend.end_to_end(
+                        br.roster, bench_set.profile, params.options, params.preset, stop
+                    )
+                instance = _solve_roster(br, bench_set.profile, seeded, report, stop)
+                instance["groups"] = [g | mark for g in instance["groups"]]
+                instances.append(instance | mark | ({"end_to_end": e2e} if e2e else {}))
         wall = time.perf_counter() - started
     records = [g for inst in instances for g in inst["groups"]]
+    summary = summarise(records, instances)
+    if repeats > 1:
+        summary["spread"] = spreads(records, params.options.gap)
     return {
         "set": name,
         "description": bench_set.description,
@@ -322,17 +348,39 @@ def run_set(
             "start_year": START_YEAR,
             "years": YEARS,
             "seeds": sorted({i["seed"] for i in instances}),
+            "repeats": repeats,
         },
         "mip_skipped": "MIP peer skipped: highspy not installed"
         if params.mip and highspy_missing()
         else None,
-        "machine": _machine(load.samples),
+        "machine": machine(load.samples),
         "wall_seconds": wall,
         "rss_self_mb": peak_rss_mb(),
         "interrupted": stop.requested,
-        "summary": summarise(records, instances),
+        "summary": summary,
         "instances": instances,
     }
+
+
+def _solve_roster(
+    br: BenchRoster,
+    profile: str,
+    params: Params,
+    progress: Callable[[Record], None] | None,
+    stop: Stop,
+) -> Record:
+    """One roster solved once, as its number of groups says (module docstring)."""
+    t0 = time.perf_counter()
+    alone = len(br.roster.groups) == 1
+    run = _run_alone if alone else _run_roster
+    records, rss = run(br, profile, params, progress, stop)
+    path = "solve_group" if alone else "solve"
+    return _instance(br, records, time.perf_counter() - t0, rss, path)
+
+
+def _report(progress: Callable[[Record], None], mark: Record, record: Record) -> None:
+    """A group's record to `progress` with its repeat and CP-SAT seed (`mark`)."""
+    progress(record | mark)
 
 
 def _run_alone(
@@ -449,7 +497,8 @@ def _median(values: Iterable[Any]) -> float | None:
 
 
 def summarise(groups: list[Record], instances: list[Record]) -> Record:
-    """Medians over groups (and instances), MIP agreement and the fitted scaling exponents."""
+    """Medians over group runs (and instances), MIP agreement and the fitted scaling
+    exponents."""
     solved = [g for g in groups if "error" not in g]
     mips = [g["mip"] for g in solved if g.get("mip") and not g["mip"].get("skipped")]
     out: Record = {
@@ -505,8 +554,9 @@ def _group_scaling(instances: list[Record]) -> Record | None:
 
     ``cpu_seconds`` sums the groups' own solve times, so it follows which groups a roster
     holds (a few hard ones weigh a lot); ``overhead_seconds`` = wall − cpu is everything else
-    (models handed out, baselines, verification), the part that would show a cost of scale.
-    Not of RSS: rosters solved in the runner's process share its high-water mark."""
+    (models handed out, baselines, verification), the part that would show a cost of scale;
+    ``end_to_end_wall_seconds`` is that of ``kgrota solve`` (from reading the roster to the
+    written plan) where the rosters were also run end to end. Not of RSS: rosters solved in the runner's process share its high-water mark."""
     counts = [i["groups_count"] for i in instances]
     if len(set(counts)) < 3 or max(counts) < 2 * min(counts):
         return None
@@ -516,10 +566,15 @@ def _group_scaling(instances: list[Record]) -> Record | None:
     out["cpu_seconds"] = fit_exponent(counts, [i["cpu_seconds"] for i in instances])
     out["overhead_seconds"] = fit_exponent(counts, overhead)
     out["wall_seconds_per_group"] = [i["wall_seconds"] / i["groups_count"] for i in instances]
+    timed = [i for i in instances if i.get("end_to_end")]  # kgrota solve, as a user runs it
+    if timed:
+        out["end_to_end_wall_seconds"] = fit_exponent(
+            [i["groups_count"] for i in timed], [i["end_to_end"]["wall_seconds"] for i in timed]
+        )
     return out
 
 
-def _machine(load: list[float]) -> Record:
+def machine(load: list[float]) -> Record:
     repo = Path(__file__).resolve().parents[1]
 
     def git(*args: str) -> str | None:

@@ -2,7 +2,8 @@
 
 Every set plans three years from 2026 with fixed seeds, so two runs of a set solve the same
 rosters. A set yields `BenchRoster`s; a roster with one group is one instance, a roster with
-several (``qingpu``, ``district``, ``groups``, ``city``) is one instance solved group by group.
+several (``qingpu``, ``district``, ``groups``, ``city``, ``province``, ``provincegroups``) is
+one instance solved group by group.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..model import Roster
 from ..model.generate import generate, qingpu_roster
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
 
 START_YEAR = 2026
 YEARS = 3
@@ -69,32 +72,34 @@ def _groups(count: int) -> Callable[[Size, int], Roster]:
 
 
 CITY = (200, (7, 16))  # groups, kindergartens per group
+PROVINCE = (1000, (7, 16))
 # Positions in the city roster (seed 1) of its slowest groups for CP-SAT with the default
 # profile (guidance on; city run at 1326b92: 星河明珠 60 s at a 0.15 % gap, 北辰西苑 13 s,
 # 凤凰南桥 11 s, 嘉禾花园 11 s, against a median of 0.6 s).
 HARD_GROUPS = (87, 49, 88, 95)
 GROUP_COUNTS = (25, 50, 100, 200)  # the groups set: the city's first N groups
+PROVINCE_COUNTS = (125, 250, 500, 1000)  # the provincegroups set: N of the province's groups
+ORDER_SEED = 15  # the provincegroups set's random order of the province's groups (issue 15)
 
 
 @functools.cache
-def _city(seed: int) -> Roster:
-    count, kgs = CITY
+def _district(size: tuple[int, tuple[int, int]], seed: int) -> Roster:
+    """A synthetic district of ``size`` = (groups, kindergartens per group), kept for the
+    sets that take parts of it."""
+    count, kgs = size
     return generate(groups=count, kgs=kgs, seed=seed, start_year=START_YEAR, years=YEARS)
 
 
 def _city_group(position: Size, seed: int) -> Roster:
     if not isinstance(position, int):
         raise ValueError("Must have a group position for the hard set.")
-    roster = _city(seed)
+    roster = _district(CITY, seed)
     return roster.subset(roster.groups[position])
 
 
-def _city_groups(count: Size, seed: int) -> Roster:
-    """The city's first `count` groups, so that the sizes of the ``groups`` set nest."""
-    if not isinstance(count, int):
-        raise ValueError("Must have a group count for the groups set.")
-    roster = _city(seed)
-    keep = set(roster.groups[:count])
+def groups_of(roster: Roster, groups: Iterable[str]) -> Roster:
+    """The part of `roster` in `groups`, every group whole, in the roster's order."""
+    keep = set(groups)
     kgs = tuple(k for k in roster.kindergartens if k.group in keep)
     kg_ids = {k.kg_id for k in kgs}
     teachers = tuple(t for t in roster.teachers if t.home_kg in kg_ids)
@@ -106,6 +111,36 @@ def _city_groups(count: Size, seed: int) -> Roster:
         tuple(d for d in roster.distances if d[0] in kg_ids and d[1] in kg_ids),
         tuple(p for p in roster.pins if p.teacher_id in t_ids),
     )
+
+
+def _city_groups(count: Size, seed: int) -> Roster:
+    """The city's first `count` groups, so that the sizes of the ``groups`` set nest."""
+    if not isinstance(count, int):
+        raise ValueError("Must have a group count for the groups set.")
+    roster = _district(CITY, seed)
+    return groups_of(roster, roster.groups[:count])
+
+
+def random_order(groups: Sequence[str], seed: int = ORDER_SEED) -> list[str]:
+    """`groups` in a random order fixed by `seed`: the first N of it are a random sample of N
+    groups, and the samples nest (the mix of sizes does not drift with N)."""
+    rng = np.random.default_rng(seed)
+    return [groups[int(i)] for i in rng.permutation(len(groups))]
+
+
+def _province_groups(count: Size, seed: int) -> Roster:
+    """`count` of the province's groups, the first of their random order (`random_order`)."""
+    if not isinstance(count, int):
+        raise ValueError("Must have a group count for the provincegroups set.")
+    roster = _district(PROVINCE, seed)
+    return groups_of(roster, random_order(roster.groups)[:count])
+
+
+def _whole(size: tuple[int, tuple[int, int]]) -> Callable[[Size, int], Roster]:
+    def make(kgs: Size, seed: int) -> Roster:
+        return _district(size, seed)
+
+    return make
 
 
 def _qingpu(kgs: Size, seed: int) -> Roster:
@@ -168,7 +203,23 @@ SETS: dict[str, BenchSet] = {
             "200 groups of 7–16 kindergartens (~61,000 teachers)",
             (CITY[1],),
             (1,),
-            _groups(CITY[0]),
+            _whole(CITY),
+        ),
+        BenchSet(
+            "province",
+            "1,000 groups of 7–16 kindergartens (~300,000 teachers)",
+            (PROVINCE[1],),
+            (1,),
+            _whole(PROVINCE),
+        ),
+        BenchSet(
+            "provincegroups",
+            "125, 250, 500, 1,000 of the province's groups in a fixed random order (time "
+            "against the number of groups at a fixed mix)",
+            PROVINCE_COUNTS,
+            (1,),
+            _province_groups,
+            prefix="n",
         ),
     )
 }
