@@ -13,9 +13,16 @@ processes, none asking for more CPUs than the largest node has. Tasks get
 `Instance`s (plain frozen dataclasses; CP-SAT objects do not pickle) and results come back
 as they finish (``ray.wait``), so progress advances group by group.
 
-A `Stop` reaches running tasks through a small Ray actor (`StopFlag`) each task polls from a
-thread: their searches then end with the best schedule so far, as locally. Groups not yet
-submitted come back NOT_STARTED.
+A `Stop` reaches running tasks through a small Ray actor (`StopFlag`, kept on the driver's
+node so that it outlives any worker node) each task polls from a thread: their searches then
+end with the best schedule so far, as locally. Groups not yet submitted come back NOT_STARTED.
+
+Tasks are spread over the nodes (Ray's SPREAD strategy), so a node lost takes few groups with
+it. A task whose worker or node died runs again elsewhere (`RETRIES` times, Ray's own retry);
+once those are spent, or when no live node has the CPUs a task asks for (every worker node
+gone: Ray would wait for one for ever), its group comes back WORKER_LOST, as a killed local
+worker's does, and `solve` puts the greedy plan in its place: a group is never silently
+missing. An exception raised by kgrota's code in a task is raised here, as locally.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ def require_ray() -> ModuleType:
 
 
 _POLL_SECONDS = 0.25  # how often a task asks the flag whether to stop
+_WAIT_SECONDS = 1.0  # how often the driver checks that some node can still run a task
+RETRIES = 2  # Ray runs a task again this many times when its worker or node dies
 
 
 class StopFlag:
@@ -108,7 +117,7 @@ def solve_groups(
         log.warning(
             "Ray is already initialised in this process: --address %s unused", options.address
         )
-    pending: list[Any] = []
+    pending: dict[Any, Instance] = {}  # in flight: object ref → its group
     try:
         cpus, largest_node = _cpus(ray)
         at_once, each = task_layout(len(parts), options.workers, cpus, largest_node)
@@ -119,22 +128,33 @@ def solve_groups(
             at_once,
             each,
         )
-        task = ray.remote(solve_task).options(num_cpus=each)
-        flag = ray.remote(StopFlag).options(num_cpus=0).remote()
+        task = ray.remote(solve_task).options(
+            num_cpus=each, max_retries=RETRIES, scheduling_strategy="SPREAD"
+        )
+        flag = ray.remote(StopFlag).options(num_cpus=0, scheduling_strategy=_here(ray)).remote()
         stop.on_request(lambda: flag.request.remote())
         per_group = replace(options, workers=each)
         queue = iter(parts)
 
         def submit(count: int) -> None:
             for part in itertools.islice(queue, 0 if stop.requested else count):
-                pending.append(task.remote(part, per_group, flag))
+                pending[task.remote(part, per_group, flag)] = part
 
         submit(at_once)  # a window, not all at once: `workers` bounds the threads on a cluster
         while pending:
-            done, pending[:] = ray.wait(pending, num_returns=1)
-            result: GroupResult = ray.get(done[0])
-            submit(1)
-            yield result
+            done = ray.wait(list(pending), num_returns=1, timeout=_WAIT_SECONDS)[0]
+            if done:
+                yield _result(ray, done[0], pending.pop(done[0]))
+                submit(1)
+            elif _largest_node(ray) < each:
+                why = f"no live Ray node has {each} CPU(s)"
+                log.warning("ray: %s; %d group(s) left unsolved", why, len(pending))
+                for ref, part in pending.items():
+                    ray.cancel(ref)
+                    yield unsolved(part, Cut.WORKER_LOST, why)
+                pending.clear()
+                for part in queue:
+                    yield unsolved(part, Cut.WORKER_LOST, why)
         for part in queue:  # a stop kept these from starting
             yield unsolved(part, Cut.NOT_STARTED)
     finally:
@@ -144,18 +164,45 @@ def solve_groups(
             ray.shutdown()
 
 
+def _result(ray: ModuleType, ref: Any, part: Instance) -> GroupResult:
+    """The task's result; WORKER_LOST when Ray lost it (worker or node died, retries spent)."""
+    try:
+        result: GroupResult = ray.get(ref)
+    except ray.exceptions.RayTaskError:
+        raise  # kgrota's own code failed in the task: not a lost worker
+    except ray.exceptions.RayError as exc:
+        why = f"{type(exc).__name__} after {RETRIES} retries"
+        log.warning("ray: group %s lost: %s", part.roster.groups[0], why)
+        return unsolved(part, Cut.WORKER_LOST, why)
+    return result
+
+
+def _here(ray: ModuleType) -> Any:
+    """A scheduling strategy that keeps an actor on the driver's node."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    return NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+
+
 def task_layout(groups: int, workers: int | None, cpus: int, largest_node: int) -> tuple[int, int]:
     """Tasks in flight and CP-SAT workers (so ``num_cpus``) per task: the local backend's
-    split (`solve.layout`) of min(workers, cpus) threads, no task larger than a node."""
-    processes, each = layout(groups, min(workers or cpus, cpus))
-    return max(1, processes), min(each, largest_node)
+    split (`solve.layout`) of min(workers, cpus) threads, no task larger than a node, and as
+    many tasks as those threads allow (nodes of 1 CPU: one 1-worker task per CPU)."""
+    threads = min(workers or cpus, cpus)
+    each = min(layout(groups, threads)[1], largest_node)
+    return max(1, min(groups, threads // each)), each
 
 
 def _cpus(ray: ModuleType) -> tuple[int, int]:
     """CPUs of the cluster, and of its largest live node (a task runs on one node)."""
-    nodes = [n for n in ray.nodes() if n.get("Alive")]
-    per_node = [int(n.get("Resources", {}).get("CPU", 0)) for n in nodes]
     total = int(ray.cluster_resources().get("CPU", 0))
-    if total < 1 or not per_node or max(per_node) < 1:
+    largest = _largest_node(ray)
+    if total < 1 or largest < 1:
         raise ValueError("the Ray cluster reports no CPUs: start it with some (ray start)")
-    return total, max(per_node)
+    return total, largest
+
+
+def _largest_node(ray: ModuleType) -> int:
+    """CPUs of the largest live node (0: none left)."""
+    alive = [n for n in ray.nodes() if n.get("Alive")]
+    return max((int(n.get("Resources", {}).get("CPU", 0)) for n in alive), default=0)
