@@ -27,8 +27,10 @@ missing. An exception raised by kgrota's code in a task is raised here, as local
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import signal
 import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -107,12 +109,13 @@ def solve_groups(
     ray = require_ray()
     started = not ray.is_initialized()
     if started:
-        ray.init(
-            address=options.address,
-            include_dashboard=False,
-            log_to_driver=False,  # keep the terminal for kgrota's own progress
-            logging_level=logging.ERROR,
-        )
+        with _keeping_sigterm():
+            ray.init(
+                address=options.address,  # None: $RAY_ADDRESS if set, else a Ray started here
+                include_dashboard=False,
+                log_to_driver=False,  # keep the terminal for kgrota's own progress
+                logging_level=logging.ERROR,
+            )
     elif options.address is not None:
         log.warning(
             "Ray is already initialised in this process: --address %s unused", options.address
@@ -162,6 +165,19 @@ def solve_groups(
             ray.cancel(ref)
         if started:
             ray.shutdown()
+
+
+@contextlib.contextmanager
+def _keeping_sigterm() -> Iterator[None]:
+    """Keep this process's SIGTERM handler over the one ``ray.init`` installs (it exits at
+    once): kgrota's stops the searches and writes the best plan so far (solver/stop.py)."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if main else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _result(ray: ModuleType, ref: Any, part: Instance) -> GroupResult:

@@ -6,6 +6,7 @@ with every worker node gone the groups left come back WORKER_LOST, greedy in the
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,9 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
+from test_interrupts import Run, summary  # the subprocess runner of the local fault tests
 
 from kgrota.io.cli import main
+from kgrota.io.plan_check import verify_plan
+from kgrota.io.roster_read import read_roster
 from kgrota.io.roster_write import write_roster
+from kgrota.io.schedule_io import read_plan
 from kgrota.model import Cut, GroupResult, Instance, SolveStatus, load_profile
 from kgrota.model.generate import generate
 from kgrota.model.verify import verify
@@ -77,6 +82,25 @@ def test_cli_on_the_cluster_writes_the_local_pools_plan(cluster: Any, tmp_path: 
     assert local[key]["assignments"], "an empty plan proves nothing"
     check = CliRunner().invoke(main, ["verify", str(roster), str(there)])
     assert check.exit_code == 0, check.output
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+def test_an_interrupt_on_the_cluster_keeps_the_best_plan(
+    cluster: Any, tmp_path: Path, signum: signal.Signals
+) -> None:
+    roster = tmp_path / "roster.xlsx"
+    write_roster(generate(groups=3, kgs=16, seed=1, start_year=START), roster)  # seconds each
+    out = tmp_path / "plan.xlsx"
+    args = ["--debug", "solve", str(roster), "-o", str(out), "--start-year", str(START)]
+    run = Run(*args, "--backend", "ray", "--address", cluster.address)
+    run.wait_for(r"ray: 3 group\(s\)")  # the first tasks are submitted
+    run.proc.send_signal(signum)
+    code, output = run.finish()
+    assert code == 130, output
+    assert "Traceback" not in output
+    assert "INTERRUPTED" in str(summary(out)["run"])
+    instance = Instance.create(read_roster(roster)[0], load_profile("default"), START)
+    assert verify_plan(instance, read_plan(out)).report.ok
 
 
 def test_a_killed_node_costs_no_group(cluster: Any, local_plan: list[GroupResult]) -> None:
