@@ -63,6 +63,7 @@ def require_ray() -> ModuleType:
 
 _POLL_SECONDS = 0.25  # how often a task asks the flag whether to stop
 _WAIT_SECONDS = 1.0  # how often the driver checks that some node can still run a task
+SOLVED_ON = "ray: group %s solved on node %s"  # a debug line per group (bench/cluster.py)
 RETRIES = 2  # Ray runs a task again this many times when its worker or node dies
 
 
@@ -79,8 +80,8 @@ class StopFlag:
         return self.requested
 
 
-def solve_task(part: Instance, options: SolveOptions, flag: Any) -> GroupResult:
-    """`solve_group` in a Ray task, stopped when the flag says so."""
+def solve_task(part: Instance, options: SolveOptions, flag: Any) -> tuple[GroupResult, str]:
+    """`solve_group` in a Ray task, stopped when the flag says so; with the node it ran on."""
     import ray
 
     stop = Stop()
@@ -95,7 +96,9 @@ def solve_task(part: Instance, options: SolveOptions, flag: Any) -> GroupResult:
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     try:
-        return solve_group(part, options=options, stop=stop)
+        return solve_group(
+            part, options=options, stop=stop
+        ), ray.get_runtime_context().get_node_id()
     finally:
         done.set()
 
@@ -183,14 +186,15 @@ def _keeping_sigterm() -> Iterator[None]:
 def _result(ray: ModuleType, ref: Any, part: Instance) -> GroupResult:
     """The task's result; WORKER_LOST when Ray lost it (worker or node died, retries spent)."""
     try:
-        result: GroupResult = ray.get(ref)
+        result, node = ray.get(ref)
     except ray.exceptions.RayTaskError:
         raise  # kgrota's own code failed in the task: not a lost worker
     except ray.exceptions.RayError as exc:
         why = f"{type(exc).__name__} after {RETRIES} retries"
         log.warning("ray: group %s lost: %s", part.roster.groups[0], why)
         return unsolved(part, Cut.WORKER_LOST, why)
-    return result
+    log.debug(SOLVED_ON, result.group, node)
+    return result  # type: ignore[no-any-return]
 
 
 def _here(ray: ModuleType) -> Any:
