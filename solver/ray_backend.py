@@ -2,14 +2,17 @@
 
 Ray is optional (``pip install 'kgrota[ray]'``) and imported only here, when this backend
 runs. `solve_groups` starts Ray on this machine (``ray.init()``) or joins a running cluster
-at ``address``, whose nodes need kgrota installed (their workers import it), and shuts down
-only a Ray it started itself: a Ray the caller already initialised is used as it is.
+at ``address`` (or ``$RAY_ADDRESS``), whose nodes need kgrota installed (their workers import
+it), and shuts down only a Ray it started itself: a Ray the caller already initialised is
+used as it is. ``ray.init`` installs a SIGTERM handler that exits at once; kgrota's is put
+back, so SIGTERM keeps the best plan as locally.
 
 Ray's ``num_cpus`` is a label, not a limit (SPEC §9): each task asks for as many CPUs as it
 runs CP-SAT workers, so Ray never runs more CP-SAT threads at once than the CPUs it reports.
 The threads are split as the local backend splits them (`solve.layout`), over the CPUs of
 the whole cluster or `workers` if fewer: as many tasks in flight as the local backend runs
-processes, none asking for more CPUs than the largest node has. Tasks get
+processes, none asking for more CPUs than the largest node has (smaller tasks, then more of
+them: on 1-CPU nodes, one 1-worker task per CPU). Tasks get
 `Instance`s (plain frozen dataclasses; CP-SAT objects do not pickle) and results come back
 as they finish (``ray.wait``), so progress advances group by group.
 
@@ -96,11 +99,10 @@ def solve_task(part: Instance, options: SolveOptions, flag: Any) -> tuple[GroupR
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     try:
-        return solve_group(
-            part, options=options, stop=stop
-        ), ray.get_runtime_context().get_node_id()
+        result = solve_group(part, options=options, stop=stop)
     finally:
         done.set()
+    return result, ray.get_runtime_context().get_node_id()
 
 
 def solve_groups(
