@@ -133,5 +133,5 @@ def test_with_no_node_left_the_rest_is_reported_lost(cluster: Any) -> None:
     assert sorted(g.group for g in seen) == sorted(inst.roster.groups)  # none missing
     lost = [g for g in schedule.groups if g.cut is Cut.WORKER_LOST]
     assert lost, "the last group was submitted after every node had gone"
-    assert all(g.status is SolveStatus.GREEDY and "no live Ray node" in g.cut_detail for g in lost)
+    assert all(g.status is SolveStatus.GREEDY and g.cut_detail for g in lost)  # with the why
     assert verify(inst, schedule.assignments).ok
