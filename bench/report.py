@@ -61,6 +61,7 @@ MIP_COLUMNS = (
     ("HiGHS bound", "bound"),
     ("agree", "agree"),
     ("CP/HiGHS time", "time_ratio"),
+    ("CP search/HiGHS", "search_time_ratio"),
 )
 GROUP_SCALING_KEYS = (
     "wall_seconds",
@@ -82,6 +83,7 @@ SPREAD_SERIES = (
     ("CP-SAT s", "cp_seconds"),
     ("HiGHS s", "highs_seconds"),
     ("CP-SAT/HiGHS", "cp_over_highs"),
+    ("search/HiGHS", "cp_search_over_highs"),
 )
 SCALING_KEYS = ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints")
 

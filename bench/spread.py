@@ -41,17 +41,21 @@ def spread(times: Iterable[float | None]) -> Record:
     return out | {k: None if math.isinf(v) else v for k, v in figures.items()}
 
 
-def cp_seconds(group: Record, gap: float = 0.0) -> float | None:
+def cp_seconds(group: Record, gap: float = 0.0, *, search: bool = False) -> float | None:
     """CP-SAT's seconds to its goal without the tie-break among optima (which HiGHS has no peer
     for), None when it did not reach it: proven optimal, or with a `gap` proven within it.
-    A group that failed (``error``) did not reach it."""
+    A group that failed (``error``) did not reach it. `search`: without building the model
+    too (HiGHS is handed it built)."""
     if "error" in group:
         return None
     done = group["status"] == OPTIMAL or (
         gap > 0 and group["status"] == FEASIBLE and group["gap"] is not None and group["gap"] <= gap
     )
     # results written before the tie-break was timed apart have no tiebreak_seconds
-    return group["seconds"] - (group.get("tiebreak_seconds") or 0.0) if done else None
+    if not done:
+        return None
+    build = float(group.get("build_seconds") or 0.0) if search else 0.0
+    return float(group["seconds"]) - float(group.get("tiebreak_seconds") or 0.0) - build
 
 
 def highs_ran(group: Record) -> bool:
@@ -66,13 +70,15 @@ def highs_seconds(mip: Record) -> float | None:
     return float(mip["seconds"]) if mip["status"] == "Optimal" else None
 
 
-def cp_over_highs(group: Record, peer: Record, gap: float = 0.0) -> float | None:
+def cp_over_highs(
+    group: Record, peer: Record, gap: float = 0.0, *, search: bool = False
+) -> float | None:
     """CP-SAT's time in one run of a group over HiGHS's on it (`peer`, the group's ``mip``
     record: HiGHS runs once per roster); None (ranks as over every ratio) when CP-SAT did not
     reach the goal. When only HiGHS missed it, its time is that of its limit, so the ratio is
     an upper bound: a shortfall of HiGHS is never counted in CP-SAT's favour beyond what was
-    measured."""
-    cp = cp_seconds(group, gap)
+    measured. `search`: CP-SAT's time without building the model (`cp_seconds`)."""
+    cp = cp_seconds(group, gap, search=search)
     if cp is None:
         return None
     return cp / max(float(peer["seconds"]), 1e-9)
@@ -103,7 +109,7 @@ def spreads(groups: Sequence[Record], gap: float = 0.0) -> Record:
     }
 
 
-_SERIES = ("cp_seconds", "highs_seconds", "cp_over_highs")
+_SERIES = ("cp_seconds", "highs_seconds", "cp_over_highs", "cp_search_over_highs")
 
 
 def _series(runs: Sequence[Record], gap: float) -> dict[str, list[float | None]]:
@@ -114,12 +120,12 @@ def _series(runs: Sequence[Record], gap: float) -> dict[str, list[float | None]]
         "cp_seconds": [cp_seconds(g, gap) for g in runs],
         "highs_seconds": [highs_seconds(p) for p in peers],
         "cp_over_highs": [],
+        "cp_search_over_highs": [],
     }
     if peers:
         peer = peers[0]
-        out["cp_over_highs"] = [
-            cp_over_highs(g, peer, gap)
-            for g in runs
-            if cp_seconds(g, gap) is not None or highs_seconds(peer) is not None
-        ]
+        reached = highs_seconds(peer) is not None
+        compared = [g for g in runs if reached or cp_seconds(g, gap) is not None]
+        out["cp_over_highs"] = [cp_over_highs(g, peer, gap) for g in compared]
+        out["cp_search_over_highs"] = [cp_over_highs(g, peer, gap, search=True) for g in compared]
     return out

@@ -75,6 +75,7 @@ class GroupResult:
     # the same on every run, machine and worker count.
     canonical: bool = False
     tiebreak_seconds: float = 0.0  # of `seconds`, spent finding the canonical plan
+    build_seconds: float = 0.0  # of `seconds`, spent building the CP-SAT model (Python)
     cut: Cut | None = None  # what ended the search early, if anything did
     cut_detail: str = ""  # e.g. the signal that ended a lost worker (SIGKILL)
 

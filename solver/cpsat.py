@@ -229,13 +229,17 @@ def solve_group(
         built.model.add_decision_strategy(
             [fairness], cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE
         )
+    built_in = time.perf_counter() - started
     search = _Search(built, started, stop, log_callback)
     callback = _Callback(started)
     runs = search.run(options, callback, started)
     if not runs:  # the stop (or the time limit) came while building: no search ran
         stopped = stop is not None and stop.requested
         return unsolved(instance, Cut.NOT_STARTED if stopped else None)
-    result = _result(built, instance, runs, started, callback.first, options.gap)
+    result = replace(
+        _result(built, instance, runs, started, callback.first, options.gap),
+        build_seconds=built_in,
+    )
     if result.status is SolveStatus.OPTIMAL:
         result = _canonical(search, result, runs, options, hint)
     cut_short = result.status is not SolveStatus.INFEASIBLE and not result.canonical
