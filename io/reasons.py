@@ -14,7 +14,7 @@ give the full account ``kgrota explain`` prints.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -138,12 +138,21 @@ class Reasons:
         return out
 
     @cached_property
-    def _shadowing_in(self) -> dict[tuple[int, object], list[Assignment]]:
-        """(year, semester) → shadowing visits."""
-        out: dict[tuple[int, object], list[Assignment]] = defaultdict(list)
+    def _shadowing_in(self) -> dict[tuple[int, object], set[str]]:
+        """(year, semester) → teachers on a shadowing visit."""
+        out: dict[tuple[int, object], set[str]] = defaultdict(set)
         for a in self.plan.activity(Activity.SHADOWING):
-            out[(a.year, a.semester)].append(a)
+            out[(a.year, a.semester)].add(a.teacher_id)
         return out
+
+    @cached_property
+    def _staff_visits(self) -> Counter[tuple[str, int, object]]:
+        """(home kindergarten, year, semester) → shadowing visits by its cadres and backbones."""
+        return Counter(
+            (self.plan.of(a).home_kg, a.year, a.semester)
+            for a in self.plan.activity(Activity.SHADOWING)
+            if self.plan.of(a).cadre or self.plan.of(a).backbone
+        )
 
     @cached_property
     def _colleagues(self) -> dict[str, list[Teacher]]:
@@ -231,7 +240,7 @@ class Reasons:
             taken = self._placed_in.get(a.year, set())
         elif shadowing:
             pool = [c for c in colleagues if c.cadre or c.backbone]
-            taken = {v.teacher_id for v in self._shadowing_in.get((a.year, a.semester), [])}
+            taken = self._shadowing_in.get((a.year, a.semester), set())
         else:
             return None
         others = [c for c in pool if c.teacher_id != t.teacher_id and c.teacher_id not in taken]
@@ -323,23 +332,23 @@ class Reasons:
 
     def _only_visitor(self, a: Assignment) -> bool:
         """Whether the visit alone meets SHD-EACH-SEM for its kindergarten that semester."""
-        home = self.plan.of(a).home_kg
-        return not any(
-            v is not a
-            and self.plan.of(v).home_kg == home
-            and (self.plan.of(v).cadre or self.plan.of(v).backbone)
-            for v in self._shadowing_in.get((a.year, a.semester), [])
-        )
+        t = self.plan.of(a)
+        others = self._staff_visits[(t.home_kg, a.year, a.semester)] - (t.cadre or t.backbone)
+        return others == 0
 
     def _only_support(self, a: Assignment) -> bool:
         """Whether SUP-YEAR rests on this assignment alone: its host is weaker than the lead
         and gets no other support that year."""
         if not self.profile.enabled(SUP_YEAR.id) or not supports(self.plan, a):
             return False
-        group = self.inst.kg[a.host_kg].group
-        if a.host_kg not in weaker_members(self.inst, group):
+        if a.host_kg not in self._weaker:
             return False
         return self._support[(a.host_kg, a.year)] == 1
+
+    @cached_property
+    def _weaker(self) -> set[str]:
+        """Every group's members weaker than its lead (SUP-YEAR's kindergartens)."""
+        return {kg for g in self.inst.roster.groups for kg in weaker_members(self.inst, g)}
 
     @cached_property
     def _support(self) -> dict[tuple[str, int], int]:
