@@ -10,18 +10,26 @@ Two stages share the time limit. First the most compact partition (distance alon
 with a greedy clustering (p-median centres, regret assignment under capacity, centre
 relocation). Then the whole objective, with total distance at most `slack_percent` above the
 first stage's and never above the greedy's: geographic proximity comes first in the seed
-("按照地理位置相对就近"), balance is bought within a small slack. With pruning each kindergarten
+("按照地理位置相对就近"), balance is bought within a small slack. The second stage keeps the
+first's proof: its total distance is at least the first stage's lower bound (valid for every
+partition of the same model), so its bound starts from the p-median's and not from the
+LP relaxation's, which lies a few per cent lower. The CP-SAT parameters of both stages come
+from the preset scenarios/params/partition.toml, by district size (`partition_settings`). With pruning each kindergarten
 may only join one of its nearest candidate centres (plus its greedy centre, so the hint stays
 feasible); without pruning the model is exact.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
+import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -44,19 +52,77 @@ from ..model.partition import (
     weighted,
 )
 from ..model.schedule import SolveStatus
-from .options import PartitionOptions
+from .options import PartitionOptions, SolveOptions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Mapping, Sequence
 
 log = logging.getLogger("kgrota")
 
 PRUNE_FACTOR = 3  # candidate centres per kindergarten: 3 × (eligible per district) ...
 PRUNE_MIN = 6  # ... but never fewer than this
 IMPROVE_ROUNDS = 20  # centre relocation rounds of the greedy clustering
-COMPACT_SHARE = 1 / 3  # of the time limit for the compactness stage
 
 _STATUS = {cp_model.OPTIMAL: SolveStatus.OPTIMAL, cp_model.FEASIBLE: SolveStatus.FEASIBLE}
+
+# Progress of a solve: (stage "compact" or "balance", seconds since the start, objective of
+# the best partition so far or None, best bound or None), on every solution and bound.
+Progress = Callable[[str, float, float | None, float | None], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The preset's settings for one district size: the compactness stage's share of the
+    time limit and the CP-SAT parameters of both stages (checked as a `--params` preset's)."""
+
+    compact_share: float
+    cp_sat: Mapping[str, Any]
+
+
+_SETTING_KEYS = {"compact_share", "cp_sat"}
+
+
+def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Settings:
+    """One table of the preset over ``base``; unknown keys and bad values are a ValueError."""
+    unknown = set(table) - _SETTING_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    share = table.get("compact_share", base.compact_share if base else None)
+    if not isinstance(share, float | int) or not 0 < share < 1:
+        raise ValueError(f"{where}: compact_share must be a fraction in (0, 1), not {share!r}")
+    cp_sat = {**(base.cp_sat if base else {}), **table.get("cp_sat", {})}
+    try:
+        checked = SolveOptions(cp_sat=cp_sat).cp_sat
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    return Settings(float(share), checked)
+
+
+def read_settings(text: str) -> list[tuple[int, Settings]]:
+    """The preset's tables as (largest size, settings), smallest first: the top level
+    applies to every size, each ``[[size]]`` with ``up_to`` from the previous one's on."""
+    data = tomllib.loads(text)
+    sizes = data.pop("size", [])
+    base = _settings(data, None, "partition preset")
+    out = []
+    for number, table in enumerate(sizes, 1):
+        where = f"partition preset, size {number}"
+        up_to = table.pop("up_to", None)
+        if not isinstance(up_to, int) or up_to < 1:
+            raise ValueError(f"{where}: up_to must be a number of kindergartens")
+        out.append((up_to, _settings(table, base, where)))
+    return [*sorted(out, key=lambda pair: pair[0]), (math.inf, base)]  # type: ignore[list-item]
+
+
+@functools.cache
+def _preset() -> list[tuple[int, Settings]]:
+    path = resources.files("kgrota.scenarios") / "params" / "partition.toml"
+    return read_settings(path.read_text(encoding="utf-8"))
+
+
+def partition_settings(n: int) -> Settings:
+    """The preset's settings for ``n`` kindergartens (scenarios/params/partition.toml)."""
+    return next(settings for up_to, settings in _preset() if n <= up_to)
 
 
 @dataclass(frozen=True)
@@ -242,6 +308,7 @@ class _Model:
     distance: cp_model.LinearExpr  # Σ distance units member → centre
     balance: list[cp_model.LinearExpr]  # weighted spreads
     aux: list[tuple[cp_model.IntVar, Callable[[Sequence[int]], int]]]  # value from assignment
+    cuts: bool = True  # the valid inequalities (off only to test that they are valid)
 
     def add_hint(self, assign: Sequence[int]) -> None:
         """A complete hint: every variable, auxiliary spreads included."""
@@ -253,6 +320,18 @@ class _Model:
             self.model.add_hint(var, int(assign[c] == c))
         for var, fn in self.aux:
             self.model.add_hint(var, fn(assign))
+
+    def balance_stage(
+        self, cap: int, distance_bound: float | None, weights: PartitionWeights
+    ) -> None:
+        """The second stage: the whole objective with the distance at most ``cap`` and, with
+        the cuts, at least the first stage's proven ``distance_bound``."""
+        self.model.add(self.distance <= cap)
+        if self.cuts and distance_bound is not None:
+            self.model.add(self.distance >= math.ceil(distance_bound - 1e-6))
+        self.model.minimize(
+            weights.distance * self.distance + cp_model.LinearExpr.sum(self.balance)
+        )
 
     def assignment(self, value: Callable[[cp_model.IntVar], int], n: int) -> list[int]:
         out = [-1] * n
@@ -270,9 +349,12 @@ def _spread(
     mean_floor, mean_ceil = len(members) // d.groups, -(-len(members) // d.groups)
     hi = m.model.new_int_var(mean_ceil, min(len(members), d.max_size), "hi")
     lo = m.model.new_int_var(0, mean_floor, "lo")
+    most = min(len(members), d.max_size)
     for c in d.eligible:
         count = cp_model.LinearExpr.sum([m.x[i, c] for i in members if c in cands[i]])
         m.model.add(count <= hi)
+        if m.cuts:  # valid (a closed district holds none); ties the count to y[c] in the LP
+            m.model.add(count <= most * m.y[c])
         m.model.add(count >= lo).only_enforce_if(m.y[c])
 
     def counts(assign: Sequence[int]) -> list[int]:
@@ -282,7 +364,9 @@ def _spread(
     return hi - lo
 
 
-def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) -> _Model:
+def _build(
+    d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights, *, cuts: bool = True
+) -> _Model:
     model = cp_model.CpModel()
     y = {c: model.new_bool_var(f"y{c}") for c in d.eligible}
     x = {
@@ -300,7 +384,7 @@ def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) 
         model.add(cp_model.LinearExpr.sum(joined) <= d.max_size * y[c])
     model.add(cp_model.LinearExpr.sum(list(y.values())) == d.groups)
     distance = cp_model.LinearExpr.weighted_sum(list(x.values()), [d.dist[i][c] for i, c in x])
-    m = _Model(model, x, y, distance, [], [])
+    m = _Model(model, x, y, distance, [], [], cuts)
     classes: list[tuple[int, Callable[[KgSite], object], Sequence[object]]] = [
         (weights.tier, lambda k: k.tier, TIERS),
         (weights.ownership, lambda k: k.ownership, tuple(Ownership)),
@@ -314,14 +398,53 @@ def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) 
     return m
 
 
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Reports each solution and bound of one stage to a `Progress`."""
+
+    def __init__(self, stage: str, started: float, progress: Progress) -> None:
+        super().__init__()
+        self.stage, self.started, self.progress = stage, started, progress
+        self.objective: float | None = None
+        self.bound: float | None = None
+
+    def report(self) -> None:
+        self.progress(self.stage, time.perf_counter() - self.started, self.objective, self.bound)
+
+    def on_solution_callback(self) -> None:
+        self.objective, self.bound = self.objective_value, self.best_objective_bound
+        self.report()
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound
+        self.report()
+
+
+@dataclass(frozen=True)
+class _Search:
+    """What both stages share: the start, the options, the preset and the progress hook."""
+
+    started: float
+    options: PartitionOptions
+    settings: Settings
+    progress: Progress | None
+
+    def left(self) -> float:
+        return self.options.time_limit - (time.perf_counter() - self.started)
+
+
 def _solve(
-    m: _Model, time_limit: float, options: PartitionOptions
+    m: _Model, stage: str, time_limit: float, search: _Search
 ) -> tuple[SolveStatus | None, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.num_workers = options.threads
-    solver.parameters.random_seed = options.seed
-    code = solver.solve(m.model)
+    solver.parameters.num_workers = search.options.threads
+    solver.parameters.random_seed = search.options.seed
+    SolveOptions(cp_sat=search.settings.cp_sat).merge_cp_sat(solver.parameters)
+    watch = None
+    if search.progress is not None:
+        watch = _Watch(stage, search.started, search.progress)
+        solver.best_bound_callback = watch.on_bound
+    code = solver.solve(m.model, watch)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
     return _STATUS.get(code), solver
@@ -334,17 +457,19 @@ def partition(
     groups: int | None = None,
     weights: PartitionWeights = PartitionWeights(),
     options: PartitionOptions = PartitionOptions(),
+    progress: Progress | None = None,
 ) -> Partition:
     """Divide ``kgs`` into districts of at most ``max_size``, each led by an eligible centre.
 
     ``groups`` defaults to the fewest districts that fit. Raises ValueError when there are
     fewer eligible centres than districts. Two stages share the time limit: the most compact
     partition (p-median, from the greedy clustering), then the whole objective with total
-    distance at most ``weights.slack_percent`` above it and never above the greedy's. The
-    result is checked with `check_partition`; if CP-SAT finds nothing usable the greedy
-    clustering stands in with status GREEDY.
+    distance at most ``weights.slack_percent`` above it and never above the greedy's, and at
+    least the first stage's proven bound. The result is checked with `check_partition`; if
+    CP-SAT finds nothing usable the greedy clustering stands in with status GREEDY.
+    ``progress`` hears of every solution and bound of both stages.
     """
-    started = time.perf_counter()
+    search = _Search(time.perf_counter(), options, partition_settings(len(kgs)), progress)
     d = _data(kgs, max_size, groups)
     greedy = _greedy(d)
     warm = _result(d, greedy, weights, SolveStatus.GREEDY)
@@ -353,15 +478,16 @@ def partition(
 
     m.model.minimize(m.distance)
     m.add_hint(greedy)
-    status, solver = _solve(m, options.time_limit * COMPACT_SHARE, options)
+    status, solver = _solve(
+        m, "compact", options.time_limit * search.settings.compact_share, search
+    )
     compact = m.assignment(solver.value, d.n) if status is not None else greedy
     distance_bound = solver.best_objective_bound if status is not None else None
     cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
 
-    m.model.add(m.distance <= cap)
-    m.model.minimize(weights.distance * m.distance + cp_model.LinearExpr.sum(m.balance))
+    m.balance_stage(cap, distance_bound, weights)
     m.add_hint(compact)
-    status, solver = _solve(m, options.time_limit - (time.perf_counter() - started), options)
+    status, solver = _solve(m, "balance", search.left(), search)
     result, bound = warm, None
     notes: tuple[str, ...] = ()
     if status is None:
@@ -382,7 +508,7 @@ def partition(
         warm_objective=warm.objective,
         distance_bound=distance_bound,
         distance_cap=cap,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - search.started,
         variables=len(m.model.proto.variables),
         pruned=options.prune,
         notes=notes,
