@@ -7,16 +7,17 @@ kindergarten joins one open district, a district holds at most ``max_size``, and
 and the spread (max − min over open districts) of each tier's and each ownership's count.
 
 Two stages share the time limit. First the most compact partition (distance alone), hinted
-with a greedy clustering (p-median centres, regret assignment under capacity, centre
-relocation). Then the whole objective, with total distance at most `slack_percent` above the
-first stage's and never above the greedy's: geographic proximity comes first in the seed
-("按照地理位置相对就近"), balance is bought within a small slack. The second stage keeps the
-first's proof: its total distance is at least the first stage's lower bound (valid for every
-partition of the same model), so its bound starts from the p-median's and not from the
-LP relaxation's, which lies a few per cent lower. The CP-SAT parameters of both stages come
-from the preset scenarios/params/partition.toml, by district size (`partition_settings`). With pruning each kindergarten
-may only join one of its nearest candidate centres (plus its greedy centre, so the hint stays
-feasible); without pruning the model is exact.
+with a greedy clustering (p-median centres, the least-distance assignment under capacity as a
+min-cost flow, centre relocation). Then the whole objective, with total distance at most
+`slack_percent` above the first stage's and never above the greedy's: geographic proximity
+comes first in the seed ("按照地理位置相对就近"), balance is bought within a small slack. The
+second stage keeps the first's proof: its total distance is at least the first stage's lower
+bound (valid for every partition of the same model), so its bound starts from the p-median's
+and not from the LP relaxation's, which lies a few per cent lower. The CP-SAT parameters of
+both stages come from the preset scenarios/params/partition.toml, by district size
+(`partition_settings`). With pruning each kindergarten may only join one of its nearest
+candidate centres (plus its greedy centre, so the hint stays feasible); without pruning the
+model is exact.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from ..model.instance import Ownership
@@ -99,19 +102,19 @@ def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Se
 
 
 def read_settings(text: str) -> list[tuple[int, Settings]]:
-    """The preset's tables as (largest size, settings), smallest first: the top level
-    applies to every size, each ``[[size]]`` with ``up_to`` from the previous one's on."""
+    """The preset's tables as (smallest size, settings), largest first: the top level
+    applies from 0 kindergartens, each ``[[size]]`` (over the top level) from its ``from``."""
     data = tomllib.loads(text)
     sizes = data.pop("size", [])
     base = _settings(data, None, "partition preset")
-    out = []
+    out = [(0, base)]
     for number, table in enumerate(sizes, 1):
         where = f"partition preset, size {number}"
-        up_to = table.pop("up_to", None)
-        if not isinstance(up_to, int) or up_to < 1:
-            raise ValueError(f"{where}: up_to must be a number of kindergartens")
-        out.append((up_to, _settings(table, base, where)))
-    return [*sorted(out, key=lambda pair: pair[0]), (math.inf, base)]  # type: ignore[list-item]
+        start = table.pop("from", None)
+        if not isinstance(start, int) or start < 1:
+            raise ValueError(f"{where}: from must be a number of kindergartens")
+        out.append((start, _settings(table, base, where)))
+    return sorted(out, key=lambda pair: -pair[0])
 
 
 @functools.cache
@@ -122,7 +125,7 @@ def _preset() -> list[tuple[int, Settings]]:
 
 def partition_settings(n: int) -> Settings:
     """The preset's settings for ``n`` kindergartens (scenarios/params/partition.toml)."""
-    return next(settings for up_to, settings in _preset() if n <= up_to)
+    return next(settings for start, settings in _preset() if n >= start)
 
 
 @dataclass(frozen=True)
@@ -185,27 +188,37 @@ def _open_centres(d: _Data) -> list[int]:
 
 
 def _assign(d: _Data, centres: Sequence[int]) -> list[int]:
-    """Capacitated assignment, most urgent first: the kindergarten that would lose most by
-    missing its nearest open centre (regret) picks next. Centres lead their own district."""
-    room = dict.fromkeys(centres, d.max_size - 1)
+    """The least-distance assignment to ``centres`` under capacity, exact: a min-cost flow
+    from each other kindergarten (one unit) through its centre (room ``max_size`` − 1, the
+    centre leads its own district) to a sink."""
+    members = [i for i in range(d.n) if i not in set(centres)]
+    flow = min_cost_flow.SimpleMinCostFlow()
+    sink = d.n
+    tails, heads, costs = [], [], []
+    for i in members:
+        for c in centres:
+            tails.append(i)
+            heads.append(c)
+            costs.append(d.dist[i][c])
+    tails += list(centres)
+    heads += [sink] * len(centres)
+    costs += [0] * len(centres)
+    caps = [1] * (len(tails) - len(centres)) + [d.max_size - 1] * len(centres)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails), np.array(heads), np.array(caps), np.array(costs)
+    )
+    supplies = np.zeros(d.n + 1, dtype=np.int64)
+    supplies[members] = 1
+    supplies[sink] = -len(members)
+    flow.set_nodes_supplies(np.arange(d.n + 1), supplies)
+    if flow.solve() != flow.OPTIMAL:  # _data ensured enough room: a bug if it happens
+        raise RuntimeError("the capacitated assignment has no solution")
     out = [-1] * d.n
     for c in centres:
         out[c] = c
-    order = {i: sorted(centres, key=lambda c: (d.dist[i][c], c)) for i in range(d.n) if out[i] < 0}
-    while order:
-
-        def urgency(i: int) -> tuple[float, int, int]:
-            near = [c for c in order[i] if room[c] > 0][:2]
-            regret = d.dist[i][near[1]] - d.dist[i][near[0]] if len(near) > 1 else math.inf
-            return regret, d.dist[i][near[0]], -i
-
-        for i in order:  # drop full centres from the front so `urgency` stays cheap
-            while room[order[i][0]] == 0:
-                order[i].pop(0)
-        i = max(order, key=urgency)
-        c = order.pop(i)[0]
-        out[i] = c
-        room[c] -= 1
+    used = np.flatnonzero(flow.flows(np.arange(len(members) * len(centres))))
+    for arc in used.tolist():
+        out[members[arc // len(centres)]] = centres[arc % len(centres)]
     return out
 
 
@@ -235,6 +248,123 @@ def _greedy(d: _Data) -> list[int]:
             break
         centres, assign = moved, candidate
     return assign
+
+
+class _Balance:
+    """Weighted spread of an assignment, kept per class (each tier, each ownership) as
+    counts per district, so one kindergarten's move is priced by its two classes alone."""
+
+    def __init__(self, d: _Data, assign: Sequence[int], weights: PartitionWeights) -> None:
+        self.classes: list[tuple[int, list[object]]] = [
+            (weights.tier, [k.tier for k in d.kgs]),
+            (weights.ownership, [k.ownership for k in d.kgs]),
+        ]
+        self.centres = sorted(set(assign))
+        self.counts: list[dict[object, dict[int, int]]] = []
+        for _, key in self.classes:
+            table: dict[object, dict[int, int]] = {}
+            for i, c in enumerate(assign):
+                row = table.setdefault(key[i], dict.fromkeys(self.centres, 0))
+                row[c] += 1
+            self.counts.append(table)
+
+    def _spread(self, part: int, value: object) -> int:
+        row = self.counts[part][value]
+        return max(row.values()) - min(row.values())
+
+    def move(self, i: int, src: int, dst: int, apply: bool = True) -> int:
+        """Change of the weighted spread when ``i`` moves from ``src`` to ``dst``; kept
+        unless ``apply`` is False."""
+        delta = 0
+        for part, (weight, key) in enumerate(self.classes):
+            before = self._spread(part, key[i])
+            row = self.counts[part][key[i]]
+            row[src] -= 1
+            row[dst] += 1
+            delta += weight * (self._spread(part, key[i]) - before)
+            if not apply:
+                row[src] += 1
+                row[dst] -= 1
+        return delta
+
+
+def _rebalance(
+    d: _Data,
+    cands: Sequence[Sequence[int]],
+    assign: Sequence[int],
+    cap: int,
+    weights: PartitionWeights,
+) -> list[int]:
+    """Local search for the second stage's hint: move one kindergarten, or swap two, between
+    districts (centres stay; only to candidate centres) while the whole objective falls and
+    the distance stays within ``cap``; first improvement in index order, so deterministic."""
+    out = list(assign)
+    allowed = [set(c) for c in cands]
+    balance = _Balance(d, out, weights)
+    size = dict.fromkeys(balance.centres, 0)
+    for c in out:
+        size[c] += 1
+    distance = _cost(d, out)
+    members = {c: [i for i in range(d.n) if out[i] == c and i != c] for c in balance.centres}
+    for _ in range(IMPROVE_ROUNDS):
+        improved = False
+        for i in range(d.n):
+            src = out[i]
+            if src == i:
+                continue
+            for dst in cands[i]:
+                if dst == src or dst not in size:
+                    continue
+                step = d.dist[i][dst] - d.dist[i][src]
+                partner = None
+                if size[dst] < d.max_size:
+                    gain = weights.distance * step + balance.move(i, src, dst, apply=False)
+                else:  # full: swap with the member of dst that fits best
+                    swap = (i, src, dst, cap - distance)
+                    gain, partner = _best_swap(d, allowed, balance, swap, members[dst], weights)
+                    step += 0 if partner is None else d.dist[partner][src] - d.dist[partner][dst]
+                if gain >= 0 or distance + step > cap:
+                    continue
+                balance.move(i, src, dst)
+                out[i], distance, improved = dst, distance + step, True
+                members[src].remove(i)
+                members[dst].append(i)
+                if partner is None:
+                    size[src], size[dst] = size[src] - 1, size[dst] + 1
+                else:
+                    balance.move(partner, dst, src)
+                    out[partner] = src
+                    members[dst].remove(partner)
+                    members[src].append(partner)
+                break
+        if not improved:
+            break
+    return out
+
+
+def _best_swap(
+    d: _Data,
+    allowed: Sequence[set[int]],
+    balance: _Balance,
+    swap: tuple[int, int, int, int],
+    others: Sequence[int],
+    weights: PartitionWeights,
+) -> tuple[int, int | None]:
+    """The best (objective change, partner) of swapping ``i`` (from ``src`` to ``dst``) with a
+    member of ``dst`` that may join ``src``, adding at most ``budget`` to the distance;
+    (0, None) if none improves."""
+    i, src, dst, budget = swap
+    best: tuple[int, int | None] = (0, None)
+    first = balance.move(i, src, dst)
+    for j in others:
+        step = d.dist[i][dst] - d.dist[i][src] + d.dist[j][src] - d.dist[j][dst]
+        if src not in allowed[j] or step > budget:
+            continue
+        gain = first + balance.move(j, dst, src, apply=False) + weights.distance * step
+        if gain < best[0]:
+            best = (gain, j)
+    balance.move(i, dst, src)
+    return best
 
 
 def _districts(d: _Data, assign: Sequence[int]) -> list[District]:
@@ -473,7 +603,8 @@ def partition(
     d = _data(kgs, max_size, groups)
     greedy = _greedy(d)
     warm = _result(d, greedy, weights, SolveStatus.GREEDY)
-    m = _build(d, _candidates(d, greedy, options.prune), weights)
+    cands = _candidates(d, greedy, options.prune)
+    m = _build(d, cands, weights)
     m.model.add(m.distance <= warm.terms["distance"])
 
     m.model.minimize(m.distance)
@@ -486,7 +617,7 @@ def partition(
     cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
 
     m.balance_stage(cap, distance_bound, weights)
-    m.add_hint(compact)
+    m.add_hint(_rebalance(d, cands, compact, cap, weights))
     status, solver = _solve(m, "balance", search.left(), search)
     result, bound = warm, None
     notes: tuple[str, ...] = ()

@@ -53,8 +53,8 @@ def test_cuts_keep_the_proven_optimum(seed: int, weight: int) -> None:
 def test_shipped_preset_is_read_by_size() -> None:
     small, large = sp.partition_settings(40), sp.partition_settings(500)
     assert 0 < small.compact_share < 1 and 0 < large.compact_share < 1
-    assert small.cp_sat["linearization_level"] == 2
-    assert large.cp_sat["linearization_level"] == 2
+    assert small.cp_sat == {"linearization_level": 2}
+    assert large.cp_sat == {"linearization_level": 2, "subsolvers": ("max_lp", "core")}
 
 
 PRESET = """
@@ -63,7 +63,7 @@ compact_share = 0.4
 linearization_level = 2
 
 [[size]]
-up_to = 100
+from = 100
 compact_share = 0.25
 [size.cp_sat]
 cp_model_probing_level = 0
@@ -71,10 +71,10 @@ cp_model_probing_level = 0
 
 
 def test_preset_sizes_override_the_top_level() -> None:
-    [(up_to, small), (everything, base)] = sp.read_settings(PRESET)
-    assert up_to == 100 and everything == float("inf")
-    assert small.compact_share == 0.25 and base.compact_share == 0.4
-    assert small.cp_sat == {"linearization_level": 2, "cp_model_probing_level": 0}
+    [(large_from, large), (small_from, base)] = sp.read_settings(PRESET)
+    assert (large_from, small_from) == (100, 0)
+    assert large.compact_share == 0.25 and base.compact_share == 0.4
+    assert large.cp_sat == {"linearization_level": 2, "cp_model_probing_level": 0}
     assert base.cp_sat == {"linearization_level": 2}
 
 
@@ -85,7 +85,7 @@ def test_preset_sizes_override_the_top_level() -> None:
         ("compact_share = 1.5", "fraction"),
         ("compact_share = 0.4\n[cp_sat]\nlinearisation_level = 2", "not a CP-SAT parameter"),
         ("compact_share = 0.4\n[cp_sat]\nnum_workers = 2", "set workers"),
-        ("compact_share = 0.4\n[[size]]\ncompact_share = 0.3", "up_to"),
+        ("compact_share = 0.4\n[[size]]\ncompact_share = 0.3", "from must be"),
     ],
 )
 def test_bad_preset_is_a_clear_error(text: str, words: str) -> None:
