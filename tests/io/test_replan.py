@@ -172,8 +172,12 @@ def test_explain_a_rotated_teacher(demo_dir: Path, demo: tuple[Roster, Schedule]
     assert f"rotation → {kgs[a.host_kg].name} ({a.year}-{a.year + 1} school year)" in text
     drop = f"support to a weaker kindergarten (tier {kgs[t.home_kg].tier} → tier {kgs[a.host_kg].tier})"
     assert drop in text
+    item = ""
     for line in text.splitlines():
-        if "not chosen:" in line:  # a colleague of the same kindergarten and grade, at home
+        if line.startswith("  ") and not line.startswith("    "):
+            item = line
+        elif "not chosen:" in line and "rotation →" in item:
+            # a colleague of the same kindergarten and grade (a shadowing visit's may be a cadre)
             other = who[ID.findall(line)[0]]
             assert (other.home_kg, other.grade, other.backbone) == (t.home_kg, t.grade, True)
 

@@ -194,6 +194,7 @@ def test_readme_tables_cover_every_rule_and_profile() -> None:
         "qingpu",
         "huaiyuan",
         "qingtongxia",
+        "dongguan",
         "shenzhen",
     ]
 
