@@ -7,22 +7,33 @@ kindergarten joins one open district, a district holds at most ``max_size``, and
 and the spread (max − min over open districts) of each tier's and each ownership's count.
 
 Two stages share the time limit. First the most compact partition (distance alone), hinted
-with a greedy clustering (p-median centres, regret assignment under capacity, centre
-relocation). Then the whole objective, with total distance at most `slack_percent` above the
-first stage's and never above the greedy's: geographic proximity comes first in the seed
-("按照地理位置相对就近"), balance is bought within a small slack. With pruning each kindergarten
-may only join one of its nearest candidate centres (plus its greedy centre, so the hint stays
-feasible); without pruning the model is exact.
+with a greedy clustering (p-median centres, the least-distance assignment under capacity as a
+min-cost flow, centre relocation). Then the whole objective, with total distance at most
+`slack_percent` above the first stage's and never above the greedy's: geographic proximity
+comes first in the seed ("按照地理位置相对就近"), balance is bought within a small slack. The
+second stage keeps the first's proof: its total distance is at least the first stage's lower
+bound (valid for every partition of the same model), so its bound starts from the p-median's
+and not from the LP relaxation's, which lies a few per cent lower. The CP-SAT parameters of
+both stages come from the preset scenarios/params/partition.toml, by district size
+(`partition_settings`). With pruning each kindergarten may only join one of its nearest
+candidate centres (plus its greedy centre, so the hint stays feasible); without pruning the
+model is exact.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
+import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from ..model.instance import Ownership
@@ -44,19 +55,77 @@ from ..model.partition import (
     weighted,
 )
 from ..model.schedule import SolveStatus
-from .options import PartitionOptions
+from .options import PartitionOptions, SolveOptions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Mapping, Sequence
 
 log = logging.getLogger("kgrota")
 
 PRUNE_FACTOR = 3  # candidate centres per kindergarten: 3 × (eligible per district) ...
 PRUNE_MIN = 6  # ... but never fewer than this
 IMPROVE_ROUNDS = 20  # centre relocation rounds of the greedy clustering
-COMPACT_SHARE = 1 / 3  # of the time limit for the compactness stage
 
 _STATUS = {cp_model.OPTIMAL: SolveStatus.OPTIMAL, cp_model.FEASIBLE: SolveStatus.FEASIBLE}
+
+# Progress of a solve: (stage "compact" or "balance", seconds since the start, objective of
+# the best partition so far or None, best bound or None), on every solution and bound.
+Progress = Callable[[str, float, float | None, float | None], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The preset's settings for one district size: the compactness stage's share of the
+    time limit and the CP-SAT parameters of both stages (checked as a `--params` preset's)."""
+
+    compact_share: float
+    cp_sat: Mapping[str, Any]
+
+
+_SETTING_KEYS = {"compact_share", "cp_sat"}
+
+
+def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Settings:
+    """One table of the preset over ``base``; unknown keys and bad values are a ValueError."""
+    unknown = set(table) - _SETTING_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    share = table.get("compact_share", base.compact_share if base else None)
+    if not isinstance(share, float | int) or not 0 < share < 1:
+        raise ValueError(f"{where}: compact_share must be a fraction in (0, 1), not {share!r}")
+    cp_sat = {**(base.cp_sat if base else {}), **table.get("cp_sat", {})}
+    try:
+        checked = SolveOptions(cp_sat=cp_sat).cp_sat
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    return Settings(float(share), checked)
+
+
+def read_settings(text: str) -> list[tuple[int, Settings]]:
+    """The preset's tables as (smallest size, settings), largest first: the top level
+    applies from 0 kindergartens, each ``[[size]]`` (over the top level) from its ``from``."""
+    data = tomllib.loads(text)
+    sizes = data.pop("size", [])
+    base = _settings(data, None, "partition preset")
+    out = [(0, base)]
+    for number, table in enumerate(sizes, 1):
+        where = f"partition preset, size {number}"
+        start = table.pop("from", None)
+        if not isinstance(start, int) or start < 1:
+            raise ValueError(f"{where}: from must be a number of kindergartens")
+        out.append((start, _settings(table, base, where)))
+    return sorted(out, key=lambda pair: -pair[0])
+
+
+@functools.cache
+def _preset() -> list[tuple[int, Settings]]:
+    path = resources.files("kgrota.scenarios") / "params" / "partition.toml"
+    return read_settings(path.read_text(encoding="utf-8"))
+
+
+def partition_settings(n: int) -> Settings:
+    """The preset's settings for ``n`` kindergartens (scenarios/params/partition.toml)."""
+    return next(settings for start, settings in _preset() if n >= start)
 
 
 @dataclass(frozen=True)
@@ -119,27 +188,37 @@ def _open_centres(d: _Data) -> list[int]:
 
 
 def _assign(d: _Data, centres: Sequence[int]) -> list[int]:
-    """Capacitated assignment, most urgent first: the kindergarten that would lose most by
-    missing its nearest open centre (regret) picks next. Centres lead their own district."""
-    room = dict.fromkeys(centres, d.max_size - 1)
+    """The least-distance assignment to ``centres`` under capacity, exact: a min-cost flow
+    from each other kindergarten (one unit) through its centre (room ``max_size`` − 1, the
+    centre leads its own district) to a sink."""
+    members = [i for i in range(d.n) if i not in set(centres)]
+    flow = min_cost_flow.SimpleMinCostFlow()
+    sink = d.n
+    tails, heads, costs = [], [], []
+    for i in members:
+        for c in centres:
+            tails.append(i)
+            heads.append(c)
+            costs.append(d.dist[i][c])
+    tails += list(centres)
+    heads += [sink] * len(centres)
+    costs += [0] * len(centres)
+    caps = [1] * (len(tails) - len(centres)) + [d.max_size - 1] * len(centres)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails), np.array(heads), np.array(caps), np.array(costs)
+    )
+    supplies = np.zeros(d.n + 1, dtype=np.int64)
+    supplies[members] = 1
+    supplies[sink] = -len(members)
+    flow.set_nodes_supplies(np.arange(d.n + 1), supplies)
+    if flow.solve() != flow.OPTIMAL:  # _data ensured enough room: a bug if it happens
+        raise RuntimeError("the capacitated assignment has no solution")
     out = [-1] * d.n
     for c in centres:
         out[c] = c
-    order = {i: sorted(centres, key=lambda c: (d.dist[i][c], c)) for i in range(d.n) if out[i] < 0}
-    while order:
-
-        def urgency(i: int) -> tuple[float, int, int]:
-            near = [c for c in order[i] if room[c] > 0][:2]
-            regret = d.dist[i][near[1]] - d.dist[i][near[0]] if len(near) > 1 else math.inf
-            return regret, d.dist[i][near[0]], -i
-
-        for i in order:  # drop full centres from the front so `urgency` stays cheap
-            while room[order[i][0]] == 0:
-                order[i].pop(0)
-        i = max(order, key=urgency)
-        c = order.pop(i)[0]
-        out[i] = c
-        room[c] -= 1
+    used = np.flatnonzero(flow.flows(np.arange(len(members) * len(centres))))
+    for arc in used.tolist():
+        out[members[arc // len(centres)]] = centres[arc % len(centres)]
     return out
 
 
@@ -169,6 +248,123 @@ def _greedy(d: _Data) -> list[int]:
             break
         centres, assign = moved, candidate
     return assign
+
+
+class _Balance:
+    """Weighted spread of an assignment, kept per class (each tier, each ownership) as
+    counts per district, so one kindergarten's move is priced by its two classes alone."""
+
+    def __init__(self, d: _Data, assign: Sequence[int], weights: PartitionWeights) -> None:
+        self.classes: list[tuple[int, list[object]]] = [
+            (weights.tier, [k.tier for k in d.kgs]),
+            (weights.ownership, [k.ownership for k in d.kgs]),
+        ]
+        self.centres = sorted(set(assign))
+        self.counts: list[dict[object, dict[int, int]]] = []
+        for _, key in self.classes:
+            table: dict[object, dict[int, int]] = {}
+            for i, c in enumerate(assign):
+                row = table.setdefault(key[i], dict.fromkeys(self.centres, 0))
+                row[c] += 1
+            self.counts.append(table)
+
+    def _spread(self, part: int, value: object) -> int:
+        row = self.counts[part][value]
+        return max(row.values()) - min(row.values())
+
+    def move(self, i: int, src: int, dst: int, apply: bool = True) -> int:
+        """Change of the weighted spread when ``i`` moves from ``src`` to ``dst``; kept
+        unless ``apply`` is False."""
+        delta = 0
+        for part, (weight, key) in enumerate(self.classes):
+            before = self._spread(part, key[i])
+            row = self.counts[part][key[i]]
+            row[src] -= 1
+            row[dst] += 1
+            delta += weight * (self._spread(part, key[i]) - before)
+            if not apply:
+                row[src] += 1
+                row[dst] -= 1
+        return delta
+
+
+def _rebalance(
+    d: _Data,
+    cands: Sequence[Sequence[int]],
+    assign: Sequence[int],
+    cap: int,
+    weights: PartitionWeights,
+) -> list[int]:
+    """Local search for the second stage's hint: move one kindergarten, or swap two, between
+    districts (centres stay; only to candidate centres) while the whole objective falls and
+    the distance stays within ``cap``; first improvement in index order, so deterministic."""
+    out = list(assign)
+    allowed = [set(c) for c in cands]
+    balance = _Balance(d, out, weights)
+    size = dict.fromkeys(balance.centres, 0)
+    for c in out:
+        size[c] += 1
+    distance = _cost(d, out)
+    members = {c: [i for i in range(d.n) if out[i] == c and i != c] for c in balance.centres}
+    for _ in range(IMPROVE_ROUNDS):
+        improved = False
+        for i in range(d.n):
+            src = out[i]
+            if src == i:
+                continue
+            for dst in cands[i]:
+                if dst == src or dst not in size:
+                    continue
+                step = d.dist[i][dst] - d.dist[i][src]
+                partner = None
+                if size[dst] < d.max_size:
+                    gain = weights.distance * step + balance.move(i, src, dst, apply=False)
+                else:  # full: swap with the member of dst that fits best
+                    swap = (i, src, dst, cap - distance)
+                    gain, partner = _best_swap(d, allowed, balance, swap, members[dst], weights)
+                    step += 0 if partner is None else d.dist[partner][src] - d.dist[partner][dst]
+                if gain >= 0 or distance + step > cap:
+                    continue
+                balance.move(i, src, dst)
+                out[i], distance, improved = dst, distance + step, True
+                members[src].remove(i)
+                members[dst].append(i)
+                if partner is None:
+                    size[src], size[dst] = size[src] - 1, size[dst] + 1
+                else:
+                    balance.move(partner, dst, src)
+                    out[partner] = src
+                    members[dst].remove(partner)
+                    members[src].append(partner)
+                break
+        if not improved:
+            break
+    return out
+
+
+def _best_swap(
+    d: _Data,
+    allowed: Sequence[set[int]],
+    balance: _Balance,
+    swap: tuple[int, int, int, int],
+    others: Sequence[int],
+    weights: PartitionWeights,
+) -> tuple[int, int | None]:
+    """The best (objective change, partner) of swapping ``i`` (from ``src`` to ``dst``) with a
+    member of ``dst`` that may join ``src``, adding at most ``budget`` to the distance;
+    (0, None) if none improves."""
+    i, src, dst, budget = swap
+    best: tuple[int, int | None] = (0, None)
+    first = balance.move(i, src, dst)
+    for j in others:
+        step = d.dist[i][dst] - d.dist[i][src] + d.dist[j][src] - d.dist[j][dst]
+        if src not in allowed[j] or step > budget:
+            continue
+        gain = first + balance.move(j, dst, src, apply=False) + weights.distance * step
+        if gain < best[0]:
+            best = (gain, j)
+    balance.move(i, dst, src)
+    return best
 
 
 def _districts(d: _Data, assign: Sequence[int]) -> list[District]:
@@ -242,6 +438,7 @@ class _Model:
     distance: cp_model.LinearExpr  # Σ distance units member → centre
     balance: list[cp_model.LinearExpr]  # weighted spreads
     aux: list[tuple[cp_model.IntVar, Callable[[Sequence[int]], int]]]  # value from assignment
+    cuts: bool = True  # the valid inequalities (off only to test that they are valid)
 
     def add_hint(self, assign: Sequence[int]) -> None:
         """A complete hint: every variable, auxiliary spreads included."""
@@ -253,6 +450,18 @@ class _Model:
             self.model.add_hint(var, int(assign[c] == c))
         for var, fn in self.aux:
             self.model.add_hint(var, fn(assign))
+
+    def balance_stage(
+        self, cap: int, distance_bound: float | None, weights: PartitionWeights
+    ) -> None:
+        """The second stage: the whole objective with the distance at most ``cap`` and, with
+        the cuts, at least the first stage's proven ``distance_bound``."""
+        self.model.add(self.distance <= cap)
+        if self.cuts and distance_bound is not None:
+            self.model.add(self.distance >= math.ceil(distance_bound - 1e-6))
+        self.model.minimize(
+            weights.distance * self.distance + cp_model.LinearExpr.sum(self.balance)
+        )
 
     def assignment(self, value: Callable[[cp_model.IntVar], int], n: int) -> list[int]:
         out = [-1] * n
@@ -270,9 +479,12 @@ def _spread(
     mean_floor, mean_ceil = len(members) // d.groups, -(-len(members) // d.groups)
     hi = m.model.new_int_var(mean_ceil, min(len(members), d.max_size), "hi")
     lo = m.model.new_int_var(0, mean_floor, "lo")
+    most = min(len(members), d.max_size)
     for c in d.eligible:
         count = cp_model.LinearExpr.sum([m.x[i, c] for i in members if c in cands[i]])
         m.model.add(count <= hi)
+        if m.cuts:  # valid (a closed district holds none); ties the count to y[c] in the LP
+            m.model.add(count <= most * m.y[c])
         m.model.add(count >= lo).only_enforce_if(m.y[c])
 
     def counts(assign: Sequence[int]) -> list[int]:
@@ -282,7 +494,9 @@ def _spread(
     return hi - lo
 
 
-def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) -> _Model:
+def _build(
+    d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights, *, cuts: bool = True
+) -> _Model:
     model = cp_model.CpModel()
     y = {c: model.new_bool_var(f"y{c}") for c in d.eligible}
     x = {
@@ -300,7 +514,7 @@ def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) 
         model.add(cp_model.LinearExpr.sum(joined) <= d.max_size * y[c])
     model.add(cp_model.LinearExpr.sum(list(y.values())) == d.groups)
     distance = cp_model.LinearExpr.weighted_sum(list(x.values()), [d.dist[i][c] for i, c in x])
-    m = _Model(model, x, y, distance, [], [])
+    m = _Model(model, x, y, distance, [], [], cuts)
     classes: list[tuple[int, Callable[[KgSite], object], Sequence[object]]] = [
         (weights.tier, lambda k: k.tier, TIERS),
         (weights.ownership, lambda k: k.ownership, tuple(Ownership)),
@@ -314,14 +528,53 @@ def _build(d: _Data, cands: Sequence[Sequence[int]], weights: PartitionWeights) 
     return m
 
 
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Reports each solution and bound of one stage to a `Progress`."""
+
+    def __init__(self, stage: str, started: float, progress: Progress) -> None:
+        super().__init__()
+        self.stage, self.started, self.progress = stage, started, progress
+        self.objective: float | None = None
+        self.bound: float | None = None
+
+    def report(self) -> None:
+        self.progress(self.stage, time.perf_counter() - self.started, self.objective, self.bound)
+
+    def on_solution_callback(self) -> None:
+        self.objective, self.bound = self.objective_value, self.best_objective_bound
+        self.report()
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound
+        self.report()
+
+
+@dataclass(frozen=True)
+class _Search:
+    """What both stages share: the start, the options, the preset and the progress hook."""
+
+    started: float
+    options: PartitionOptions
+    settings: Settings
+    progress: Progress | None
+
+    def left(self) -> float:
+        return self.options.time_limit - (time.perf_counter() - self.started)
+
+
 def _solve(
-    m: _Model, time_limit: float, options: PartitionOptions
+    m: _Model, stage: str, time_limit: float, search: _Search
 ) -> tuple[SolveStatus | None, cp_model.CpSolver]:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.num_workers = options.threads
-    solver.parameters.random_seed = options.seed
-    code = solver.solve(m.model)
+    solver.parameters.num_workers = search.options.threads
+    solver.parameters.random_seed = search.options.seed
+    SolveOptions(cp_sat=search.settings.cp_sat).merge_cp_sat(solver.parameters)
+    watch = None
+    if search.progress is not None:
+        watch = _Watch(stage, search.started, search.progress)
+        solver.best_bound_callback = watch.on_bound
+    code = solver.solve(m.model, watch)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
     return _STATUS.get(code), solver
@@ -334,34 +587,38 @@ def partition(
     groups: int | None = None,
     weights: PartitionWeights = PartitionWeights(),
     options: PartitionOptions = PartitionOptions(),
+    progress: Progress | None = None,
 ) -> Partition:
     """Divide ``kgs`` into districts of at most ``max_size``, each led by an eligible centre.
 
     ``groups`` defaults to the fewest districts that fit. Raises ValueError when there are
     fewer eligible centres than districts. Two stages share the time limit: the most compact
     partition (p-median, from the greedy clustering), then the whole objective with total
-    distance at most ``weights.slack_percent`` above it and never above the greedy's. The
-    result is checked with `check_partition`; if CP-SAT finds nothing usable the greedy
-    clustering stands in with status GREEDY.
+    distance at most ``weights.slack_percent`` above it and never above the greedy's, and at
+    least the first stage's proven bound. The result is checked with `check_partition`; if
+    CP-SAT finds nothing usable the greedy clustering stands in with status GREEDY.
+    ``progress`` hears of every solution and bound of both stages.
     """
-    started = time.perf_counter()
+    search = _Search(time.perf_counter(), options, partition_settings(len(kgs)), progress)
     d = _data(kgs, max_size, groups)
     greedy = _greedy(d)
     warm = _result(d, greedy, weights, SolveStatus.GREEDY)
-    m = _build(d, _candidates(d, greedy, options.prune), weights)
+    cands = _candidates(d, greedy, options.prune)
+    m = _build(d, cands, weights)
     m.model.add(m.distance <= warm.terms["distance"])
 
     m.model.minimize(m.distance)
     m.add_hint(greedy)
-    status, solver = _solve(m, options.time_limit * COMPACT_SHARE, options)
+    status, solver = _solve(
+        m, "compact", options.time_limit * search.settings.compact_share, search
+    )
     compact = m.assignment(solver.value, d.n) if status is not None else greedy
     distance_bound = solver.best_objective_bound if status is not None else None
     cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
 
-    m.model.add(m.distance <= cap)
-    m.model.minimize(weights.distance * m.distance + cp_model.LinearExpr.sum(m.balance))
-    m.add_hint(compact)
-    status, solver = _solve(m, options.time_limit - (time.perf_counter() - started), options)
+    m.balance_stage(cap, distance_bound, weights)
+    m.add_hint(_rebalance(d, cands, compact, cap, weights))
+    status, solver = _solve(m, "balance", search.left(), search)
     result, bound = warm, None
     notes: tuple[str, ...] = ()
     if status is None:
@@ -382,7 +639,7 @@ def partition(
         warm_objective=warm.objective,
         distance_bound=distance_bound,
         distance_cap=cap,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - search.started,
         variables=len(m.model.proto.variables),
         pruned=options.prune,
         notes=notes,

@@ -7,10 +7,10 @@ import hashlib
 import itertools
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pytest
 from openpyxl import Workbook
 
+from kgrota.bench.partition import district as synthetic
 from kgrota.io.errors import InputError
 from kgrota.io.partition_io import read_partition_input
 from kgrota.model import Ownership, Role, Roster
@@ -35,34 +35,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 PUBLIC, INCLUSIVE, PRIVATE = Ownership.PUBLIC, Ownership.INCLUSIVE, Ownership.PRIVATE
-
-
-def synthetic(n: int, seed: int, *, towns_only: bool = False) -> list[KgSite]:
-    """A Shenzhen-like district: neighbourhoods of kindergartens within about 20 km,
-    35 % public (mostly tier 4-5), 45 % inclusive-private, 20 % private."""
-    rng = np.random.default_rng(seed)
-    hoods = rng.uniform([22.55, 113.95], [22.75, 114.15], size=(max(2, n // 15), 2))
-    hood = rng.integers(len(hoods), size=n)
-    where = hoods[hood] + rng.normal(0, 0.015, size=(n, 2))
-    owners = rng.choice(3, p=[0.35, 0.45, 0.2], size=n)
-    out = []
-    for i in range(n):
-        ownership = list(Ownership)[owners[i]]
-        p = [0, 0, 0.3, 0.45, 0.25] if ownership is PUBLIC else [0.15, 0.35, 0.4, 0.1, 0]
-        lat, lon = (None, None) if towns_only else (float(where[i, 0]), float(where[i, 1]))
-        out.append(
-            KgSite(
-                f"K{i:03d}",
-                f"第{i}幼儿园",
-                ownership,
-                int(rng.choice([1, 2, 3, 4, 5], p=p)),
-                (2, 2, 2, 0),
-                f"街道{hood[i]}",
-                lat,
-                lon,
-            )
-        )
-    return out
 
 
 def site(kg_id: str, ownership: Ownership = PUBLIC, tier: int = 4, **where: object) -> KgSite:

@@ -1,0 +1,93 @@
+"""The partition's valid inequalities and its CP-SAT preset: every cut keeps the optimum
+(proven with and without it on small districts), and the preset is read by size."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from ortools.sat.python import cp_model
+
+from kgrota.bench.partition import district
+from kgrota.model import Ownership
+from kgrota.model.partition import KgSite, PartitionWeights
+from kgrota.solver import partition as sp
+
+
+def _small(seed: int) -> list[KgSite]:
+    """14 kindergartens, every third a quality public one (enough centres for 3 districts)."""
+    return [
+        dataclasses.replace(k, ownership=Ownership.PUBLIC, tier=5) if i % 3 == 0 else k
+        for i, k in enumerate(district(14, seed))
+    ]
+
+
+def _optimum(m: sp._Model) -> int:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20.0
+    assert solver.solve(m.model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("weight", [20, 200])
+def test_cuts_keep_the_proven_optimum(seed: int, weight: int) -> None:
+    d = sp._data(_small(seed), 5, None)
+    cands = sp._candidates(d, sp._greedy(d), prune=False)
+    weights = PartitionWeights(tier=weight, ownership=weight)
+    optima = {}
+    for cuts in (False, True):
+        compact = sp._build(d, cands, weights, cuts=cuts)
+        compact.model.minimize(compact.distance)
+        optima["distance", cuts] = distance = _optimum(compact)
+        # A 10 % slack lets balance trade against distance; the cut side keeps the first
+        # stage's proof (distance >= its optimum), the other side has no such row.
+        m = sp._build(d, cands, weights, cuts=cuts)
+        m.balance_stage(distance * 110 // 100, distance, weights)
+        optima["whole", cuts] = _optimum(m)
+    assert optima["distance", True] == optima["distance", False]
+    assert optima["whole", True] == optima["whole", False]
+
+
+def test_shipped_preset_is_read_by_size() -> None:
+    small, large = sp.partition_settings(40), sp.partition_settings(500)
+    assert 0 < small.compact_share < 1 and 0 < large.compact_share < 1
+    assert small.cp_sat == {"linearization_level": 2}
+    assert large.cp_sat == {"linearization_level": 2, "subsolvers": ("max_lp", "core")}
+
+
+PRESET = """
+compact_share = 0.4
+[cp_sat]
+linearization_level = 2
+
+[[size]]
+from = 100
+compact_share = 0.25
+[size.cp_sat]
+cp_model_probing_level = 0
+"""
+
+
+def test_preset_sizes_override_the_top_level() -> None:
+    [(large_from, large), (small_from, base)] = sp.read_settings(PRESET)
+    assert (large_from, small_from) == (100, 0)
+    assert large.compact_share == 0.25 and base.compact_share == 0.4
+    assert large.cp_sat == {"linearization_level": 2, "cp_model_probing_level": 0}
+    assert base.cp_sat == {"linearization_level": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("compact_share = 0.4\nshare = 1", "unknown key"),
+        ("compact_share = 1.5", "fraction"),
+        ("compact_share = 0.4\n[cp_sat]\nlinearisation_level = 2", "not a CP-SAT parameter"),
+        ("compact_share = 0.4\n[cp_sat]\nnum_workers = 2", "set workers"),
+        ("compact_share = 0.4\n[[size]]\ncompact_share = 0.3", "from must be"),
+    ],
+)
+def test_bad_preset_is_a_clear_error(text: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        sp.read_settings(text)
