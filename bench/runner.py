@@ -418,7 +418,7 @@ def _run_roster(
     splits the threads by `layout`); then the MIP peers, one per core. Also the peak RSS of
     the solving processes (this one when solve() keeps the groups in process)."""
     instance = Instance.create(br.roster, load_profile(profile), START_YEAR, YEARS)
-    parts = {g: instance.for_group(g) for g in br.roster.groups}
+    parts = instance.by_group()
     bases = {g: baseline(part)[1] for g, part in parts.items()}
     cores = min(params.options.threads, os.cpu_count() or 1)
     processes, workers = layout(len(parts), cores)  # as solve() will split the threads

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .calendar import Week, official, slots, weeks
 from .i18n import language
@@ -379,6 +379,33 @@ class Roster:
             calendar=self.calendar,
         )
 
+    def by_group(self) -> dict[str, Roster]:
+        """Every group's `subset`, in one pass over the roster (a province's 1,000 groups
+        by `subset` each would read its 300,000 teachers 1,000 times)."""
+        group_of = {k.kg_id: k.group for k in self.kindergartens}
+        parts: dict[str, tuple[list[Any], ...]] = {
+            g: ([], [], [], [], []) for g in dict.fromkeys(group_of.values())
+        }
+        for k in self.kindergartens:
+            parts[k.group][0].append(k)
+        teacher_group = {t.teacher_id: group_of[t.home_kg] for t in self.teachers}
+        for t in self.teachers:
+            parts[teacher_group[t.teacher_id]][1].append(t)
+        for h in self.history:
+            parts[teacher_group[h.teacher_id]][2].append(h)
+        for d in self.distances:
+            group = group_of.get(d[0])
+            if group is not None and group_of.get(d[1]) == group:
+                parts[group][3].append(d)
+        for p in self.pins:
+            parts[teacher_group[p.teacher_id]][4].append(p)
+        return {
+            g: Roster(
+                tuple(kgs), tuple(ts), tuple(hs), tuple(ds), tuple(ps), calendar=self.calendar
+            )
+            for g, (kgs, ts, hs, ds, ps) in parts.items()
+        }
+
     @property
     def groups(self) -> tuple[str, ...]:
         """Group names in roster order."""
@@ -566,6 +593,19 @@ class Instance:
             calendar=roster.calendar,
         )
         return cls(roster, profile, horizon, previous, freeze_before)
+
+    def by_group(self) -> dict[str, Instance]:
+        """Every group's `for_group`, in roster order, in one pass (`Roster.by_group`)."""
+        parts = self.roster.by_group()
+        group_of = {t.teacher_id: g for g, part in parts.items() for t in part.teachers}
+        previous: dict[str, list[Assignment]] = {g: [] for g in parts}
+        for a in self.previous:
+            if a.teacher_id in group_of:
+                previous[group_of[a.teacher_id]].append(a)
+        return {
+            g: Instance(part, self.profile, self.horizon, tuple(previous[g]), self.freeze_before)
+            for g, part in parts.items()
+        }
 
     def for_group(self, group: str) -> Instance:
         roster = self.roster.subset(group)

@@ -104,8 +104,8 @@ def greedy(instance: Instance) -> list[Assignment]:
     if len(groups) == 1:
         return _GroupPlan(instance).run()
     out: list[Assignment] = []
-    for group in groups:
-        out += _GroupPlan(instance.for_group(group)).run()
+    for part in instance.by_group().values():
+        out += _GroupPlan(part).run()
     return out
 
 

@@ -78,7 +78,7 @@ def solve(
     whose relaxation alone would let it solve (`GroupResult.relaxations`).
     """
     stop = stop if stop is not None else Stop()
-    parts = {g: instance.for_group(g) for g in instance.roster.groups}
+    parts = instance.by_group()
     largest_first = sorted(parts.values(), key=lambda p: -len(p.teachers))  # balances the load
     if options.backend == "ray":
         from .ray_backend import solve_groups  # Ray is an optional extra
