@@ -8,15 +8,17 @@ and the spread (max − min over open districts) of each tier's and each ownersh
 
 Two stages share the time limit. First the most compact partition (distance alone), hinted
 with a greedy clustering (p-median centres, the least-distance assignment under capacity as a
-min-cost flow, centre relocation). Then the whole objective, with total distance at most
-`slack_percent` above the first stage's and never above the greedy's: geographic proximity
-comes first in the seed ("按照地理位置相对就近"), balance is bought within a small slack. Its
-hint is the polish between the stages: the best partition around the first stage's centres
-(the second stage's model with those centres fixed, small enough to prove in well under a
-second at 500 kindergartens). The second stage keeps the first's proof: its total distance
-is at least the first stage's lower bound (valid for every partition of the same model), so
-its bound starts from the p-median's and not from the LP relaxation's, which lies a few per
-cent lower. The CP-SAT parameters of every stage, and the stages' shares of the time, come from the preset scenarios/params/partition.toml, by district size
+min-cost flow, centre relocation); when it stops short of a proof, a bound-first tree search
+(the preset's ``bound_cp_sat``) tries again on the same model. Then the whole objective, with
+total distance at most `slack_percent` above the first stage's and never above the greedy's:
+geographic proximity comes first in the seed ("按照地理位置相对就近"), balance is bought
+within a small slack. Its hint is the polish between the stages: the best partition around
+the first stage's centres (the second stage's model with those centres fixed, small enough to
+prove in well under a second at 500 kindergartens). The second stage keeps the first's proof:
+its total distance is at least the first stage's lower bound (valid for every partition of
+the same model), so its bound starts from the p-median's and not from the LP relaxation's,
+which lies a few per cent lower. The CP-SAT parameters of every stage, and the stages' shares
+of the time, come from the preset scenarios/params/partition.toml, by district size
 (`partition_settings`). With pruning each kindergarten may only join one of its nearest
 candidate centres (plus its greedy centre, so the hint stays feasible); without pruning the
 model is exact.
@@ -70,24 +72,28 @@ IMPROVE_ROUNDS = 20  # centre relocation rounds of the greedy clustering
 
 _STATUS = {cp_model.OPTIMAL: SolveStatus.OPTIMAL, cp_model.FEASIBLE: SolveStatus.FEASIBLE}
 
-# Progress of a solve: (stage "compact", "polish" or "balance", seconds since the start, objective
-# of the best partition so far or None, best bound or None), on every solution and bound.
+# Progress of a solve: (stage "compact", "bound", "polish" or "balance", seconds since the start,
+# objective of the best partition so far or None, best bound or None), on every solution and
+# bound.
 Progress = Callable[[str, float, float | None, float | None], None]
 
 
 @dataclass(frozen=True)
 class Settings:
     """The preset's settings for one district size: the shares of the time limit of the
-    compactness stage and of the polish between the stages, and the CP-SAT parameters of
-    every stage (checked as a `--params` preset's)."""
+    compactness stage, of its proof and of the polish between the stages, the CP-SAT
+    parameters of every stage and those the proof sets over them (checked as a `--params`
+    preset's)."""
 
     compact_share: float
+    bound_share: float
     polish_share: float
     cp_sat: Mapping[str, Any]
+    bound_cp_sat: Mapping[str, Any]
 
 
-_SHARES = ("compact_share", "polish_share")
-_SETTING_KEYS = {*_SHARES, "cp_sat"}
+_SHARES = ("compact_share", "bound_share", "polish_share")
+_SETTING_KEYS = {*_SHARES, "cp_sat", "bound_cp_sat"}
 
 
 def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Settings:
@@ -103,12 +109,16 @@ def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Se
         shares[key] = float(share)
     if sum(shares.values()) >= 1:
         raise ValueError(f"{where}: the shares must leave time for the second stage")
-    cp_sat = {**(base.cp_sat if base else {}), **table.get("cp_sat", {})}
-    try:
-        checked = SolveOptions(cp_sat=cp_sat).cp_sat
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
-    return Settings(cp_sat=checked, **shares)
+    checked = []
+    for key in ("cp_sat", "bound_cp_sat"):
+        params = {**(getattr(base, key) if base else {}), **table.get(key, {})}
+        try:
+            checked.append(SolveOptions(cp_sat=params).cp_sat)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {key}: {exc}") from None
+    return Settings(
+        shares["compact_share"], shares["bound_share"], shares["polish_share"], *checked
+    )
 
 
 def read_settings(text: str) -> list[tuple[int, Settings]]:
@@ -456,13 +466,19 @@ class _Search:
 
 
 def _solve(
-    model: cp_model.CpModel, stage: str, time_limit: float, search: _Search
+    model: cp_model.CpModel,
+    stage: str,
+    time_limit: float,
+    search: _Search,
+    cp_sat: Mapping[str, Any] | None = None,
 ) -> tuple[SolveStatus | None, cp_model.CpSolver]:
+    """One stage's CP-SAT solve with the preset's parameters, ``cp_sat`` over them."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = search.options.threads
     solver.parameters.random_seed = search.options.seed
-    SolveOptions(cp_sat=search.settings.cp_sat).merge_cp_sat(solver.parameters)
+    params = {**search.settings.cp_sat, **(cp_sat or {})}
+    SolveOptions(cp_sat=params).merge_cp_sat(solver.parameters)
     watch = None
     if search.progress is not None:
         watch = _Watch(stage, search.started, search.progress)
@@ -471,6 +487,16 @@ def _solve(
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
     return _STATUS.get(code), solver
+
+
+def _prove(m: _Model, compact: Sequence[int], found: float, search: _Search) -> float:
+    """A second try at the compact stage's proof, with the preset's ``bound_cp_sat`` (a
+    bound-first tree search) from the compact partition; the better of its bound and the
+    compact stage's ``found`` one. The model is the compact stage's, so its bound is valid."""
+    m.add_hint(compact)
+    limit = search.options.time_limit * search.settings.bound_share
+    status, solver = _solve(m.model, "bound", limit, search, search.settings.bound_cp_sat)
+    return found if status is None else max(found, solver.best_objective_bound)
 
 
 def _polish(m: _Model, compact: Sequence[int], search: _Search) -> list[int]:
@@ -502,10 +528,11 @@ def partition(
     fewer eligible centres than districts. Two stages share the time limit: the most compact
     partition (p-median, from the greedy clustering), then the whole objective with total
     distance at most ``weights.slack_percent`` above it and never above the greedy's, and at
-    least the first stage's proven bound, hinted with the polish (`_polish`). The result is
-    checked with `check_partition`; if CP-SAT finds nothing usable the greedy clustering
-    stands in with status GREEDY. ``progress`` hears of every solution and bound of every
-    stage ("compact", "polish", "balance").
+    least the first stage's proven bound (its own or `_prove`'s), hinted with the polish (`_polish`). The result is
+    checked with `check_partition`; if the second stage finds nothing in its time the polish's
+    partition stands in, unproven, and if CP-SAT's partition fails the check the greedy
+    clustering does, with status GREEDY. ``progress`` hears of every solution and bound of every
+    stage ("compact", "bound", "polish", "balance").
     """
     search = _Search(time.perf_counter(), options, partition_settings(len(kgs)), progress)
     d = _data(kgs, max_size, groups)
@@ -522,25 +549,35 @@ def partition(
     )
     compact = m.assignment(solver.value, d.n) if status is not None else greedy
     distance_bound = solver.best_objective_bound if status is not None else None
+    if status is SolveStatus.FEASIBLE and distance_bound is not None:
+        distance_bound = _prove(m, compact, distance_bound, search)
     cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
 
     m.balance_stage(cap, distance_bound, weights)
-    m.add_hint(_polish(m, compact, search))
+    polished = _polish(m, compact, search)
+    m.add_hint(polished)
     status, solver = _solve(m.model, "balance", search.left(), search)
     result, bound = warm, None
     notes: tuple[str, ...] = ()
     if status is None:
-        notes = (f"CP-SAT {solver.status_name()} in {options.time_limit}s; greedy used",)
+        # Nothing in the second stage's time (a loaded machine): the polish's partition, a
+        # CP-SAT partition of the same model with fewer centres free, stands in unproven.
+        name = solver.status_name(solver.response_proto.status)
+        notes = (f"CP-SAT {name} in the second stage; the polish's partition used",)
+        assign, claimed = polished, None
+        status = SolveStatus.GREEDY if polished == greedy else SolveStatus.FEASIBLE
     else:
-        found = _result(d, m.assignment(solver.value, d.n), weights, status)
-        breaches = check_partition(d.kgs, found, max_size)
-        if found.objective != round(solver.objective_value):
-            breaches.append(f"objective {found.objective} != solver's {solver.objective_value}")
-        if breaches:
-            log.error("CP-SAT partition fails the check: %s", "; ".join(breaches))
-            notes = ("CP-SAT result failed the check; greedy used", *breaches)
-        else:
-            result, bound = found, solver.best_objective_bound
+        assign, claimed = m.assignment(solver.value, d.n), round(solver.objective_value)
+    found = _result(d, assign, weights, status)
+    breaches = check_partition(d.kgs, found, max_size)
+    if claimed is not None and found.objective != claimed:
+        breaches.append(f"objective {found.objective} != solver's {claimed}")
+    if breaches:
+        log.error("CP-SAT partition fails the check: %s", "; ".join(breaches))
+        notes = ("CP-SAT result failed the check; greedy used", *breaches)
+    else:
+        result = found
+        bound = None if claimed is None else solver.best_objective_bound
     result = replace(
         result,
         best_bound=bound,

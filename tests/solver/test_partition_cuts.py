@@ -1,6 +1,7 @@
-"""The partition's valid inequalities, its polish and its CP-SAT preset: every cut keeps the
-optimum (proven with and without it on small districts), the polish is the proven best
-partition around the compact stage's centres, and the preset is read by size."""
+"""The partition's valid inequalities, bounds, polish and CP-SAT preset: every cut keeps the
+optimum (proven with and without it on small districts), the compact stage's second proof
+never passes the optimum, the polish is the proven best partition around the compact stage's
+centres, and the preset is read by size."""
 
 from __future__ import annotations
 
@@ -58,6 +59,19 @@ def test_cuts_keep_the_proven_optimum(seed: int, weight: int) -> None:
     assert optima["whole", True] == optima["whole", False]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_second_proof_never_passes_the_optimum(seed: int) -> None:
+    d = sp._data(_small(seed), 5, None)
+    greedy = sp._greedy(d)
+    m = sp._build(d, sp._candidates(d, greedy, prune=False), PartitionWeights())
+    m.model.minimize(m.distance)
+    optimum = _optimum(m)
+    search = sp._Search(
+        0.0, PartitionOptions(time_limit=20.0, workers=1), sp.partition_settings(d.n), None
+    )
+    assert sp._prove(m, greedy, 0.0, search) == optimum  # proven: the bound is the optimum
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_polish_is_the_best_partition_around_the_compact_centres(seed: int) -> None:
     d = sp._data(_small(seed)[:10], 4, None)  # 3 districts: 3^7 assignments to compare
@@ -100,14 +114,16 @@ def _assignments(d: sp._Data, centres: list[int]) -> Iterator[list[int]]:
 def test_shipped_preset_is_read_by_size() -> None:
     small, large = sp.partition_settings(40), sp.partition_settings(500)
     for settings in (small, large):
-        assert 0 < settings.compact_share < 1 and 0 < settings.polish_share < 1
-        assert settings.compact_share + settings.polish_share < 1
+        shares = (settings.compact_share, settings.bound_share, settings.polish_share)
+        assert all(0 < share < 1 for share in shares) and sum(shares) < 1
+        assert settings.bound_cp_sat["optimize_with_lb_tree_search"] is True
     assert small.cp_sat == {"linearization_level": 2}
     assert large.cp_sat == {"linearization_level": 2, "subsolvers": ("max_lp", "core")}
 
 
 PRESET = """
 compact_share = 0.4
+bound_share = 0.1
 polish_share = 0.1
 [cp_sat]
 linearization_level = 2
@@ -124,12 +140,12 @@ def test_preset_sizes_override_the_top_level() -> None:
     [(large_from, large), (small_from, base)] = sp.read_settings(PRESET)
     assert (large_from, small_from) == (100, 0)
     assert large.compact_share == 0.25 and base.compact_share == 0.4
-    assert large.polish_share == base.polish_share == 0.1
+    assert large.polish_share == base.polish_share == large.bound_share == 0.1
     assert large.cp_sat == {"linearization_level": 2, "cp_model_probing_level": 0}
     assert base.cp_sat == {"linearization_level": 2}
 
 
-SHARES = "compact_share = 0.4\npolish_share = 0.1"
+SHARES = "compact_share = 0.4\nbound_share = 0.1\npolish_share = 0.1"
 
 
 @pytest.mark.parametrize(
@@ -137,8 +153,8 @@ SHARES = "compact_share = 0.4\npolish_share = 0.1"
     [
         ("compact_share = 0.4\nshare = 1", "unknown key"),
         ("compact_share = 1.5", "compact_share must be a fraction"),
-        ("compact_share = 0.4", "polish_share must be a fraction"),
-        ("compact_share = 0.9\npolish_share = 0.1", "leave time for the second stage"),
+        ("compact_share = 0.4\nbound_share = 0.1", "polish_share must be a fraction"),
+        ("compact_share = 0.8\nbound_share = 0.1\npolish_share = 0.1", "leave time for the"),
         (f"{SHARES}\n[cp_sat]\nlinearisation_level = 2", "not a CP-SAT parameter"),
         (f"{SHARES}\n[cp_sat]\nnum_workers = 2", "set workers"),
         (f"{SHARES}\n[[size]]\ncompact_share = 0.3", "from must be"),
