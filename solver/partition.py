@@ -8,13 +8,17 @@ and the spread (max − min over open districts) of each tier's and each ownersh
 
 Two stages share the time limit. First the most compact partition (distance alone), hinted
 with a greedy clustering (p-median centres, the least-distance assignment under capacity as a
-min-cost flow, centre relocation). Then the whole objective, with total distance at most
-`slack_percent` above the first stage's and never above the greedy's: geographic proximity
-comes first in the seed ("按照地理位置相对就近"), balance is bought within a small slack. The
-second stage keeps the first's proof: its total distance is at least the first stage's lower
-bound (valid for every partition of the same model), so its bound starts from the p-median's
-and not from the LP relaxation's, which lies a few per cent lower. The CP-SAT parameters of
-both stages come from the preset scenarios/params/partition.toml, by district size
+min-cost flow, centre relocation); when it stops short of a proof, a bound-first tree search
+(the preset's ``bound_cp_sat``) tries again on the same model. Then the whole objective, with
+total distance at most `slack_percent` above the first stage's and never above the greedy's:
+geographic proximity comes first in the seed ("按照地理位置相对就近"), balance is bought
+within a small slack. Its hint is the polish between the stages: the best partition around
+the first stage's centres (the second stage's model with those centres fixed, small enough to
+prove in well under a second at 500 kindergartens). The second stage keeps the first's proof:
+its total distance is at least the first stage's lower bound (valid for every partition of
+the same model), so its bound starts from the p-median's and not from the LP relaxation's,
+which lies a few per cent lower. The CP-SAT parameters of every stage, and the stages' shares
+of the time, come from the preset scenarios/params/partition.toml, by district size
 (`partition_settings`). With pruning each kindergarten may only join one of its nearest
 candidate centres (plus its greedy centre, so the hint stays feasible); without pruning the
 model is exact.
@@ -68,21 +72,28 @@ IMPROVE_ROUNDS = 20  # centre relocation rounds of the greedy clustering
 
 _STATUS = {cp_model.OPTIMAL: SolveStatus.OPTIMAL, cp_model.FEASIBLE: SolveStatus.FEASIBLE}
 
-# Progress of a solve: (stage "compact" or "balance", seconds since the start, objective of
-# the best partition so far or None, best bound or None), on every solution and bound.
+# Progress of a solve: (stage "compact", "bound", "polish" or "balance", seconds since the start,
+# objective of the best partition so far or None, best bound or None), on every solution and
+# bound.
 Progress = Callable[[str, float, float | None, float | None], None]
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The preset's settings for one district size: the compactness stage's share of the
-    time limit and the CP-SAT parameters of both stages (checked as a `--params` preset's)."""
+    """The preset's settings for one district size: the shares of the time limit of the
+    compactness stage, of its proof and of the polish between the stages, the CP-SAT
+    parameters of every stage and those the proof sets over them (checked as a `--params`
+    preset's)."""
 
     compact_share: float
+    bound_share: float
+    polish_share: float
     cp_sat: Mapping[str, Any]
+    bound_cp_sat: Mapping[str, Any]
 
 
-_SETTING_KEYS = {"compact_share", "cp_sat"}
+_SHARES = ("compact_share", "bound_share", "polish_share")
+_SETTING_KEYS = {*_SHARES, "cp_sat", "bound_cp_sat"}
 
 
 def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Settings:
@@ -90,15 +101,24 @@ def _settings(table: Mapping[str, Any], base: Settings | None, where: str) -> Se
     unknown = set(table) - _SETTING_KEYS
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    share = table.get("compact_share", base.compact_share if base else None)
-    if not isinstance(share, float | int) or not 0 < share < 1:
-        raise ValueError(f"{where}: compact_share must be a fraction in (0, 1), not {share!r}")
-    cp_sat = {**(base.cp_sat if base else {}), **table.get("cp_sat", {})}
-    try:
-        checked = SolveOptions(cp_sat=cp_sat).cp_sat
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
-    return Settings(float(share), checked)
+    shares = {}
+    for key in _SHARES:
+        share = table.get(key, getattr(base, key) if base else None)
+        if not isinstance(share, float | int) or not 0 < share < 1:
+            raise ValueError(f"{where}: {key} must be a fraction in (0, 1), not {share!r}")
+        shares[key] = float(share)
+    if sum(shares.values()) >= 1:
+        raise ValueError(f"{where}: the shares must leave time for the second stage")
+    checked = []
+    for key in ("cp_sat", "bound_cp_sat"):
+        params = {**(getattr(base, key) if base else {}), **table.get(key, {})}
+        try:
+            checked.append(SolveOptions(cp_sat=params).cp_sat)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {key}: {exc}") from None
+    return Settings(
+        shares["compact_share"], shares["bound_share"], shares["polish_share"], *checked
+    )
 
 
 def read_settings(text: str) -> list[tuple[int, Settings]]:
@@ -248,123 +268,6 @@ def _greedy(d: _Data) -> list[int]:
             break
         centres, assign = moved, candidate
     return assign
-
-
-class _Balance:
-    """Weighted spread of an assignment, kept per class (each tier, each ownership) as
-    counts per district, so one kindergarten's move is priced by its two classes alone."""
-
-    def __init__(self, d: _Data, assign: Sequence[int], weights: PartitionWeights) -> None:
-        self.classes: list[tuple[int, list[object]]] = [
-            (weights.tier, [k.tier for k in d.kgs]),
-            (weights.ownership, [k.ownership for k in d.kgs]),
-        ]
-        self.centres = sorted(set(assign))
-        self.counts: list[dict[object, dict[int, int]]] = []
-        for _, key in self.classes:
-            table: dict[object, dict[int, int]] = {}
-            for i, c in enumerate(assign):
-                row = table.setdefault(key[i], dict.fromkeys(self.centres, 0))
-                row[c] += 1
-            self.counts.append(table)
-
-    def _spread(self, part: int, value: object) -> int:
-        row = self.counts[part][value]
-        return max(row.values()) - min(row.values())
-
-    def move(self, i: int, src: int, dst: int, apply: bool = True) -> int:
-        """Change of the weighted spread when ``i`` moves from ``src`` to ``dst``; kept
-        unless ``apply`` is False."""
-        delta = 0
-        for part, (weight, key) in enumerate(self.classes):
-            before = self._spread(part, key[i])
-            row = self.counts[part][key[i]]
-            row[src] -= 1
-            row[dst] += 1
-            delta += weight * (self._spread(part, key[i]) - before)
-            if not apply:
-                row[src] += 1
-                row[dst] -= 1
-        return delta
-
-
-def _rebalance(
-    d: _Data,
-    cands: Sequence[Sequence[int]],
-    assign: Sequence[int],
-    cap: int,
-    weights: PartitionWeights,
-) -> list[int]:
-    """Local search for the second stage's hint: move one kindergarten, or swap two, between
-    districts (centres stay; only to candidate centres) while the whole objective falls and
-    the distance stays within ``cap``; first improvement in index order, so deterministic."""
-    out = list(assign)
-    allowed = [set(c) for c in cands]
-    balance = _Balance(d, out, weights)
-    size = dict.fromkeys(balance.centres, 0)
-    for c in out:
-        size[c] += 1
-    distance = _cost(d, out)
-    members = {c: [i for i in range(d.n) if out[i] == c and i != c] for c in balance.centres}
-    for _ in range(IMPROVE_ROUNDS):
-        improved = False
-        for i in range(d.n):
-            src = out[i]
-            if src == i:
-                continue
-            for dst in cands[i]:
-                if dst == src or dst not in size:
-                    continue
-                step = d.dist[i][dst] - d.dist[i][src]
-                partner = None
-                if size[dst] < d.max_size:
-                    gain = weights.distance * step + balance.move(i, src, dst, apply=False)
-                else:  # full: swap with the member of dst that fits best
-                    swap = (i, src, dst, cap - distance)
-                    gain, partner = _best_swap(d, allowed, balance, swap, members[dst], weights)
-                    step += 0 if partner is None else d.dist[partner][src] - d.dist[partner][dst]
-                if gain >= 0 or distance + step > cap:
-                    continue
-                balance.move(i, src, dst)
-                out[i], distance, improved = dst, distance + step, True
-                members[src].remove(i)
-                members[dst].append(i)
-                if partner is None:
-                    size[src], size[dst] = size[src] - 1, size[dst] + 1
-                else:
-                    balance.move(partner, dst, src)
-                    out[partner] = src
-                    members[dst].remove(partner)
-                    members[src].append(partner)
-                break
-        if not improved:
-            break
-    return out
-
-
-def _best_swap(
-    d: _Data,
-    allowed: Sequence[set[int]],
-    balance: _Balance,
-    swap: tuple[int, int, int, int],
-    others: Sequence[int],
-    weights: PartitionWeights,
-) -> tuple[int, int | None]:
-    """The best (objective change, partner) of swapping ``i`` (from ``src`` to ``dst``) with a
-    member of ``dst`` that may join ``src``, adding at most ``budget`` to the distance;
-    (0, None) if none improves."""
-    i, src, dst, budget = swap
-    best: tuple[int, int | None] = (0, None)
-    first = balance.move(i, src, dst)
-    for j in others:
-        step = d.dist[i][dst] - d.dist[i][src] + d.dist[j][src] - d.dist[j][dst]
-        if src not in allowed[j] or step > budget:
-            continue
-        gain = first + balance.move(j, dst, src, apply=False) + weights.distance * step
-        if gain < best[0]:
-            best = (gain, j)
-    balance.move(i, dst, src)
-    return best
 
 
 def _districts(d: _Data, assign: Sequence[int]) -> list[District]:
@@ -563,21 +466,51 @@ class _Search:
 
 
 def _solve(
-    m: _Model, stage: str, time_limit: float, search: _Search
+    model: cp_model.CpModel,
+    stage: str,
+    time_limit: float,
+    search: _Search,
+    cp_sat: Mapping[str, Any] | None = None,
 ) -> tuple[SolveStatus | None, cp_model.CpSolver]:
+    """One stage's CP-SAT solve with the preset's parameters, ``cp_sat`` over them."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = search.options.threads
     solver.parameters.random_seed = search.options.seed
-    SolveOptions(cp_sat=search.settings.cp_sat).merge_cp_sat(solver.parameters)
+    params = {**search.settings.cp_sat, **(cp_sat or {})}
+    SolveOptions(cp_sat=params).merge_cp_sat(solver.parameters)
     watch = None
     if search.progress is not None:
         watch = _Watch(stage, search.started, search.progress)
         solver.best_bound_callback = watch.on_bound
-    code = solver.solve(m.model, watch)
+    code = solver.solve(model, watch)
     if code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"invalid CP-SAT model: {m.model.validate()}")
+        raise RuntimeError(f"invalid CP-SAT model: {model.validate()}")
     return _STATUS.get(code), solver
+
+
+def _prove(m: _Model, compact: Sequence[int], found: float, search: _Search) -> float:
+    """A second try at the compact stage's proof, with the preset's ``bound_cp_sat`` (a
+    bound-first tree search) from the compact partition; the better of its bound and the
+    compact stage's ``found`` one. The model is the compact stage's, so its bound is valid."""
+    m.add_hint(compact)
+    limit = search.options.time_limit * search.settings.bound_share
+    status, solver = _solve(m.model, "bound", limit, search, search.settings.bound_cp_sat)
+    return found if status is None else max(found, solver.best_objective_bound)
+
+
+def _polish(m: _Model, compact: Sequence[int], search: _Search) -> list[int]:
+    """The best partition around the compact stage's centres: the second stage's model with
+    those centres fixed, hinted with the compact partition. Each kindergarten then chooses
+    among the few open centres near it, so CP-SAT usually proves it within a second; its
+    partition hints the second stage (the compact one if it finds nothing better)."""
+    m.add_hint(compact)
+    fixed = m.model.clone()
+    for c in set(compact):
+        fixed.add(fixed.get_bool_var_from_proto_index(m.y[c].index) == 1)
+    limit = search.options.time_limit * search.settings.polish_share
+    status, solver = _solve(fixed, "polish", limit, search)
+    return list(compact) if status is None else m.assignment(solver.value, len(compact))
 
 
 def partition(
@@ -595,9 +528,11 @@ def partition(
     fewer eligible centres than districts. Two stages share the time limit: the most compact
     partition (p-median, from the greedy clustering), then the whole objective with total
     distance at most ``weights.slack_percent`` above it and never above the greedy's, and at
-    least the first stage's proven bound. The result is checked with `check_partition`; if
-    CP-SAT finds nothing usable the greedy clustering stands in with status GREEDY.
-    ``progress`` hears of every solution and bound of both stages.
+    least the first stage's proven bound (its own or `_prove`'s), hinted with the polish (`_polish`). The result is
+    checked with `check_partition`; if the second stage finds nothing in its time the polish's
+    partition stands in, unproven, and if CP-SAT's partition fails the check the greedy
+    clustering does, with status GREEDY. ``progress`` hears of every solution and bound of every
+    stage ("compact", "bound", "polish", "balance").
     """
     search = _Search(time.perf_counter(), options, partition_settings(len(kgs)), progress)
     d = _data(kgs, max_size, groups)
@@ -610,29 +545,39 @@ def partition(
     m.model.minimize(m.distance)
     m.add_hint(greedy)
     status, solver = _solve(
-        m, "compact", options.time_limit * search.settings.compact_share, search
+        m.model, "compact", options.time_limit * search.settings.compact_share, search
     )
     compact = m.assignment(solver.value, d.n) if status is not None else greedy
     distance_bound = solver.best_objective_bound if status is not None else None
+    if status is SolveStatus.FEASIBLE and distance_bound is not None:
+        distance_bound = _prove(m, compact, distance_bound, search)
     cap = min(warm.terms["distance"], _cost(d, compact) * (100 + weights.slack_percent) // 100)
 
     m.balance_stage(cap, distance_bound, weights)
-    m.add_hint(_rebalance(d, cands, compact, cap, weights))
-    status, solver = _solve(m, "balance", search.left(), search)
+    polished = _polish(m, compact, search)
+    m.add_hint(polished)
+    status, solver = _solve(m.model, "balance", search.left(), search)
     result, bound = warm, None
     notes: tuple[str, ...] = ()
     if status is None:
-        notes = (f"CP-SAT {solver.status_name()} in {options.time_limit}s; greedy used",)
+        # Nothing in the second stage's time (a loaded machine): the polish's partition, a
+        # CP-SAT partition of the same model with fewer centres free, stands in unproven.
+        name = solver.status_name(solver.response_proto.status)
+        notes = (f"CP-SAT {name} in the second stage; the polish's partition used",)
+        assign, claimed = polished, None
+        status = SolveStatus.GREEDY if polished == greedy else SolveStatus.FEASIBLE
     else:
-        found = _result(d, m.assignment(solver.value, d.n), weights, status)
-        breaches = check_partition(d.kgs, found, max_size)
-        if found.objective != round(solver.objective_value):
-            breaches.append(f"objective {found.objective} != solver's {solver.objective_value}")
-        if breaches:
-            log.error("CP-SAT partition fails the check: %s", "; ".join(breaches))
-            notes = ("CP-SAT result failed the check; greedy used", *breaches)
-        else:
-            result, bound = found, solver.best_objective_bound
+        assign, claimed = m.assignment(solver.value, d.n), round(solver.objective_value)
+    found = _result(d, assign, weights, status)
+    breaches = check_partition(d.kgs, found, max_size)
+    if claimed is not None and found.objective != claimed:
+        breaches.append(f"objective {found.objective} != solver's {claimed}")
+    if breaches:
+        log.error("CP-SAT partition fails the check: %s", "; ".join(breaches))
+        notes = ("CP-SAT result failed the check; greedy used", *breaches)
+    else:
+        result = found
+        bound = None if claimed is None else solver.best_objective_bound
     result = replace(
         result,
         best_bound=bound,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from openpyxl import Workbook
@@ -28,11 +28,15 @@ from kgrota.model.partition import (
     to_roster_kindergartens,
     weighted,
 )
+from kgrota.model.schedule import SolveStatus
+from kgrota.solver import partition as sp
 from kgrota.solver.options import PartitionOptions
 from kgrota.solver.partition import partition, warm_start
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from ortools.sat.python import cp_model
 
 PUBLIC, INCLUSIVE, PRIVATE = Ownership.PUBLIC, Ownership.INCLUSIVE, Ownership.PRIVATE
 
@@ -193,6 +197,25 @@ def test_checker_catches_mutation(district: list[KgSite], solved: Partition, bre
 
 
 # --------------------------------------------------------------------------- infeasible
+
+
+def test_second_stage_without_a_partition_falls_back_to_the_polish(
+    district: list[KgSite], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    solve = sp._solve
+
+    def starved(*args: Any, **kwargs: Any) -> tuple[SolveStatus | None, cp_model.CpSolver]:
+        status, solver = solve(*args, **kwargs)
+        return (None, solver) if args[1] == "balance" else (status, solver)
+
+    monkeypatch.setattr(sp, "_solve", starved)
+    result = partition(district, options=PartitionOptions(time_limit=4.0, workers=1))
+    # Unproven: FEASIBLE, or GREEDY when the polish kept the greedy clustering.
+    assert result.status in {SolveStatus.FEASIBLE, SolveStatus.GREEDY}
+    assert result.best_bound is None
+    assert "polish" in result.notes[0]
+    assert check_partition(district, result, 16) == []
+    assert result.distance_cap is not None and result.terms["distance"] <= result.distance_cap
 
 
 def test_too_few_centres_is_a_clear_error() -> None:
