@@ -24,17 +24,15 @@ import os
 import statistics
 import time
 from collections import Counter
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..io.atomic import write_atomic
 from ..model import Instance, SolveStatus, load_profile
 from ..model.generate import generate
 from ..model.verify import verify
 from ..solver.options import SolveOptions
 from ..solver.ray_backend import SOLVED_ON, require_ray
 from ..solver.solve import solve
-from .report import RESULTS
+from .report import RESULTS, write_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -207,12 +205,8 @@ def write(results: Record, out: Path = RESULTS) -> list[Path]:
         stem.with_suffix(".md"): markdown(results),
     }
     for path, text in texts.items():
-        write_atomic(path, partial(_write_text, text=text))
+        write_text(path, text)
     return list(texts)
-
-
-def _write_text(tmp: Path, *, text: str) -> None:
-    tmp.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,13 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from ..io.atomic import write_atomic
 from ..model.instance import Ownership
 from ..model.partition import KgSite, PartitionWeights, check_partition, objective_terms, weighted
 from ..solver.options import PartitionOptions
 from ..solver.partition import partition, partition_settings
 from .memory import peak_rss_mb
-from .report import RESULTS
+from .report import RESULTS, cell, table, write_text
 
 SIZES = (40, 150, 300, 500)
 WITHIN = 0.01  # the goal's proof: within 1 % of the best bound
@@ -151,10 +150,10 @@ def _summary(rows: list[Record]) -> list[Record]:
     return out
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+_RUN_KEYS = (
+    *("kindergartens", "seed", "districts", "status", "objective", "bound", "gap_percent"),
+    *("first_seconds", "within_1pct_seconds", "seconds", "peak_rss_mb"),
+)
 
 
 def markdown(results: Record) -> str:
@@ -176,47 +175,23 @@ def markdown(results: Record) -> str:
     ]
     for s in results["summary"]:
         trio = [
-            "/".join(_cell(s[k][q]) for q in ("min", "median", "max"))
+            "/".join(cell(s[k][q]) for q in ("min", "median", "max"))
             for k in ("gap_percent", "within_1pct_seconds", "seconds")
         ]
         lines.append(
             f"| {s['kindergartens']} | {s['runs']} | {s['within_1pct']} | {s['optimal']} | "
-            f"{' | '.join(trio)} | {_cell(s['peak_rss_mb']['max'])} |"
+            f"{' | '.join(trio)} | {cell(s['peak_rss_mb']['max'])} |"
         )
-    lines += [
-        "",
-        "## Runs",
-        "",
-        "| kindergartens | seed | 学区 | status | objective | bound | gap % | s to first | s to 1 % | s | peak RSS MB | check |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    headers = [
+        *("kindergartens", "seed", "学区", "status", "objective", "bound", "gap %"),
+        *("s to first", "s to 1 %", "s", "peak RSS MB", "check"),
     ]
-    for r in results["runs"]:
-        check = "ok" if not r["breaches"] else "; ".join(r["breaches"])
-        cells = [
-            r[k]
-            for k in (
-                "kindergartens",
-                "seed",
-                "districts",
-                "status",
-                "objective",
-                "bound",
-                "gap_percent",
-                "first_seconds",
-                "within_1pct_seconds",
-                "seconds",
-                "peak_rss_mb",
-            )
-        ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + f" | {check} |")
+    rows = [
+        [r[k] for k in _RUN_KEYS] + ["ok" if not r["breaches"] else "; ".join(r["breaches"])]
+        for r in results["runs"]
+    ]
+    lines += ["", "## Runs", "", *table(headers, rows)]
     return "\n".join(lines) + "\n"
-
-
-def _write(path: Path, text: str) -> Path:
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8")
-
-    return write_atomic(path, write)
 
 
 def bench(sizes: list[int], seeds: int, time_limit: float, workers: int) -> Record:
@@ -231,8 +206,8 @@ def bench(sizes: list[int], seeds: int, time_limit: float, workers: int) -> Reco
                 row = pool.submit(run_one, n, seed, time_limit, workers).result()
             rows.append(row)
             print(
-                f"{n:4d} kgs seed {seed}: {row['status']} gap {_cell(row['gap_percent'])} % "
-                f"in {row['seconds']:.1f} s (1 % at {_cell(row['within_1pct_seconds'])} s)",
+                f"{n:4d} kgs seed {seed}: {row['status']} gap {cell(row['gap_percent'])} % "
+                f"in {row['seconds']:.1f} s (1 % at {cell(row['within_1pct_seconds'])} s)",
                 flush=True,
             )
     return {
@@ -277,8 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     stem = args.out / f"partition-{results['date']}"
     text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
     for path in (
-        _write(stem.with_suffix(".json"), text),
-        _write(stem.with_suffix(".md"), markdown(results)),
+        write_text(stem.with_suffix(".json"), text),
+        write_text(stem.with_suffix(".md"), markdown(results)),
     ):
         print(f"wrote {path}")
     return 0 if all(not r["breaches"] for r in results["runs"]) else 1

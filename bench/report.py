@@ -88,7 +88,8 @@ SPREAD_SERIES = (
 SCALING_KEYS = ("first_feasible_seconds", "seconds", "optimal_seconds", "variables", "constraints")
 
 
-def _fmt(value: Any, spec: str = ".2f") -> str:
+def cell(value: Any, spec: str = ".2f") -> str:
+    """A value as a results page shows it: – for none, yes/NO, floats to `spec`."""
     if value is None:
         return "–"
     if isinstance(value, bool):
@@ -102,7 +103,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], spec: str = ".2
     return [
         "| " + " | ".join(headers) + " |",
         "|---" * len(headers) + "|",
-        *("| " + " | ".join(_fmt(v, spec) for v in row) + " |" for row in rows),
+        *("| " + " | ".join(cell(v, spec) for v in row) + " |" for row in rows),
     ]
 
 
