@@ -149,8 +149,7 @@ def _groups(sets: Sequence[str], seeds: int | None) -> Iterator[tuple[str, str, 
         profile = load_profile(bench_set.profile)
         for br in bench_set.rosters(seeds):
             whole = Instance.create(br.roster, profile, START_YEAR, YEARS)
-            for group in br.roster.groups:
-                instance = whole.for_group(group)
+            for instance in whole.by_group().values():
                 build(instance)
                 yield name, br.label, instance
 

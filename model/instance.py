@@ -366,22 +366,12 @@ class Roster:
 
     def subset(self, group: str) -> Roster:
         """The part of the roster that belongs to one group (groups never exchange staff)."""
-        kgs = tuple(k for k in self.kindergartens if k.group == group)
-        ids = {k.kg_id for k in kgs}
-        teachers = tuple(t for t in self.teachers if t.home_kg in ids)
-        t_ids = {t.teacher_id for t in teachers}
-        return Roster(
-            kindergartens=kgs,
-            teachers=teachers,
-            history=tuple(h for h in self.history if h.teacher_id in t_ids),
-            distances=tuple(d for d in self.distances if d[0] in ids and d[1] in ids),
-            pins=tuple(p for p in self.pins if p.teacher_id in t_ids),
-            calendar=self.calendar,
-        )
+        part = self.by_group().get(group)
+        return Roster((), (), calendar=self.calendar) if part is None else part
 
     def by_group(self) -> dict[str, Roster]:
-        """Every group's `subset`, in one pass over the roster (a province's 1,000 groups
-        by `subset` each would read its 300,000 teachers 1,000 times)."""
+        """Every group's part of the roster, in roster order, in one pass (a province's
+        1,000 groups taken one by one would read its 300,000 teachers 1,000 times)."""
         group_of = {k.kg_id: k.group for k in self.kindergartens}
         parts: dict[str, tuple[list[Any], ...]] = {
             g: ([], [], [], [], []) for g in dict.fromkeys(group_of.values())
@@ -595,7 +585,7 @@ class Instance:
         return cls(roster, profile, horizon, previous, freeze_before)
 
     def by_group(self) -> dict[str, Instance]:
-        """Every group's `for_group`, in roster order, in one pass (`Roster.by_group`)."""
+        """Every group's part: its roster (`Roster.by_group`) and previous plan, in one pass."""
         parts = self.roster.by_group()
         group_of = {t.teacher_id: g for g, part in parts.items() for t in part.teachers}
         previous: dict[str, list[Assignment]] = {g: [] for g in parts}
@@ -608,10 +598,13 @@ class Instance:
         }
 
     def for_group(self, group: str) -> Instance:
-        roster = self.roster.subset(group)
-        ids = {t.teacher_id for t in roster.teachers}
-        previous = tuple(a for a in self.previous if a.teacher_id in ids)
-        return Instance(roster, self.profile, self.horizon, previous, self.freeze_before)
+        """One group's part (`by_group`); an unknown group's part is empty."""
+        part = self.by_group().get(group)
+        if part is None:
+            return Instance(
+                self.roster.subset(group), self.profile, self.horizon, (), self.freeze_before
+            )
+        return part
 
     @property
     def kindergartens(self) -> tuple[Kindergarten, ...]:

@@ -20,5 +20,14 @@ def test_by_group_is_every_group_subset_in_one_pass() -> None:
     parts = roster.by_group()
     assert list(parts) == list(roster.groups)
     assert parts == {g: roster.subset(g) for g in roster.groups}
+    for group, part in parts.items():  # what a group's part holds, filtered here directly
+        kgs = {k.kg_id for k in roster.kindergartens if k.group == group}
+        ids = {t.teacher_id for t in roster.teachers if t.home_kg in kgs}
+        assert part.kindergartens == tuple(k for k in roster.kindergartens if k.kg_id in kgs)
+        assert part.teachers == tuple(t for t in roster.teachers if t.teacher_id in ids)
+        assert part.history == tuple(h for h in roster.history if h.teacher_id in ids)
+        assert part.pins == tuple(p for p in roster.pins if p.teacher_id in ids)
+        assert part.distances == tuple(d for d in distances if {d[0], d[1]} <= kgs)
+    assert roster.subset("no such group").teachers == ()
     inst = Instance.create(roster, load_profile("default"), 2026)
     assert inst.by_group() == {g: inst.for_group(g) for g in roster.groups}
