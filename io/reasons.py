@@ -38,6 +38,7 @@ from ..model.rules.rotation import (
 )
 from ..model.rules.shadowing import SHD_COOL, SHD_EACH_SEM, SHD_VETO
 from ..model.rules.staffing import required
+from .fairness import weaker
 from .words import word, year_label
 
 if TYPE_CHECKING:
@@ -348,7 +349,7 @@ class Reasons:
     @cached_property
     def _weaker(self) -> set[str]:
         """Every group's members weaker than its lead (SUP-YEAR's kindergartens)."""
-        return {kg for g in self.inst.roster.groups for kg in weaker_members(self.inst, g)}
+        return set(weaker(self.inst))
 
     @cached_property
     def _support(self) -> dict[tuple[str, int], int]:
