@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -39,14 +39,16 @@ from ...model.rules.guidance import (
     visits_asked,
 )
 from ...model.rules.induction import induction_year
+from ...model.rules.rotation import retires_in
 from ...model.rules.shadowing import SHD_VETO
 from ...model.rules.staffing import AWAY_SLOT, ONE_PLACE
+from ...model.rules.swap import is_young
 from ..packing import colour_edges, transport
 from ..violations import Violations
 from .base import Extra, Family
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Sequence
+    from collections.abc import Hashable, Iterable, Sequence
 
     from ...model import Instance
     from ..variables import Variables
@@ -156,10 +158,11 @@ def symmetry(model: cp_model.CpModel, v: Variables) -> None:
     """
     inst = v.instance
     special = {p.teacher_id for p in inst.roster.pins} | {a.teacher_id for a in inst.previous}
+    choices = _choices(v)
     classes: dict[tuple[object, ...], list[str]] = defaultdict(list)
     for p in dict.fromkeys(p for p, _ in v.guide):
         if p not in special:
-            classes[_profile_of(v, inst.teacher[p])].append(p)
+            classes[(*_profile_of(v, inst.teacher[p]), choices[p])].append(p)
     weights = [6 ** (len(v.semesters) - 1 - i) for i in range(len(v.semesters))]
     high = 6 ** len(v.semesters)
     for ids in classes.values():
@@ -174,6 +177,29 @@ def symmetry(model: cp_model.CpModel, v: Variables) -> None:
             codes.append(cp_model.LinearExpr.weighted_sum([x for x, _ in xs], [w for _, w in xs]))
         for first, second in itertools.pairwise(codes):
             model.add(first >= second)
+
+
+def _choices(v: Variables) -> defaultdict[str, frozenset[tuple[object, ...]]]:
+    """Per teacher, the keys of her variables without her id: what the model lets her do.
+
+    Teachers who differ only in how eligibility pruned their options are not
+    interchangeable (a lead backbone who retires this year has no placement; another of
+    the same grade and flags has one), whatever `_profile_of` says."""
+    keys: defaultdict[str, set[tuple[object, ...]]] = defaultdict(set)
+    families: list[tuple[str, Iterable[tuple[Any, ...]]]] = [
+        ("rot", v.rot),
+        ("shd", v.shd),
+        ("placed", v.placed),
+        ("guide", v.guide),
+        ("swap", v.swaps.on),
+        ("exchange", v.exchanges.on),
+    ]
+    for family, variables in families:
+        for key in variables:
+            keys[key[0]].add((family, *key[1:]))
+    for t in v.ind:
+        keys[t].add(("ind", v.ind_year[t]))
+    return defaultdict(frozenset, {t: frozenset(k) for t, k in keys.items()})
 
 
 def _profile_of(v: Variables, t: Teacher) -> tuple[object, ...]:
@@ -193,7 +219,9 @@ def _profile_of(v: Variables, t: Teacher) -> tuple[object, ...]:
         t.preferred_hosts,
         induction_year(inst, t),
         cover_start(inst, t) if inst.profile.enabled(COVER_3Y.id) else None,
-        tuple(history),  # guides are lead staff: never the young side of a swap
+        tuple(history),
+        # what the rules read of her birth date and gender, year by year
+        tuple((retires_in(inst, t, y), is_young(inst, t, y)) for y in v.years),
     )
 
 
