@@ -33,6 +33,7 @@ INSTANCE_COLUMNS = (
     ("first feasible s", "first_feasible_seconds"),
     ("wall s", "wall_seconds"),
     ("cpu s", "cpu_seconds"),
+    ("work", "work"),
     ("RSS MB", "rss_mb"),
     ("verified", "verified"),
 )
@@ -46,6 +47,7 @@ GROUP_COLUMNS = (
     ("status", "status"),
     ("first feasible s", "first_feasible_seconds"),
     ("optimum s", "optimal_seconds"),
+    ("work", "work"),
     ("objective", "objective"),
     ("bound", "best_bound"),
     ("gap", "gap"),
@@ -66,6 +68,7 @@ MIP_COLUMNS = (
 GROUP_SCALING_KEYS = (
     "wall_seconds",
     "cpu_seconds",
+    "work",
     "overhead_seconds",
     "end_to_end_wall_seconds",
 )

@@ -174,6 +174,7 @@ def group_record(
         "seconds": result.seconds,
         "tiebreak_seconds": result.tiebreak_seconds,  # of seconds: the canonical plan's search
         "build_seconds": result.build_seconds,  # of seconds: building the model in Python
+        "work": result.work,  # CP-SAT's deterministic time (tie-break excluded)
         "canonical": result.canonical,
         "first_feasible_seconds": result.first_feasible_seconds,
         "optimal_seconds": result.seconds if result.status is SolveStatus.OPTIMAL else None,
@@ -488,6 +489,8 @@ def _instance(
         else max(f for f in firsts if f is not None),
         "optimal_seconds": max(r["seconds"] for r in records) if all_optimal else None,
         "cpu_seconds": _sum(records, "seconds"),
+        "work": _sum(records, "work"),
+        "build_seconds": _sum(records, "build_seconds"),
         "wall_seconds": wall,
         "rss_mb": rss_mb if rss_mb is not None else max(r.get("rss_mb") or 0.0 for r in records),
         "verified": all(r.get("verified") is True for r in records),
@@ -558,8 +561,12 @@ def _group_scaling(instances: list[Record]) -> Record | None:
     rosters of at least three group counts span a factor of 2 (the ``groups`` set).
 
     ``cpu_seconds`` sums the groups' own solve times, so it follows which groups a roster
-    holds (a few hard ones weigh a lot); ``overhead_seconds`` = wall − cpu is everything else
-    (models handed out, baselines, verification), the part that would show a cost of scale;
+    holds (a few hard ones weigh a lot) and how fast the machine ran meanwhile; ``work`` sums
+    their CP-SAT deterministic time, which follows the groups alone (a 1-worker search does
+    the same work on a group whatever else runs): its exponent is the part of the others that
+    comes from the mix of groups, not from scale; ``overhead_seconds`` = wall − cpu is
+    everything else (models handed out, baselines, verification), the part that would show a
+    cost of scale;
     ``end_to_end_wall_seconds`` is that of ``kgrota solve`` (from reading the roster to the
     written plan) where the rosters were also run end to end. Not of RSS: rosters solved in the runner's process share its high-water mark."""
     counts = [i["groups_count"] for i in instances]
@@ -569,6 +576,8 @@ def _group_scaling(instances: list[Record]) -> Record | None:
     overhead = [i["wall_seconds"] - i["cpu_seconds"] for i in instances]
     out["wall_seconds"] = fit_exponent(counts, [i["wall_seconds"] for i in instances])
     out["cpu_seconds"] = fit_exponent(counts, [i["cpu_seconds"] for i in instances])
+    if all(i.get("work") for i in instances):  # absent from results before it was recorded
+        out["work"] = fit_exponent(counts, [i["work"] for i in instances])
     out["overhead_seconds"] = fit_exponent(counts, overhead)
     out["wall_seconds_per_group"] = [i["wall_seconds"] / i["groups_count"] for i in instances]
     timed = [i for i in instances if i.get("end_to_end")]  # kgrota solve, as a user runs it

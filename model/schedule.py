@@ -76,6 +76,9 @@ class GroupResult:
     canonical: bool = False
     tiebreak_seconds: float = 0.0  # of `seconds`, spent finding the canonical plan
     build_seconds: float = 0.0  # of `seconds`, spent building the CP-SAT model (Python)
+    # CP-SAT's deterministic time of the search (tie-break excluded): its effort in units
+    # that do not depend on the machine or its load, for benchmarks on a shared machine.
+    work: float = 0.0
     cut: Cut | None = None  # what ended the search early, if anything did
     cut_detail: str = ""  # e.g. the signal that ended a lost worker (SIGKILL)
 

@@ -432,6 +432,7 @@ def _result(
         variables=len(proto.variables),
         constraints=len(proto.constraints),
         teachers=len(instance.teachers),
+        work=sum(solver.response_proto.deterministic_time for solver, _ in runs),
     )
     solved = [solver for solver, code in runs if code in _SOLVED]
     if result.status is SolveStatus.INFEASIBLE or not solved:

@@ -34,12 +34,13 @@ GROUP_FIELDS = {
     "status", "objective", "best_bound", "gap", "terms", "seconds", "first_feasible_seconds",
     "optimal_seconds", "verified", "verified_objective", "assignments", "greedy_objective",
     "greedy_terms", "greedy_seconds", "greedy_verified", "improvement", "ratio", "rss_mb",
+    "work",
 }  # fmt: skip
 INSTANCE_FIELDS = {
     "label", "seed", "groups_count", "kindergartens", "teachers", "variables", "constraints",
     "optimal_groups", "statuses", "objective", "best_bound", "gap", "greedy_objective",
     "improvement", "ratio", "first_feasible_seconds", "optimal_seconds", "cpu_seconds",
-    "wall_seconds", "rss_mb", "verified", "groups",
+    "work", "build_seconds", "wall_seconds", "rss_mb", "verified", "groups",
 }  # fmt: skip
 TOP_FIELDS = {
     "set", "description", "date", "params", "mip_skipped", "machine", "wall_seconds",
@@ -71,6 +72,7 @@ def test_small_run_writes_every_field(tmp_path: Path) -> None:
     )
     assert (g["optimal_seconds"] is not None) == (g["status"] == "OPTIMAL")
     assert 0 < g["first_feasible_seconds"] <= g["seconds"] <= 3.0 + 5.0
+    assert g["work"] > 0 and inst["work"] == g["work"]  # CP-SAT's deterministic time
     assert g["rss_mb"] > 50  # a fresh process with OR-Tools loaded
     assert inst["objective"] == cp and inst["verified"] is True
     summary = data["summary"]

@@ -96,12 +96,13 @@ def test_province_groups_are_a_fixed_random_nested_sample() -> None:
 
 def test_group_scaling_fits_the_end_to_end_wall() -> None:
     runs = [
-        {"groups_count": n, "wall_seconds": 2.0 * n, "cpu_seconds": n, "end_to_end": {}}
+        {"groups_count": n, "wall_seconds": 2.0 * n, "cpu_seconds": n, "work": 0.1 * n**1.02}
         | {"end_to_end": {"wall_seconds": 5 + 0.5 * n**1.1}}
         for n in (125, 250, 500, 1000)
     ]
     fitted = runner._group_scaling(runs)
     assert fitted is not None and fitted["wall_seconds"] == pytest.approx(1.0)
+    assert fitted["work"] == pytest.approx(1.02)  # the mix of groups' share of the exponents
     assert 1.0 < fitted["end_to_end_wall_seconds"] < 1.1
     plain = runner._group_scaling([{k: v for k, v in r.items() if k != "end_to_end"} for r in runs])
     assert plain is not None and "end_to_end_wall_seconds" not in plain
