@@ -39,10 +39,8 @@ from ...model.rules.guidance import (
     visits_asked,
 )
 from ...model.rules.induction import induction_year
-from ...model.rules.rotation import retires_in
 from ...model.rules.shadowing import SHD_VETO
 from ...model.rules.staffing import AWAY_SLOT, ONE_PLACE
-from ...model.rules.swap import is_young
 from ..packing import colour_edges, transport
 from ..violations import Violations
 from .base import Extra, Family
@@ -184,7 +182,9 @@ def _choices(v: Variables) -> defaultdict[str, frozenset[tuple[object, ...]]]:
 
     Teachers who differ only in how eligibility pruned their options are not
     interchangeable (a lead backbone who retires this year has no placement; another of
-    the same grade and flags has one), whatever `_profile_of` says."""
+    the same grade and flags has one), whatever `_profile_of` says. Her birth date and
+    gender matter to the rules only so (RETIRE and the young side of a swap), so two guides
+    of different ages with the same options stay in one class."""
     keys: defaultdict[str, set[tuple[object, ...]]] = defaultdict(set)
     families: list[tuple[str, Iterable[tuple[Any, ...]]]] = [
         ("rot", v.rot),
@@ -220,8 +220,6 @@ def _profile_of(v: Variables, t: Teacher) -> tuple[object, ...]:
         induction_year(inst, t),
         cover_start(inst, t) if inst.profile.enabled(COVER_3Y.id) else None,
         tuple(history),
-        # what the rules read of her birth date and gender, year by year
-        tuple((retires_in(inst, t, y), is_young(inst, t, y)) for y in v.years),
     )
 
 
