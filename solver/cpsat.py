@@ -151,6 +151,8 @@ def build(instance: Instance) -> Built:
 _PORTFOLIO = ("max_lp", "fixed", "reduced_costs", "pseudo_costs", "quick_restart", "core")
 # Deterministic seconds for the opening max_lp + fairness-first pair (see `solve_group`).
 _OPENING = 2.0
+# Deterministic seconds for the 1-worker opening that looks for plans from the bound up.
+_LB_OPENING = 0.5
 
 
 def configure(params: cp_model.SatParameters, options: SolveOptions) -> None:
@@ -363,13 +365,26 @@ def _phases(workers: int, fairness: bool) -> list[tuple[Adjust, float | None]]:
     (2 workers), or follows a short LP phase (1 worker), and the LP search then finishes.
     Every phase carries the group's gap (`configure`), so a phase that gets within it ends
     the search as a proof does (`_FINAL`).
+
+    One worker opens from the bound up (`_from_the_bound`) for `_LB_OPENING`: the root LP
+    with the cuts usually reaches the optimum's value at once, and the default search then
+    spends most of its time finding a plan of that value (group16 seed 4: bound 396 at 0.21 s,
+    plans 378, 390, 392, 396 at 0.27–1.23 s). Measured against the phases without it
+    (bench/results/lb-opening-2026-11-29.md, each group both ways in one process): group16
+    p90 1.09 → 0.71 s, max 1.81 → 1.05 s; hard max 0.88 → 0.72 s; scaling and the city's 200
+    groups unchanged in sum (100.9 against 102.6 s), p90 0.91 → 0.83 s. Searching from the
+    bound all the way instead slowed some city groups from 1–2 s to 6–9 s (it climbs one
+    value at a time where the root bound is not the optimum).
     """
 
-    if not fairness or workers > 2:  # more workers: "fixed" is in the portfolio
+    if workers > 2 or (workers == 2 and not fairness):  # "fixed" is in the portfolio
         return [(_keep, None)]
     if workers == 2:
         return [(_pair_with_fixed, _OPENING), (_keep, None)]
-    return [(_keep, _OPENING), (_partial_fixed, 2 * _OPENING), (_keep, None)]
+    opening: list[tuple[Adjust, float | None]] = [(_from_the_bound, _LB_OPENING)]
+    if not fairness:
+        return [*opening, (_keep, None)]
+    return [*opening, (_keep, _OPENING), (_partial_fixed, 2 * _OPENING), (_keep, None)]
 
 
 def _keep(params: cp_model.SatParameters) -> None:
@@ -379,6 +394,10 @@ def _keep(params: cp_model.SatParameters) -> None:
 def _pair_with_fixed(params: cp_model.SatParameters) -> None:
     params.subsolvers.append("fixed")
     params.num_full_subsolvers = 2  # max_lp and fixed, no LNS in the opening
+
+
+def _from_the_bound(params: cp_model.SatParameters) -> None:
+    params.use_objective_lb_search = True
 
 
 def _partial_fixed(params: cp_model.SatParameters) -> None:
