@@ -59,9 +59,14 @@ def _conclude(results: Record) -> None:
                 file=sys.stderr,
             )
     scaling = summary.get("group_scaling") or {}
-    for key in ("wall_seconds", "end_to_end_wall_seconds"):
+    for key in ("wall_seconds", "work", "end_to_end_wall_seconds"):
         if scaling.get(key) is not None:
             print(f"exponent of {key} in groups: {scaling[key]:.3f}", file=sys.stderr)
+    for seed, fitted in (summary.get("group_scaling_by_seed") or {}).items():
+        shown = ", ".join(
+            f"{key} {fitted[key]:.3f}" for key in ("wall_seconds", "work") if fitted.get(key)
+        )
+        print(f"seed {seed}: exponent of {shown}", file=sys.stderr)
 
 
 def _percent(text: str) -> float:

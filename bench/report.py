@@ -234,7 +234,14 @@ def markdown(results: Record) -> str:
             (
                 (k, v)
                 for k, v in s.items()
-                if k not in ("scaling", "group_scaling", "mip_skipped", "spread")
+                if k
+                not in (
+                    "scaling",
+                    "group_scaling",
+                    "group_scaling_by_seed",
+                    "mip_skipped",
+                    "spread",
+                )
             ),
             ".3g",
         ),
@@ -261,6 +268,20 @@ def markdown(results: Record) -> str:
             f"Wall seconds per group: {per_group}.",
             "",
             *table(("y", "exponent"), ((k, gs[k]) for k in GROUP_SCALING_KEYS if k in gs)),
+        ]
+    by_seed = s.get("group_scaling_by_seed")
+    if by_seed:
+        keys = [k for k in GROUP_SCALING_KEYS if all(k in f for f in by_seed.values() if f)]
+        lines += [
+            "",
+            "The same exponents for each seed's rosters alone (provincegroups: each seed is "
+            "one random order of the groups):",
+            "",
+            *table(
+                ("seed", *keys),
+                ((seed, *(f[k] if f else None for k in keys)) for seed, f in by_seed.items()),
+                ".3f",
+            ),
         ]
     if s.get("spread"):
         lines += _spread_lines(s["spread"], repeats)

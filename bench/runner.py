@@ -536,6 +536,11 @@ def summarise(groups: list[Record], instances: list[Record]) -> Record:
         out["median_instance_wall_seconds"] = _median(i["wall_seconds"] for i in instances)
     out["scaling"] = _scaling(solved)
     out["group_scaling"] = _group_scaling(instances)
+    seeds = sorted({i["seed"] for i in instances})
+    if out["group_scaling"] and len(seeds) > 1:  # e.g. provincegroups --seeds 3: three orders
+        out["group_scaling_by_seed"] = {
+            str(seed): _group_scaling([i for i in instances if i["seed"] == seed]) for seed in seeds
+        }
     return out
 
 

@@ -80,6 +80,7 @@ HARD_GROUPS = (87, 49, 88, 95)
 GROUP_COUNTS = (25, 50, 100, 200)  # the groups set: the city's first N groups
 PROVINCE_COUNTS = (125, 250, 500, 1000)  # the provincegroups set: N of the province's groups
 ORDER_SEED = 15  # the provincegroups set's random order of the province's groups (issue 15)
+PROVINCE_SEED = 1  # the province whose groups every order of provincegroups takes
 
 
 @functools.cache
@@ -129,11 +130,13 @@ def random_order(groups: Sequence[str], seed: int = ORDER_SEED) -> list[str]:
 
 
 def _province_groups(count: Size, seed: int) -> Roster:
-    """`count` of the province's groups, the first of their random order (`random_order`)."""
+    """`count` of the province's groups, the first of the random order `seed` picks
+    (`random_order` with ORDER_SEED + seed − 1, so seed 1 is ORDER_SEED's order): every seed
+    samples the same province, so the mix is the same and only the order differs."""
     if not isinstance(count, int):
         raise ValueError("Must have a group count for the provincegroups set.")
-    roster = _district(PROVINCE, seed)
-    return groups_of(roster, random_order(roster.groups)[:count])
+    roster = _district(PROVINCE, PROVINCE_SEED)
+    return groups_of(roster, random_order(roster.groups, ORDER_SEED + seed - 1)[:count])
 
 
 def _whole(size: tuple[int, tuple[int, int]]) -> Callable[[Size, int], Roster]:

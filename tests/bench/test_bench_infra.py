@@ -94,6 +94,31 @@ def test_province_groups_are_a_fixed_random_nested_sample() -> None:
     assert SETS["province"].sizes == (sets.PROVINCE[1],) and sets.PROVINCE[0] == 1000
 
 
+def test_provincegroups_seeds_are_orders_of_one_province(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sets, "PROVINCE", (12, 2))
+    whole = sets._district((12, 2), sets.PROVINCE_SEED)
+    for seed in (1, 2):
+        part = sets._province_groups(4, seed)
+        order = random_order(whole.groups, sets.ORDER_SEED + seed - 1)
+        assert set(part.groups) == set(order[:4])  # seed 1: the order of earlier results
+    assert set(sets._province_groups(4, 1).groups) != set(sets._province_groups(4, 2).groups)
+
+
+def test_group_scaling_per_seed() -> None:
+    instances = [
+        {"seed": seed, "groups_count": n, "wall_seconds": n**b, "cpu_seconds": n, "rss_mb": 1.0}
+        for seed, b in ((1, 1.0), (2, 1.1))
+        for n in (125, 250, 500, 1000)
+    ]
+    summary = runner.summarise([], instances)
+    assert summary["group_scaling"] is not None and summary["group_scaling"]["points"] == 8
+    by_seed = summary["group_scaling_by_seed"]
+    assert by_seed["1"]["wall_seconds"] == pytest.approx(1.0)
+    assert by_seed["2"]["wall_seconds"] == pytest.approx(1.1)
+    single = runner.summarise([], [i for i in instances if i["seed"] == 1])
+    assert "group_scaling_by_seed" not in single
+
+
 def test_group_scaling_fits_the_end_to_end_wall() -> None:
     runs = [
         {"groups_count": n, "wall_seconds": 2.0 * n, "cpu_seconds": n, "work": 0.1 * n**1.02}
