@@ -4,6 +4,7 @@ header rows repeated on each page and page numbers in the footer."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import TYPE_CHECKING
 
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -47,9 +48,12 @@ def display_width(value: object) -> int:
 def column_widths(
     header: Sequence[object], rows: Iterable[Sequence[object]], cap: int
 ) -> list[int]:
-    """Widths that show the header and every value in full (plus a margin), at most ``cap``."""
+    """Widths that show the header and every value in full (plus a margin), at most ``cap``.
+
+    Each column's distinct values are measured once: a plan's sheets repeat the same
+    kindergartens, activities and dates down 60,000 rows (the city's plan: 2.8 million
+    values, 7.8 s to measure one by one under the profiler)."""
     widths = [display_width(h) for h in header]
-    for row in rows:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], display_width(value))
+    for i, column in enumerate(itertools.zip_longest(*rows)):
+        widths[i] = max(widths[i], max(map(display_width, set(column)), default=0))
     return [min(cap, w + 2) for w in widths]

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from kgrota.io.cli import main
 from kgrota.io.collate import pinyin_key, stroke_key
 from kgrota.io.notice import LIST_HEADER, MOVES_HEADER, NoticeJob, write_notice
+from kgrota.io.page import column_widths
 from kgrota.io.roster_read import read_roster
 from kgrota.io.roster_write import write_roster
 from kgrota.io.schedule_io import read_schedule, write_schedule
@@ -259,3 +260,12 @@ def test_file_names_with_chinese_characters_and_spaces(demo_dir: Path, tmp_path:
     )  # fmt: skip
     assert code == 0, output
     assert read_schedule(folder / "试点 计划.json").start_year == 2026
+
+
+def test_column_widths_fit_the_widest_value_of_each_column() -> None:
+    rows = [("张三", "G01K01", 2026), ("欧阳娜娜", None, 2027), ("李四", "G01K01")] * 500
+    header = ("姓名", "园所", "学年")
+    # CJK counts double; a short row and None add nothing; a margin of 2, at most the cap
+    assert column_widths(header, rows, 40) == [8 + 2, 6 + 2, 4 + 2]
+    assert column_widths(header, [("x" * 99, "", 1)], 40) == [40, 4 + 2, 4 + 2]
+    assert column_widths(header, [], 40) == [4 + 2, 4 + 2, 4 + 2]
