@@ -6,9 +6,9 @@ CP-SAT random seed (0, 1, … R−1, the same for every preset), the presets one
 for each group and seed (A B A B …), so that drift in the machine's load hits every preset
 alike. Each run records its seconds to the goal without the tie-break among optima (as the
 benchmark does), the tie-break's seconds, and CP-SAT's deterministic time of those proving
-searches (read from the search log: independent of the machine's load, so it ranks presets on
-a busy machine too; exactly repeatable with 1 worker). Results: ``tune-<date>.json`` and ``.md`` with min/median/p90/max per preset
-(bench/README.md, "Tuning").
+searches (`GroupResult.work`: independent of the machine's load, so it ranks presets on a
+busy machine too; exactly repeatable with 1 worker). Results: ``tune-<date>.json`` and
+``.md`` with min/median/p90/max per preset (bench/README.md, "Tuning").
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import argparse
 import datetime as dt
 import json
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,36 +35,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 Record = dict[str, Any]
-
-# CP-SAT's statuses that end kgrota's proving phases (cpsat._FINAL); what follows in the log
-# is the tie-break among optima.
-_FINAL = ("OPTIMAL", "INFEASIBLE")
-_SUMMARY = "CpSolverResponse summary:"
-
-
-@dataclass
-class SearchLog:
-    """A `solve_group` log callback keeping each CP-SAT search's status and deterministic
-    time (from the response summary each search logs when it ends)."""
-
-    searches: list[tuple[str, float]] = field(default_factory=list)
-
-    def __call__(self, message: str) -> None:
-        if not message.startswith(_SUMMARY):
-            return
-        pairs = (line.split(": ", 1) for line in message.splitlines()[1:] if ": " in line)
-        summary = dict(pairs)
-        self.searches.append((summary["status"], float(summary["deterministic_time"])))
-
-    def proving_time(self) -> float:
-        """Deterministic time of the searches up to the first that ended the phases (proof,
-        or infeasibility): without the tie-break's searches."""
-        total = 0.0
-        for status, seconds in self.searches:
-            total += seconds
-            if status in _FINAL:
-                break
-        return total
 
 
 @dataclass(frozen=True)
@@ -87,9 +57,8 @@ def load_presets(paths: Sequence[Path], time_limit: float | None) -> list[Preset
 
 def run_one(instance: Instance, preset: Preset, seed: int, stop: Stop) -> Record:
     """One group solved with one preset and seed: its figures."""
-    log = SearchLog()
     options = replace(preset.options, seed=seed)
-    result = solve_group(instance, options, log_callback=log, stop=stop)
+    result = solve_group(instance, options, stop=stop)
     proven = result.status is SolveStatus.OPTIMAL
     return {
         "preset": preset.name,
@@ -100,7 +69,7 @@ def run_one(instance: Instance, preset: Preset, seed: int, stop: Stop) -> Record
         "best_bound": result.best_bound,
         "seconds": result.seconds - result.tiebreak_seconds,
         "tiebreak_seconds": result.tiebreak_seconds,
-        "deterministic_time": log.proving_time(),
+        "deterministic_time": result.work,
         "proven": proven,
     }
 

@@ -169,15 +169,6 @@ def test_end_to_end_runs_kgrota_solve_on_the_written_roster(
     assert "spread" not in plain["summary"] and "Spread" not in markdown(plain)
 
 
-def test_search_log_keeps_the_proving_searches_only() -> None:
-    log = tune.SearchLog()
-    summary = "CpSolverResponse summary:\nstatus: {}\nwalltime: 1\ndeterministic_time: {}\n"
-    log("#Done 0.2s max_lp")  # other log lines are ignored
-    for status, dtime in (("FEASIBLE", 2.0), ("OPTIMAL", 0.5), ("FEASIBLE", 9.0)):
-        log(summary.format(status, dtime))
-    assert log.proving_time() == pytest.approx(2.5)  # the tie-break's 9.0 left out
-
-
 def test_tune_interleaves_presets_and_writes_its_results(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text("workers = 1\ntime_limit = 10\n", encoding="utf-8")
     (tmp_path / "b.toml").write_text(

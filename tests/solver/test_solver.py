@@ -254,6 +254,25 @@ def test_same_seed_one_worker_same_schedule() -> None:
     assert runs[0].objective == runs[1].objective
 
 
+def test_work_is_the_proving_searches_deterministic_time() -> None:
+    # Two workers: the proof, then the 1-worker tie-break among optima, each a CP-SAT search
+    # that logs its response summary; `work` sums the searches up to the proof only.
+    searches: list[tuple[str, float]] = []
+
+    def log(message: str) -> None:
+        if message.startswith("CpSolverResponse summary:"):
+            summary = dict(line.split(": ", 1) for line in message.splitlines()[1:] if ": " in line)
+            searches.append((summary["status"], float(summary["deterministic_time"])))
+
+    inst = Instance.create(generate(groups=1, kgs=4, seed=7), load_profile("default"), START)
+    result = solve_group(inst, SolveOptions(time_limit=20, workers=2, seed=0), log_callback=log)
+    assert result.status is SolveStatus.OPTIMAL and result.tiebreak_seconds > 0
+    proof = next(i for i, (status, _) in enumerate(searches) if status == "OPTIMAL")
+    assert proof < len(searches) - 1  # the tie-break searched after the proof
+    assert result.work == pytest.approx(sum(dtime for _, dtime in searches[: proof + 1]))
+    assert result.work > 0
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize(("mode", "name"), [("tight", "lechang"), ("loose", "qingpu")])
 def test_generated_groups_verify_and_match_evaluate(seed: int, mode: str, name: str) -> None:
